@@ -1,0 +1,20 @@
+/** Shared Jest preset: TypeScript through SWC, workspace packages resolved to their sources. */
+module.exports = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: {
+    customExportConditions: ['@trellis/source', 'node', 'require', 'default'],
+  },
+  transform: {
+    '^.+\\.(t|j)s$': [
+      require.resolve('@swc/jest'),
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 30000,
+};

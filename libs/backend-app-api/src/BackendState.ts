@@ -1,0 +1,64 @@
+import { createServiceRef, ConfigSchema } from '@trellis/backend-plugin-api';
+import { BackendLifecycleState, PluginState } from './types';
+
+/** What the backend knows of one installed plugin. @public */
+export interface PluginStatus {
+  pluginId: string;
+  modules: string[];
+  configSchema?: ConfigSchema;
+  state: PluginState;
+  /** Milliseconds the plugin's modules and init took, once started. */
+  startupMs?: number;
+  error?: Error;
+}
+
+/**
+ * The live state of the backend and its plugins, kept by the wiring. Health, the root router and
+ * the config service read it; plugins should not need it.
+ *
+ * @public
+ */
+export interface BackendStateService {
+  getState(): BackendLifecycleState;
+  getPlugins(): readonly PluginStatus[];
+  getPlugin(pluginId: string): PluginStatus | undefined;
+}
+
+/** Ref of the built-in {@link BackendStateService}. @public */
+export const backendStateServiceRef = createServiceRef<BackendStateService>({
+  id: 'core.backendState',
+  scope: 'root',
+});
+
+/** The mutable store behind {@link BackendStateService}; only the initializer writes. */
+export class BackendState implements BackendStateService {
+  #state: BackendLifecycleState = 'pending';
+  readonly #plugins = new Map<string, PluginStatus>();
+
+  getState(): BackendLifecycleState {
+    return this.#state;
+  }
+
+  setState(state: BackendLifecycleState): void {
+    this.#state = state;
+  }
+
+  getPlugins(): readonly PluginStatus[] {
+    return [...this.#plugins.values()];
+  }
+
+  getPlugin(pluginId: string): PluginStatus | undefined {
+    return this.#plugins.get(pluginId);
+  }
+
+  addPlugin(status: Omit<PluginStatus, 'state'>): void {
+    this.#plugins.set(status.pluginId, { ...status, state: 'pending' });
+  }
+
+  updatePlugin(pluginId: string, update: Partial<PluginStatus>): void {
+    const current = this.#plugins.get(pluginId);
+    if (current) {
+      Object.assign(current, update);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+export { createServiceRef } from './createServiceRef';
+export type { CreateServiceRefOptions } from './createServiceRef';
+export { createServiceFactory } from './createServiceFactory';
+export type {
+  ServiceFactory,
+  RootServiceFactoryOptions,
+  PluginServiceFactoryOptions,
+  RootDeps,
+} from './createServiceFactory';
+export { createExtensionPoint } from './createExtensionPoint';
+export type { CreateExtensionPointOptions } from './createExtensionPoint';
+export { createBackendPlugin } from './createBackendPlugin';
+export type { BackendPluginRegistrationPoints, CreateBackendPluginOptions } from './createBackendPlugin';
+export { createBackendModule } from './createBackendModule';
+export type {
+  BackendModuleRegistrationPoints,
+  CreateBackendModuleOptions,
+  ModuleDeps,
+  ResolvedModuleDeps,
+} from './createBackendModule';
+export { coreServices } from './coreServices';
+export type {
+  ServiceScope,
+  ServiceRef,
+  ServiceRefInstance,
+  ServiceDeps,
+  ResolvedDeps,
+  ExtensionPoint,
+  BackendFeature,
+  ConfigSchema,
+} from './types';
+export type {
+  Config,
+  RootConfigService,
+  JsonValue,
+  JsonPrimitive,
+  JsonObject,
+  JsonArray,
+} from './services/ConfigService';
+export type { LoggerService, RootLoggerService, LogMeta } from './services/LoggerService';
+export type {
+  LifecycleService,
+  RootLifecycleService,
+  LifecycleServiceHook,
+  LifecycleServiceHookOptions,
+} from './services/LifecycleService';
+export type {
+  HttpRouterService,
+  RootHttpRouterService,
+  HttpRouterServiceAuthPolicy,
+} from './services/HttpRouterService';
+export type { RootHealthService, HealthCheckResult } from './services/HealthService';
+export type {
+  PluginMetadataService,
+  RootInstanceMetadataService,
+  InstalledPlugin,
+} from './services/MetadataService';
+export type { DatabaseService } from './services/DatabaseService';
+export type { CacheService, CacheServiceOptions, CacheServiceSetOptions } from './services/CacheService';
+export type {
+  SchedulerService,
+  HumanDuration,
+  SchedulerServiceTaskFrequency,
+  SchedulerServiceTaskScheduleDefinition,
+  SchedulerServiceTaskFunction,
+  SchedulerServiceTaskInvocationDefinition,
+  SchedulerServiceTaskRunner,
+  SchedulerServiceTaskDescriptor,
+} from './services/SchedulerService';
+export type { DiscoveryService } from './services/DiscoveryService';
+export type {
+  AuthService,
+  HttpAuthService,
+  Credentials,
+  UserPrincipal,
+  ServicePrincipal,
+  NonePrincipal,
+  PrincipalTypes,
+  AccessRestrictions,
+} from './services/AuthService';

@@ -1,0 +1,67 @@
+/** A duration as an object of units, such as `{ minutes: 10 }`. @public */
+export interface HumanDuration {
+  years?: number;
+  months?: number;
+  weeks?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+  milliseconds?: number;
+}
+
+/** How often a task runs: a cron expression, a duration, an ISO 8601 duration or manual only. @public */
+export type SchedulerServiceTaskFrequency =
+  | { cron: string }
+  | HumanDuration
+  | { trigger: 'manual' }
+  | string;
+
+/** When and how a task runs. @public */
+export interface SchedulerServiceTaskScheduleDefinition {
+  frequency: SchedulerServiceTaskFrequency;
+  /** Longest a run may take; its signal is aborted after that. */
+  timeout: HumanDuration | string;
+  /** Delay before the first run after start. */
+  initialDelay?: HumanDuration | string;
+  /** `global` (default): one instance runs each interval. `local`: every instance runs it. */
+  scope?: 'global' | 'local';
+}
+
+/** The function of a task; it must stop when the signal aborts. @public */
+export type SchedulerServiceTaskFunction = (abortSignal: AbortSignal) => void | Promise<void>;
+
+/** A task to schedule. @public */
+export interface SchedulerServiceTaskInvocationDefinition {
+  id: string;
+  fn: SchedulerServiceTaskFunction;
+  signal?: AbortSignal;
+}
+
+/** A runner with a fixed schedule, handy when the schedule comes from config. @public */
+export interface SchedulerServiceTaskRunner {
+  run(task: SchedulerServiceTaskInvocationDefinition): Promise<void>;
+}
+
+/** A scheduled task as listed. @public */
+export interface SchedulerServiceTaskDescriptor {
+  id: string;
+  scope: 'global' | 'local';
+  settings: Record<string, unknown>;
+}
+
+/**
+ * Recurring tasks of a plugin. Global tasks run on exactly one instance per interval among all
+ * instances sharing the plugin's database.
+ *
+ * @public
+ */
+export interface SchedulerService {
+  scheduleTask(
+    task: SchedulerServiceTaskScheduleDefinition & SchedulerServiceTaskInvocationDefinition,
+  ): Promise<void>;
+  createScheduledTaskRunner(schedule: SchedulerServiceTaskScheduleDefinition): SchedulerServiceTaskRunner;
+  triggerTask(id: string): Promise<void>;
+  cancelTask(id: string): Promise<void>;
+  getScheduledTasks(): Promise<SchedulerServiceTaskDescriptor[]>;
+}

@@ -1,0 +1,19 @@
+export { CustomErrorBase } from './CustomErrorBase';
+export {
+  InputError,
+  AuthenticationError,
+  NotAllowedError,
+  NotFoundError,
+  ConflictError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  NotImplementedError,
+  ServiceUnavailableError,
+  ForwardedError,
+} from './errors';
+export { errorToStatusCode, statusCodeToErrorName, isErrorLike, assertError } from './status';
+export { serializeError, deserializeError, ResponseError } from './serialization';
+export type { SerializedError, ErrorResponseBody } from './serialization';
+export { TrellisError } from './TrellisError';
+export { errorCodes } from './codes';
+export type { TrellisErrorCode } from './codes';
