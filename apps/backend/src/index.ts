@@ -1,0 +1,8 @@
+import { createBackend } from '@trellis/backend-defaults';
+import { runUntilSignal } from './runUntilSignal';
+
+const backend = createBackend();
+
+backend.add(import('@trellis/plugin-example-backend'));
+
+runUntilSignal(backend);

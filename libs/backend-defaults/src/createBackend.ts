@@ -1,0 +1,33 @@
+import { Backend, createSpecializedBackend, lifecycleServiceFactory, rootLifecycleServiceFactory } from '@trellis/backend-app-api';
+import { BackendFeature } from '@trellis/backend-plugin-api';
+import { httpRouterServiceFactory } from './services/httpRouter';
+import { rootConfigServiceFactory } from './services/rootConfig';
+import { rootHealthServiceFactory } from './services/rootHealth';
+import { rootHttpRouterServiceFactory } from './services/rootHttpRouter';
+import { loggerServiceFactory, rootLoggerServiceFactory } from './services/rootLogger';
+
+/**
+ * The default factory of every core service. A factory passed to `backend.add()` replaces the
+ * default one for its service.
+ *
+ * @public
+ */
+export const defaultServiceFactories: BackendFeature[] = [
+  rootConfigServiceFactory,
+  rootLoggerServiceFactory,
+  loggerServiceFactory,
+  rootLifecycleServiceFactory,
+  lifecycleServiceFactory,
+  rootHealthServiceFactory,
+  rootHttpRouterServiceFactory,
+  httpRouterServiceFactory,
+];
+
+/**
+ * Creates a backend with the default implementation of every core service.
+ *
+ * @public
+ */
+export function createBackend(): Backend {
+  return createSpecializedBackend({ defaultServiceFactories });
+}

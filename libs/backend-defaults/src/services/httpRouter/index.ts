@@ -1,0 +1,1 @@
+export { DefaultHttpRouter, httpRouterServiceFactory } from './httpRouterServiceFactory';

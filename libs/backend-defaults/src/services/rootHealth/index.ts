@@ -1,0 +1,1 @@
+export { DefaultRootHealthService, rootHealthServiceFactory } from './rootHealthServiceFactory';

@@ -1,0 +1,48 @@
+import { RootHealthService, RootHttpRouterService } from '@trellis/backend-plugin-api';
+import express, { Handler, Router } from 'express';
+
+/**
+ * The root router: plugin routers and other handlers mounted at absolute paths. Paths may not
+ * overlap: `/api/todo` and `/api/todo/x` cannot both be mounted.
+ *
+ * @public
+ */
+export class DefaultRootHttpRouter implements RootHttpRouterService {
+  readonly #router: Router = express.Router();
+  readonly #paths: string[] = [];
+
+  static create(): DefaultRootHttpRouter {
+    return new DefaultRootHttpRouter();
+  }
+
+  use(path: string, handler: Handler): void {
+    if (!path.startsWith('/')) {
+      throw new Error(`Root router paths must start with '/', got '${path}'`);
+    }
+    const clash = this.#paths.find(p => p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`));
+    if (clash) {
+      throw new Error(`Path '${path}' overlaps the already mounted path '${clash}'`);
+    }
+    this.#paths.push(path);
+    this.#router.use(path, handler);
+  }
+
+  /** The express handler that serves everything mounted. */
+  handler(): Router {
+    return this.#router;
+  }
+}
+
+/** The health endpoints under `/.trellis/health/v1`. */
+export function healthRouter(health: RootHealthService): Router {
+  const router = express.Router();
+  router.get('/liveness', async (_req, res) => {
+    const { status, payload } = await health.getLiveness();
+    res.status(status).json(payload);
+  });
+  router.get('/readiness', async (_req, res) => {
+    const { status, payload } = await health.getReadiness();
+    res.status(status).json(payload);
+  });
+  return router;
+}

@@ -1,0 +1,69 @@
+import { LoggerService } from '@trellis/backend-plugin-api';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { HttpServerOptions } from './readHttpOptions';
+
+/**
+ * The node HTTP server of the backend with a graceful close: stop accepting, let in-flight
+ * requests finish (closing idle keep-alive sockets), then cut what is left after the drain limit.
+ */
+export class HttpServer {
+  readonly #server: http.Server;
+  readonly #options: HttpServerOptions;
+  readonly #logger: LoggerService;
+
+  private constructor(server: http.Server, options: HttpServerOptions, logger: LoggerService) {
+    this.#server = server;
+    this.#options = options;
+    this.#logger = logger;
+  }
+
+  static async listen(app: Express, options: HttpServerOptions, logger: LoggerService): Promise<HttpServer> {
+    const server = http.createServer(
+      { requestTimeout: options.requestTimeoutMs, headersTimeout: options.headersTimeoutMs },
+      app,
+    );
+    server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const instance = new HttpServer(server, options, logger);
+    logger.info(`Listening on ${instance.url}`);
+    return instance;
+  }
+
+  get server(): http.Server {
+    return this.#server;
+  }
+
+  get url(): string {
+    const address = this.#server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.#options.shutdownDelayMs > 0) {
+      this.#logger.info(`Waiting ${this.#options.shutdownDelayMs}ms before closing the server`);
+      await new Promise(resolve => setTimeout(resolve, this.#options.shutdownDelayMs));
+    }
+    const closed = new Promise<void>(resolve => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    const idleTimer = setInterval(() => this.#server.closeIdleConnections(), 100);
+    const deadline = new Promise<'timeout'>(resolve => {
+      setTimeout(() => resolve('timeout'), this.#options.drainTimeoutMs).unref();
+    });
+    const result = await Promise.race([closed, deadline]);
+    clearInterval(idleTimer);
+    if (result === 'timeout') {
+      this.#logger.warn(`Requests still open after ${this.#options.drainTimeoutMs}ms; closing their connections`);
+      this.#server.closeAllConnections();
+      await closed;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { LoggerService } from '@trellis/backend-plugin-api';
+import {
+  ErrorResponseBody,
+  errorToStatusCode,
+  isErrorLike,
+  serializeError,
+  statusCodeToErrorName,
+} from '@trellis/errors';
+import type { ErrorRequestHandler, Request } from 'express';
+
+/** Options of {@link errorHandler}. @public */
+export interface ErrorHandlerOptions {
+  logger: LoggerService;
+  /** Show stacks and messages of server errors in responses (development only). */
+  showInternals: boolean;
+}
+
+/**
+ * The one error handler: maps errors to status codes and answers in the standard JSON shape.
+ * Server errors are logged with the request id; outside development their response says only
+ * "Internal server error" with that id, so an operator can find the log line.
+ *
+ * @public
+ */
+export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
+  return (rawError, req, res, next) => {
+    const error = normalize(rawError);
+    const statusCode = errorToStatusCode(error);
+    const requestId = res.getHeader('x-request-id')?.toString();
+    if (statusCode >= 500) {
+      options.logger.error(`Request failed: ${req.method} ${req.originalUrl}`, { error, requestId });
+    }
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    const body: ErrorResponseBody = {
+      error: publicError(error, statusCode, requestId, options.showInternals),
+      request: { method: req.method, url: safeUrl(req) },
+      response: { statusCode },
+    };
+    res.status(statusCode).json(body);
+    void next;
+  };
+}
+
+function publicError(error: Error, statusCode: number, requestId: string | undefined, showInternals: boolean) {
+  if (statusCode >= 500 && !showInternals && statusCode !== 503) {
+    return { name: 'InternalServerError', message: `Internal server error (log id ${requestId ?? 'unknown'})` };
+  }
+  return serializeError(error, { includeStack: showInternals });
+}
+
+/** Body-parser and other http-errors carry a status and a type; give them our class names. */
+function normalize(raw: unknown): Error {
+  if (!isErrorLike(raw)) {
+    return new Error(`Non-error thrown: ${String(raw)}`);
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (type === 'entity.parse.failed') {
+    return renamed(raw, 'InputError', `Malformed JSON in request body: ${raw.message}`);
+  }
+  if (type === 'entity.too.large') {
+    const limit = (raw as { limit?: number }).limit;
+    return renamed(raw, 'PayloadTooLargeError', `Request body is larger than the limit of ${limit} bytes`);
+  }
+  const status = errorToStatusCode(raw);
+  if (raw.name === 'Error' || /^[A-Z][a-zA-Z]*Error$/.test(raw.name) === false) {
+    return renamed(raw, statusCodeToErrorName(status) ?? raw.name, raw.message);
+  }
+  return raw;
+}
+
+function renamed(source: Error, name: string, message: string): Error {
+  const error = new Error(message, { cause: source });
+  error.name = name;
+  const status = (source as { status?: number }).status;
+  return Object.assign(error, status && name !== 'InputError' ? { status } : {});
+}
+
+function safeUrl(req: Request): string {
+  return req.originalUrl.length > 2048 ? `${req.originalUrl.slice(0, 2048)}...` : req.originalUrl;
+}

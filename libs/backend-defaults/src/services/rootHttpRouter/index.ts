@@ -1,0 +1,11 @@
+export { DefaultRootHttpRouter } from './DefaultRootHttpRouter';
+export { errorHandler } from './errorHandler';
+export type { ErrorHandlerOptions } from './errorHandler';
+export { HttpServer } from './HttpServer';
+export { readHttpOptions } from './readHttpOptions';
+export type { HttpServerOptions } from './readHttpOptions';
+export {
+  createRootHttpRouterServiceFactory,
+  rootHttpRouterServiceFactory,
+} from './rootHttpRouterServiceFactory';
+export type { RootHttpRouterFactoryOptions } from './rootHttpRouterServiceFactory';

@@ -1,0 +1,73 @@
+import { coreServices, createServiceFactory, LoggerService } from '@trellis/backend-plugin-api';
+import { backendStateServiceRef } from '@trellis/backend-app-api';
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
+import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
+import { errorHandler } from './errorHandler';
+import { HttpServer } from './HttpServer';
+import { notFound, pluginAvailability, requestId, requestLogger } from './middleware';
+import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
+
+/** Options of {@link createRootHttpRouterServiceFactory}. @public */
+export interface RootHttpRouterFactoryOptions {
+  /** Overrides of the settings read from config (tests listen on port 0). */
+  overrides?: Partial<HttpServerOptions>;
+  /** Called once the server listens, with its base URL. */
+  onListening?(server: HttpServer): void;
+}
+
+/**
+ * Creates the root HTTP router factory: one Express app with request ids, helmet, CORS as
+ * configured, JSON bodies up to a limit, request logging, health endpoints, plugin routers under
+ * `/api/<pluginId>`, a JSON 404 and the error handler. The server listens as soon as the service
+ * is created, so probes answer while plugins start.
+ *
+ * @public
+ */
+export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactoryOptions = {}) {
+  return createServiceFactory({
+    service: coreServices.rootHttpRouter,
+    deps: {
+      config: coreServices.rootConfig,
+      rootLogger: coreServices.rootLogger,
+      lifecycle: coreServices.rootLifecycle,
+      health: coreServices.rootHealth,
+      backendState: backendStateServiceRef,
+    },
+    async factory({ config, rootLogger, lifecycle, health, backendState }) {
+      const settings = { ...readHttpOptions(config), ...options.overrides };
+      const logger = rootLogger.child({ component: 'http' });
+      const router = DefaultRootHttpRouter.create();
+      const app = createApp(settings, logger);
+      app.use('/.trellis/health/v1', healthRouter(health));
+      app.use(pluginAvailability(backendState));
+      app.use(router.handler());
+      app.use(notFound());
+      app.use(errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' }));
+      const server = await HttpServer.listen(app, settings, logger);
+      lifecycle.addBeforeShutdownHook(() => server.close(), {
+        timeoutMs: settings.shutdownDelayMs + settings.drainTimeoutMs + 1000,
+      });
+      options.onListening?.(server);
+      return router;
+    },
+  });
+}
+
+function createApp(settings: HttpServerOptions, logger: LoggerService) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', settings.trustProxy);
+  app.use(requestId());
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'frame-ancestors': ["'none'"] } } }));
+  if (settings.cors) {
+    app.use(cors(settings.cors));
+  }
+  app.use(requestLogger(logger));
+  app.use(express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  return app;
+}
+
+/** The default root HTTP router factory, configured from `backend.*`. @public */
+export const rootHttpRouterServiceFactory = createRootHttpRouterServiceFactory();

@@ -1,0 +1,3 @@
+export { WinstonLogger } from './WinstonLogger';
+export type { WinstonLoggerOptions } from './WinstonLogger';
+export { rootLoggerServiceFactory, loggerServiceFactory } from './rootLoggerServiceFactory';

@@ -1,0 +1,4 @@
+export { startTestBackend, mergeConfig } from './startTestBackend';
+export type { StartTestBackendOptions, TestBackend } from './startTestBackend';
+export { mockServices } from './mockServices';
+export type { CapturedLogLine, MockRootLoggerOptions } from './mockServices';

@@ -1,0 +1,62 @@
+import {
+  ConfigReader,
+  createRootConfigServiceFactory,
+  WinstonLogger,
+} from '@trellis/backend-defaults';
+import { coreServices, createServiceFactory, JsonObject } from '@trellis/backend-plugin-api';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+
+/** A log line captured by a mock logger. @public */
+export type CapturedLogLine = { level: string; message: string } & Record<string, unknown>;
+
+/** Options of the mock root logger. @public */
+export interface MockRootLoggerOptions {
+  /** Lowest level printed; `TEST_LOG_LEVEL` or `error` by default, `none` prints nothing. */
+  level?: string;
+  /** When given, every line is also pushed here (whatever the level printed). */
+  lines?: CapturedLogLine[];
+}
+
+function createMockLogger(options: MockRootLoggerOptions = {}): WinstonLogger {
+  const level = options.level ?? process.env.TEST_LOG_LEVEL ?? 'error';
+  const transports: winston.transport[] = [];
+  if (level !== 'none') {
+    transports.push(new winston.transports.Console({ level }));
+  }
+  if (options.lines) {
+    const lines = options.lines;
+    const stream = new Writable({
+      objectMode: true,
+      write(info, _encoding, callback) {
+        lines.push({ ...info });
+        callback();
+      },
+    });
+    transports.push(new winston.transports.Stream({ stream, level: 'debug' }));
+  }
+  if (transports.length === 0) {
+    transports.push(new winston.transports.Console({ silent: true }));
+  }
+  return WinstonLogger.create({ level: 'debug', format: 'json', includeStacks: true, transports });
+}
+
+/**
+ * Service implementations and factories for tests. Each mock is a real implementation with
+ * test-friendly settings, not a stand-in: config from data, a logger that can capture lines.
+ *
+ * @public
+ */
+export const mockServices = {
+  rootConfig: Object.assign((options?: { data?: JsonObject }) => ConfigReader.fromData(options?.data ?? {}, 'mock-config'), {
+    factory: (options?: { data?: JsonObject }) => createRootConfigServiceFactory({ data: options?.data ?? {} }),
+  }),
+  rootLogger: Object.assign((options?: MockRootLoggerOptions) => createMockLogger(options), {
+    factory: (options?: MockRootLoggerOptions) =>
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => createMockLogger(options),
+      }),
+  }),
+};

@@ -1,0 +1,98 @@
+import { Backend, BackendFeatureInput, createSpecializedBackend } from '@trellis/backend-app-api';
+import {
+  createRootHttpRouterServiceFactory,
+  defaultServiceFactories,
+  HttpServer,
+} from '@trellis/backend-defaults';
+import { BackendFeature, coreServices, JsonObject } from '@trellis/backend-plugin-api';
+import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
+import { CapturedLogLine, mockServices } from './mockServices';
+
+/** Options of {@link startTestBackend}. @public */
+export interface StartTestBackendOptions {
+  /** Plugins, modules and service factories; factories here replace the test defaults. */
+  features: BackendFeatureInput[];
+  /** Config data, merged over the test defaults (port 0 on 127.0.0.1, in-memory SQLite). */
+  config?: JsonObject;
+  /** When given, every log line is pushed here. */
+  logLines?: CapturedLogLine[];
+}
+
+/** A started test backend. @public */
+export interface TestBackend {
+  /** `http://127.0.0.1:<port>`, the backend's base URL. */
+  baseUrl: string;
+  server: HttpServer['server'];
+  stop(): Promise<void>;
+}
+
+const TEST_CONFIG: JsonObject = {
+  backend: {
+    listen: { port: 0, host: '127.0.0.1' },
+    database: { client: 'better-sqlite3', connection: ':memory:' },
+  },
+};
+
+const running = new Set<Backend>();
+
+/**
+ * Starts a real backend in this process with the default services (config from data, a quiet
+ * logger, a free port) and the given features. Backends still running after a test file are
+ * stopped by an `afterAll` hook.
+ *
+ * @public
+ */
+export async function startTestBackend(options: StartTestBackendOptions): Promise<TestBackend> {
+  let server: HttpServer | undefined;
+  const overrides: BackendFeature[] = [
+    mockServices.rootConfig.factory({ data: mergeConfig(TEST_CONFIG, options.config ?? {}) }),
+    mockServices.rootLogger.factory({ lines: options.logLines }),
+    createRootHttpRouterServiceFactory({ onListening: s => (server = s) }),
+  ];
+  const overridden = new Set(overrides.map(f => (f as InternalServiceFactory).service.id));
+  const backend = createSpecializedBackend({
+    defaultServiceFactories: [
+      ...overrides,
+      ...defaultServiceFactories.filter(f => !overridden.has((f as InternalServiceFactory).service.id)),
+    ],
+  });
+  for (const feature of options.features) {
+    backend.add(feature);
+  }
+  running.add(backend);
+  await backend.start();
+  if (!server) {
+    throw new Error(`startTestBackend needs the ${coreServices.rootHttpRouter.id} service; no server was started`);
+  }
+  return {
+    baseUrl: server.url,
+    server: server.server,
+    stop: async () => {
+      running.delete(backend);
+      await backend.stop();
+    },
+  };
+}
+
+/** Deep-merges config objects; arrays and scalars of `b` replace those of `a`. */
+export function mergeConfig(a: JsonObject, b: JsonObject): JsonObject {
+  const out: JsonObject = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const current = out[key];
+    out[key] =
+      isObject(current) && isObject(value) ? mergeConfig(current, value) : value;
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const jestAfterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
+if (typeof jestAfterAll === 'function') {
+  jestAfterAll(async () => {
+    await Promise.all([...running].map(b => b.stop()));
+    running.clear();
+  });
+}

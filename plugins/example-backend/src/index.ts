@@ -1,0 +1,6 @@
+/**
+ * The example plugin of Trellis.
+ *
+ * @packageDocumentation
+ */
+export { examplePlugin as default } from './plugin';
