@@ -16,5 +16,7 @@ module.exports = {
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // jose ships only ES modules; compile it like our sources so CommonJS tests can load it.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 30000,
 };
