@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Builds a production artifact of one app (apps/<name>): an esbuild bundle with source maps, the
+// native driver and the packages it needs copied next to it, the config files, and the migration
+// folders of every plugin package. The result runs with plain `node` and no dev dependencies.
+//
+// Usage: node scripts/build-app.mjs <app-dir> [--out <dir>]
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const appDir = path.resolve(root, args.find(a => !a.startsWith('--')) ?? 'apps/backend');
+const outIndex = args.indexOf('--out');
+const outDir = path.resolve(outIndex >= 0 ? args[outIndex + 1] : path.join(root, 'dist', path.relative(root, appDir)));
+
+// Native modules cannot be bundled; optional drivers that are not installed stay unresolved.
+const NATIVE = ['better-sqlite3'];
+const OPTIONAL = ['pg-native', 'mysql', 'mysql2', 'oracledb', 'tedious', 'sqlite3', 'pg-query-stream', 'cpu-features'];
+
+async function main() {
+  const started = Date.now();
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const result = await build({
+    entryPoints: [path.join(appDir, 'src/index.ts')],
+    outfile: path.join(outDir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    conditions: ['@trellis/source'],
+    sourcemap: 'linked',
+    sourcesContent: false,
+    minifySyntax: true,
+    keepNames: true,
+    metafile: true,
+    external: [...NATIVE, ...OPTIONAL],
+    logLevel: 'warning',
+    logOverride: { 'require-resolve-not-external': 'silent', 'unsupported-dynamic-import': 'silent' },
+  });
+  const bundled = bundledPackages(result.metafile);
+  const copied = copyRuntimePackages(NATIVE);
+  const shells = copyPluginAssets(bundled);
+  copyConfig();
+  writePackageJson(copied);
+  report({ bundled, copied, shells, ms: Date.now() - started });
+}
+
+/** Names of the npm packages whose code went into the bundle. */
+function bundledPackages(metafile) {
+  const names = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (match) names.add(match[1]);
+  }
+  return [...names].sort();
+}
+
+/** Copies external packages and their dependency closure from the workspace install. */
+function copyRuntimePackages(names) {
+  const copied = new Map();
+  const visit = (name, fromDir) => {
+    if (copied.has(name)) return;
+    const req = createRequire(path.join(fromDir, 'package.json'));
+    let pkgJson;
+    try {
+      pkgJson = req.resolve(`${name}/package.json`);
+    } catch {
+      return; // optional dependency that is not installed
+    }
+    const pkgDir = path.dirname(fs.realpathSync(pkgJson));
+    const pkg = JSON.parse(fs.readFileSync(pkgJson, 'utf8'));
+    copied.set(name, pkg.version);
+    fs.cpSync(pkgDir, path.join(outDir, 'node_modules', name), {
+      recursive: true,
+      filter: src => !/[/\\](deps|src|test|docs|\.github)([/\\]|$)/.test(path.relative(pkgDir, src).replace(/^/, '/')) || src === pkgDir,
+    });
+    for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, pkgDir);
+  };
+  for (const name of names) visit(name, root);
+  return copied;
+}
+
+/** Plugin packages keep non-code assets (migrations/) that they resolve at run time by package name. */
+function copyPluginAssets(bundled) {
+  const shells = [];
+  for (const group of ['plugins', 'libs']) {
+    const dir = path.join(root, group);
+    if (!fs.existsSync(dir)) continue;
+    for (const entry of fs.readdirSync(dir)) {
+      const pkgDir = path.join(dir, entry);
+      const pkgFile = path.join(pkgDir, 'package.json');
+      if (!fs.existsSync(pkgFile) || !fs.existsSync(path.join(pkgDir, 'migrations'))) continue;
+      const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+      const target = path.join(outDir, 'node_modules', pkg.name);
+      fs.mkdirSync(target, { recursive: true });
+      fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version }, null, 2));
+      fs.cpSync(path.join(pkgDir, 'migrations'), path.join(target, 'migrations'), { recursive: true });
+      shells.push(pkg.name);
+    }
+  }
+  void bundled;
+  return shells;
+}
+
+function copyConfig() {
+  for (const file of ['app-config.yaml', 'app-config.production.yaml']) {
+    if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(outDir, file));
+  }
+}
+
+function writePackageJson(copied) {
+  const app = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8'));
+  const pkg = {
+    name: app.name,
+    version: app.version,
+    private: true,
+    main: 'index.js',
+    scripts: { start: 'node --enable-source-maps index.js' },
+    engines: { node: '>=20' },
+    dependencies: Object.fromEntries(NATIVE.filter(n => copied.has(n)).map(n => [n, copied.get(n)])),
+  };
+  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+}
+
+function dirSize(dir) {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirSize(p) : fs.statSync(p).size;
+  }
+  return total;
+}
+
+function report({ bundled, copied, shells, ms }) {
+  const bundleBytes = fs.statSync(path.join(outDir, 'index.js')).size;
+  const totalBytes = dirSize(outDir);
+  const summary = {
+    app: path.relative(root, appDir),
+    out: path.relative(root, outDir),
+    buildMs: ms,
+    bundleKiB: Math.round(bundleBytes / 1024),
+    artifactMiB: Math.round((totalBytes / 1024 / 1024) * 10) / 10,
+    bundledPackages: bundled.length,
+    nativePackages: [...copied.keys()],
+    productionPackages: bundled.length + copied.size,
+    pluginAssetPackages: shells,
+  };
+  fs.writeFileSync(path.join(outDir, 'build-report.json'), JSON.stringify({ ...summary, bundled }, null, 2) + '\n');
+  console.log(
+    `Built ${summary.app} in ${ms} ms -> ${summary.out}: bundle ${summary.bundleKiB} KiB, artifact ${summary.artifactMiB} MiB, ` +
+      `${summary.productionPackages} production packages (${bundled.length} bundled, ${copied.size} native/external: ${[...copied.keys()].join(', ')})`,
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
