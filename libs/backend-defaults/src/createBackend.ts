@@ -1,5 +1,6 @@
 import { Backend, createSpecializedBackend, lifecycleServiceFactory, rootLifecycleServiceFactory } from '@trellis/backend-app-api';
 import { BackendFeature } from '@trellis/backend-plugin-api';
+import { createAuthServiceFactory, httpAuthServiceFactory } from './services/auth';
 import { httpRouterServiceFactory } from './services/httpRouter';
 import { rootConfigServiceFactory } from './services/rootConfig';
 import { rootHealthServiceFactory } from './services/rootHealth';
@@ -21,6 +22,9 @@ export const defaultServiceFactories: BackendFeature[] = [
   rootHealthServiceFactory,
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,
+  // Keys move to each plugin's database (authServiceFactory) once the database service is a default.
+  createAuthServiceFactory({ useDatabase: false }),
+  httpAuthServiceFactory,
 ];
 
 /**

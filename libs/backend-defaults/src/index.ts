@@ -16,6 +16,22 @@ export {
   createRootHttpRouterServiceFactory,
   rootHttpRouterServiceFactory,
 } from './services/rootHttpRouter';
-export type { ErrorHandlerOptions, HttpServerOptions, RootHttpRouterFactoryOptions } from './services/rootHttpRouter';
+export type {
+  CspDirectives,
+  ErrorHandlerOptions,
+  HttpServerOptions,
+  RateLimitOptions,
+  RootHttpRouterFactoryOptions,
+} from './services/rootHttpRouter';
 export { DefaultHttpRouter, httpRouterServiceFactory } from './services/httpRouter';
+export {
+  DefaultHttpAuthService,
+  authServiceFactory,
+  createAuthServiceFactory,
+  httpAuthServiceFactory,
+  createCredentials,
+  isCredentials,
+  MIN_STATIC_TOKEN_LENGTH,
+} from './services/auth';
+export type { AuthServiceFactoryOptions } from './services/auth';
 export { DefaultRootHealthService, rootHealthServiceFactory } from './services/rootHealth';

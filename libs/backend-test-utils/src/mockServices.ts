@@ -1,11 +1,14 @@
 import {
   ConfigReader,
   createRootConfigServiceFactory,
+  DefaultHttpAuthService,
+  httpAuthServiceFactory,
   WinstonLogger,
 } from '@trellis/backend-defaults';
 import { coreServices, createServiceFactory, JsonObject } from '@trellis/backend-plugin-api';
 import { Writable } from 'node:stream';
 import winston from 'winston';
+import { MockAuthService } from './MockAuthService';
 
 /** A log line captured by a mock logger. @public */
 export type CapturedLogLine = { level: string; message: string } & Record<string, unknown>;
@@ -59,4 +62,19 @@ export const mockServices = {
         factory: () => createMockLogger(options),
       }),
   }),
+  /** Auth that accepts the tokens of `mockCredentials`; `startTestBackend` installs it. */
+  auth: Object.assign((options?: { pluginId?: string }) => MockAuthService.create({ pluginId: options?.pluginId ?? 'test' }), {
+    factory: () =>
+      createServiceFactory({
+        service: coreServices.auth,
+        deps: { pluginMetadata: coreServices.pluginMetadata },
+        factory: ({ pluginMetadata }) => MockAuthService.create({ pluginId: pluginMetadata.getId() }),
+      }),
+  }),
+  /** The real HTTP auth service, on top of whichever auth service the backend has. */
+  httpAuth: Object.assign(
+    (options?: { pluginId?: string }) =>
+      DefaultHttpAuthService.create({ auth: MockAuthService.create({ pluginId: options?.pluginId ?? 'test' }) }),
+    { factory: () => httpAuthServiceFactory },
+  ),
 };

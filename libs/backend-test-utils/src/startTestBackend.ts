@@ -37,7 +37,8 @@ const running = new Set<Backend>();
 
 /**
  * Starts a real backend in this process with the default services (config from data, a quiet
- * logger, a free port) and the given features. Backends still running after a test file are
+ * logger, a free port, auth that accepts `mockCredentials` tokens) and the given features. Pass
+ * `authServiceFactory` among the features to test with real tokens. Backends still running after a test file are
  * stopped by an `afterAll` hook.
  *
  * @public
@@ -47,6 +48,8 @@ export async function startTestBackend(options: StartTestBackendOptions): Promis
   const overrides: BackendFeature[] = [
     mockServices.rootConfig.factory({ data: mergeConfig(TEST_CONFIG, options.config ?? {}) }),
     mockServices.rootLogger.factory({ lines: options.logLines }),
+    mockServices.auth.factory(),
+    mockServices.httpAuth.factory(),
     createRootHttpRouterServiceFactory({ onListening: s => (server = s) }),
   ];
   const overridden = new Set(overrides.map(f => (f as InternalServiceFactory).service.id));

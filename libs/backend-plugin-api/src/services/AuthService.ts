@@ -1,10 +1,13 @@
 import type { Request } from 'express';
+import type { JsonObject } from './ConfigService';
 
 /** A signed-in user. @public */
 export interface UserPrincipal {
   type: 'user';
   /** Entity ref of the user, such as `user:default/jane`. */
   userEntityRef: string;
+  /** The plugin that acts on behalf of the user, when the request came from one. */
+  actor?: { subject: string };
 }
 
 /** What a service token may access. @public */
@@ -56,6 +59,8 @@ export interface AuthService {
     onBehalfOf: Credentials;
     targetPluginId: string;
   }): Promise<{ token: string }>;
+  /** The public keys that verify this plugin's tokens, as a JSON Web Key Set. */
+  listPublicServiceKeys(): Promise<{ keys: JsonObject[] }>;
 }
 
 /**

@@ -1,53 +1,30 @@
-import {
-  coreServices,
-  createServiceFactory,
-  HttpRouterService,
-  HttpRouterServiceAuthPolicy,
-} from '@trellis/backend-plugin-api';
-import express, { Handler, Router } from 'express';
+import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
+import express from 'express';
+import { createAuthIntegrationRouter } from './createAuthIntegrationRouter';
+import { createCredentialsBarrier } from './createCredentialsBarrier';
+import { DefaultHttpRouter } from './DefaultHttpRouter';
 
 /**
- * The plugin router, mounted at `/api/<pluginId>` on the root router. Handlers run in the order
- * they were added; auth policies are collected for the credentials middleware.
+ * Factory of the plugin HTTP router: mounts, at `/api/<pluginId>`, the plugin's open auth
+ * endpoints, then the credentials barrier, then the plugin's own handlers.
  *
  * @public
  */
-export class DefaultHttpRouter implements HttpRouterService {
-  readonly #router: Router = express.Router();
-  readonly #policies: HttpRouterServiceAuthPolicy[] = [];
-
-  static create(): DefaultHttpRouter {
-    return new DefaultHttpRouter();
-  }
-
-  use(handler: Handler): void {
-    this.#router.use(handler);
-  }
-
-  addAuthPolicy(policy: HttpRouterServiceAuthPolicy): void {
-    if (!policy.path.startsWith('/')) {
-      throw new Error(`Auth policy paths are relative to the plugin and start with '/', got '${policy.path}'`);
-    }
-    this.#policies.push(policy);
-  }
-
-  /** The policies added so far. */
-  policies(): readonly HttpRouterServiceAuthPolicy[] {
-    return this.#policies;
-  }
-
-  handler(): Router {
-    return this.#router;
-  }
-}
-
-/** Factory of the plugin HTTP router. @public */
 export const httpRouterServiceFactory = createServiceFactory({
   service: coreServices.httpRouter,
-  deps: { rootHttpRouter: coreServices.rootHttpRouter, pluginMetadata: coreServices.pluginMetadata },
-  factory({ rootHttpRouter, pluginMetadata }) {
+  deps: {
+    rootHttpRouter: coreServices.rootHttpRouter,
+    pluginMetadata: coreServices.pluginMetadata,
+    auth: coreServices.auth,
+    httpAuth: coreServices.httpAuth,
+  },
+  factory({ rootHttpRouter, pluginMetadata, auth, httpAuth }) {
     const router = DefaultHttpRouter.create();
-    rootHttpRouter.use(`/api/${pluginMetadata.getId()}`, router.handler());
+    const mounted = express.Router();
+    mounted.use(createAuthIntegrationRouter({ auth }));
+    mounted.use(createCredentialsBarrier({ httpAuth, policies: () => router.policies() }));
+    mounted.use(router.handler());
+    rootHttpRouter.use(`/api/${pluginMetadata.getId()}`, mounted);
     return router;
   },
 });

@@ -1,1 +1,2 @@
-export { DefaultHttpRouter, httpRouterServiceFactory } from './httpRouterServiceFactory';
+export { DefaultHttpRouter } from './DefaultHttpRouter';
+export { httpRouterServiceFactory } from './httpRouterServiceFactory';

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { HttpServerOptions } from './readHttpOptions';
+import { rejectUnparsableRequests } from './rejectUnparsableRequests';
 
 /**
  * The node HTTP server of the backend with a graceful close: stop accepting, let in-flight
@@ -21,10 +22,18 @@ export class HttpServer {
 
   static async listen(app: Express, options: HttpServerOptions, logger: LoggerService): Promise<HttpServer> {
     const server = http.createServer(
-      { requestTimeout: options.requestTimeoutMs, headersTimeout: options.headersTimeoutMs },
+      {
+        requestTimeout: options.requestTimeoutMs,
+        headersTimeout: options.headersTimeoutMs,
+        maxHeaderSize: options.maxHeaderSize,
+        // Node checks the two timeouts above only this often; the default 30 s lets a stalled
+        // client hold its socket far past them.
+        connectionsCheckingInterval: Math.max(250, Math.min(5_000, options.headersTimeoutMs / 4)),
+      },
       app,
     );
     server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    rejectUnparsableRequests(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => {

@@ -7,6 +7,7 @@ import {
   statusCodeToErrorName,
 } from '@trellis/errors';
 import type { ErrorRequestHandler, Request } from 'express';
+import { logSafeUrl } from './logSafeUrl';
 
 /** Options of {@link errorHandler}. @public */
 export interface ErrorHandlerOptions {
@@ -28,7 +29,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const statusCode = errorToStatusCode(error);
     const requestId = res.getHeader('x-request-id')?.toString();
     if (statusCode >= 500) {
-      options.logger.error(`Request failed: ${req.method} ${req.originalUrl}`, { error, requestId });
+      options.logger.error(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}`, { error, requestId });
     }
     if (res.headersSent) {
       req.socket.destroy();
@@ -65,8 +66,14 @@ function normalize(raw: unknown): Error {
     return renamed(raw, 'PayloadTooLargeError', `Request body is larger than the limit of ${limit} bytes`);
   }
   const status = errorToStatusCode(raw);
+  const statusName = statusCodeToErrorName(status);
+  // Client errors of libraries (URIError from a bad path parameter, http-errors classes) take the
+  // name of their status, so clients see one vocabulary.
+  if (status < 500 && statusName && raw.name !== statusName) {
+    return renamed(raw, statusName, raw.message);
+  }
   if (raw.name === 'Error' || /^[A-Z][a-zA-Z]*Error$/.test(raw.name) === false) {
-    return renamed(raw, statusCodeToErrorName(status) ?? raw.name, raw.message);
+    return renamed(raw, statusName ?? raw.name, raw.message);
   }
   return raw;
 }

@@ -4,6 +4,8 @@ export type { ErrorHandlerOptions } from './errorHandler';
 export { HttpServer } from './HttpServer';
 export { readHttpOptions } from './readHttpOptions';
 export type { HttpServerOptions } from './readHttpOptions';
+export type { CspDirectives } from './readCsp';
+export type { RateLimitOptions } from './rateLimit/readRateLimit';
 export {
   createRootHttpRouterServiceFactory,
   rootHttpRouterServiceFactory,

@@ -1,8 +1,9 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
 import { BackendStateService } from '@trellis/backend-app-api';
-import { NotFoundError, ServiceUnavailableError } from '@trellis/errors';
+import { InputError, NotFoundError, ServiceUnavailableError } from '@trellis/errors';
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { logSafeUrl } from './logSafeUrl';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,15 +23,16 @@ export function requestLogger(logger: LoggerService): RequestHandler {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const url = logSafeUrl(req.originalUrl);
       const meta = {
         method: req.method,
-        url: req.originalUrl,
+        url,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 10) / 10,
         requestId: res.getHeader('x-request-id'),
       };
       const level = req.originalUrl.startsWith('/.trellis/health') ? 'debug' : 'info';
-      logger[level](`${req.method} ${req.originalUrl} ${res.statusCode}`, meta);
+      logger[level](`${req.method} ${url} ${res.statusCode}`, meta);
     });
     next();
   };
@@ -53,5 +55,27 @@ export function pluginAvailability(state: BackendStateService): RequestHandler {
 export function notFound(): RequestHandler {
   return (req, _res, next) => {
     next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+  };
+}
+
+/**
+ * Refuses paths that could mean something else to a file server or proxy behind a plugin: dot
+ * segments (plain or percent-encoded), backslashes, NUL bytes and percent-encoding that is not
+ * valid UTF-8.
+ */
+export function rejectAmbiguousPaths(): RequestHandler {
+  return (req, _res, next) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(req.path);
+    } catch {
+      next(new InputError('Malformed percent-encoding in the request path'));
+      return;
+    }
+    if (/[\\\0]/.test(decoded) || decoded.split('/').some(s => s === '.' || s === '..')) {
+      next(new InputError('The request path may not contain dot segments, backslashes or NUL'));
+      return;
+    }
+    next();
   };
 }

@@ -6,7 +6,8 @@ import helmet from 'helmet';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
-import { notFound, pluginAvailability, requestId, requestLogger } from './middleware';
+import { notFound, pluginAvailability, rejectAmbiguousPaths, requestId, requestLogger } from './middleware';
+import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
 
 /** Options of {@link createRootHttpRouterServiceFactory}. @public */
@@ -18,10 +19,11 @@ export interface RootHttpRouterFactoryOptions {
 }
 
 /**
- * Creates the root HTTP router factory: one Express app with request ids, helmet, CORS as
- * configured, JSON bodies up to a limit, request logging, health endpoints, plugin routers under
- * `/api/<pluginId>`, a JSON 404 and the error handler. The server listens as soon as the service
- * is created, so probes answer while plugins start.
+ * Creates the root HTTP router factory: one Express app with request ids, helmet with a CSP,
+ * CORS only as configured, request logging without credentials, refusal of ambiguous paths,
+ * health endpoints, an optional rate limit per client, JSON bodies up to a limit, plugin routers
+ * under `/api/<pluginId>`, a JSON 404 and the error handler. The server listens as soon as the
+ * service is created, so probes answer while plugins start.
  *
  * @public
  */
@@ -39,8 +41,13 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const settings = { ...readHttpOptions(config), ...options.overrides };
       const logger = rootLogger.child({ component: 'http' });
       const router = DefaultRootHttpRouter.create();
+      const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
       const app = createApp(settings, logger);
       app.use('/.trellis/health/v1', healthRouter(health));
+      if (rateLimiter) {
+        app.use(rateLimiter.handler);
+      }
+      app.use(express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] }));
       app.use(pluginAvailability(backendState));
       app.use(router.handler());
       app.use(notFound());
@@ -49,6 +56,9 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       lifecycle.addBeforeShutdownHook(() => server.close(), {
         timeoutMs: settings.shutdownDelayMs + settings.drainTimeoutMs + 1000,
       });
+      if (rateLimiter) {
+        lifecycle.addShutdownHook(() => rateLimiter.close());
+      }
       options.onListening?.(server);
       return router;
     },
@@ -59,13 +69,14 @@ function createApp(settings: HttpServerOptions, logger: LoggerService) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustProxy);
+  app.set('query parser', 'simple');
   app.use(requestId());
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'frame-ancestors': ["'none'"] } } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: settings.csp } }));
   if (settings.cors) {
     app.use(cors(settings.cors));
   }
   app.use(requestLogger(logger));
-  app.use(express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(rejectAmbiguousPaths());
   return app;
 }
 

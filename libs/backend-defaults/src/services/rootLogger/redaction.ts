@@ -1,6 +1,10 @@
 const REDACTED = '[REDACTED]';
 const SENSITIVE_KEYS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|token|access_token|refresh_token)$/i;
 const MIN_SECRET_LENGTH = 4;
+// Tokens minted at runtime are not known values: hide whatever has the shape of one. Runs of
+// token characters are cut first so that the check stays linear on hostile input.
+const TOKEN_RUN = /[A-Za-z0-9_.-]{16,}/g;
+const BEARER_CREDENTIALS = /\b(Bearer\s+)[^\s"',;]+/gi;
 
 /**
  * Removes secrets from log data: every known secret value wherever it appears in a string, and
@@ -23,7 +27,8 @@ export class Redactor {
   }
 
   redactString(value: string): string {
-    return this.#pattern ? value.replace(this.#pattern, REDACTED) : value;
+    const known = this.#pattern ? value.replace(this.#pattern, REDACTED) : value;
+    return known.replace(BEARER_CREDENTIALS, `$1${REDACTED}`).replace(TOKEN_RUN, hideJwt);
   }
 
   /** The redacted value of one field: credentials keys are hidden whole. */
@@ -48,4 +53,14 @@ export class Redactor {
     }
     return out;
   }
+}
+
+/** A run of token characters with a JWT in it loses everything from the JWT on. */
+function hideJwt(run: string): string {
+  const start = run.indexOf('eyJ');
+  if (start < 0) {
+    return run;
+  }
+  const parts = run.slice(start).split('.');
+  return parts.length >= 3 && parts[0].length >= 8 && parts[1].length >= 2 ? `${run.slice(0, start)}${REDACTED}` : run;
 }
