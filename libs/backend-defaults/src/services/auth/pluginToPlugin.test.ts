@@ -2,6 +2,8 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { startBackend, StartedBackend } from './testing/startBackend';
 import { BaseUrlHolder, createProbePlugin } from './testing/testPlugins';
 import { PLUGIN_TOKEN_TYPE } from './types';
+import { startUserTokenIssuer } from './testing/userTokens';
+import { readJson } from './testing/readJson';
 
 const STATIC_TOKEN = 'ci-token-0123456789-abcdefghijklmnop';
 
@@ -21,7 +23,7 @@ async function startPair(extraConfig: Record<string, unknown> = {}) {
 
 async function get(url: string, token = STATIC_TOKEN) {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: await readJson(response) };
 }
 
 describe('plugin to plugin calls with per-plugin keys', () => {
@@ -77,7 +79,7 @@ describe('plugin to plugin calls with per-plugin keys', () => {
     await get(`${backend.baseUrl}/api/alpha/call/beta`);
     const response = await fetch(`${backend.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`);
     expect(response.status).toBe(200);
-    const { keys } = await response.json();
+    const { keys } = await readJson(response);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
       expect(key).toEqual(expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) }));
@@ -89,7 +91,7 @@ describe('plugin to plugin calls with per-plugin keys', () => {
 describe('plugin to plugin calls on behalf of a user', () => {
   it('lets the target see the user and the plugin acting for them', async () => {
     const holder: BaseUrlHolder = {};
-    const userToken = await import('./testing/userTokens').then(m => m.startUserTokenIssuer());
+    const userToken = await startUserTokenIssuer();
     const backend = await startBackend({
       features: [createProbePlugin('alpha', holder), createProbePlugin('beta', holder)],
       config: { backend: { auth: { externalAccess: [userToken.accessEntry] } } },
@@ -128,7 +130,7 @@ describe('key rotation', () => {
       expect(kids.size).toBeGreaterThanOrEqual(3);
       expect(statuses.length).toBeGreaterThan(40);
       expect(statuses.filter(s => s !== 200)).toEqual([]);
-      const { keys } = await (await fetch(`${backend.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`)).json();
+      const { keys } = await readJson(await fetch(`${backend.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`));
       expect(keys.length).toBeGreaterThanOrEqual(kids.size);
     } finally {
       await backend.stop();

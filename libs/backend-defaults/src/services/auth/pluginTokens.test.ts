@@ -4,6 +4,7 @@ import { KeyFiles, writeKeyFiles } from './testing/keyFiles';
 import { startBackend, StartedBackend } from './testing/startBackend';
 import { createProbePlugin } from './testing/testPlugins';
 import { PLUGIN_TOKEN_TYPE } from './types';
+import { readJson } from './testing/readJson';
 
 // Static key files, so the test can sign tokens with the very key the backend trusts and change
 // one thing at a time.
@@ -43,7 +44,7 @@ describe('plugin tokens against a running backend', () => {
     const response = await fetch(`${backend.baseUrl}/api/beta/whoami`, {
       headers: authorization === undefined ? {} : { authorization },
     });
-    return { status: response.status, body: await response.json(), headers: response.headers };
+    return { status: response.status, body: await readJson(response), headers: response.headers };
   }
 
   async function expectRefused(authorization: string | undefined, message: RegExp) {
@@ -130,7 +131,7 @@ describe('plugin tokens against a running backend', () => {
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const header = encode({ alg: 'HS256', typ: PLUGIN_TOKEN_TYPE, kid: key.keyId });
     const payload = encode({ iss: 'plugin:alpha', sub: 'plugin:alpha', aud: 'beta', iat: now(), exp: now() + 60 });
-    const jwks = await (await fetch(`${backend.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`)).json();
+    const jwks = await readJson(await fetch(`${backend.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`));
     for (const secret of [key.publicPem, JSON.stringify(jwks.keys[0])]) {
       const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
       await expectRefused(`Bearer ${header}.${payload}.${signature}`, /algorithm 'HS256' is not allowed/);

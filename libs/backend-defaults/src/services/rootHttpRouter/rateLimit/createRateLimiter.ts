@@ -57,19 +57,22 @@ async function createStore(options: RateLimitOptions, logger: LoggerService): Pr
   client.on('ready', () => {
     down = false;
   });
-  await waitUntilReady(client, 5_000);
+  await firstConnectionAttempt(client, 5_000);
   return RedisRateLimitStore.create({ client, prefix: options.store.prefix });
 }
 
-function waitUntilReady(client: { status: string; once(event: string, fn: () => void): unknown }, timeoutMs: number) {
+/** Waits until the client connected or failed once (it keeps retrying in the background). */
+function firstConnectionAttempt(client: { status: string; once(event: string, fn: () => void): unknown }, timeoutMs: number) {
   if (client.status === 'ready') {
     return Promise.resolve();
   }
   return new Promise<void>(resolve => {
     const timer = setTimeout(resolve, timeoutMs);
-    client.once('ready', () => {
+    const done = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    client.once('ready', done);
+    client.once('error', done);
   });
 }
