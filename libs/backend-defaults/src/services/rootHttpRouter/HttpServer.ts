@@ -26,6 +26,8 @@ export class HttpServer {
         requestTimeout: options.requestTimeoutMs,
         headersTimeout: options.headersTimeoutMs,
         maxHeaderSize: options.maxHeaderSize,
+        // Node would answer a missing Host with an empty 400; requireHost answers in our shape.
+        requireHostHeader: false,
         // Node checks the two timeouts above only this often; the default 30 s lets a stalled
         // client hold its socket far past them.
         connectionsCheckingInterval: Math.max(250, Math.min(5_000, options.headersTimeoutMs / 4)),

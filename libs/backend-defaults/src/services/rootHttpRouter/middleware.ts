@@ -79,3 +79,14 @@ export function rejectAmbiguousPaths(): RequestHandler {
     next();
   };
 }
+
+/** HTTP/1.1 requests must name the host (RFC 9112); answered here in the standard shape. */
+export function requireHost(): RequestHandler {
+  return (req, _res, next) => {
+    if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host) {
+      next(new InputError('Missing Host header'));
+      return;
+    }
+    next();
+  };
+}

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
-import { notFound, pluginAvailability, rejectAmbiguousPaths, requestId, requestLogger } from './middleware';
+import { notFound, pluginAvailability, rejectAmbiguousPaths, requestId, requestLogger, requireHost } from './middleware';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
 
@@ -76,6 +76,7 @@ function createApp(settings: HttpServerOptions, logger: LoggerService) {
     app.use(cors(settings.cors));
   }
   app.use(requestLogger(logger));
+  app.use(requireHost());
   app.use(rejectAmbiguousPaths());
   return app;
 }
