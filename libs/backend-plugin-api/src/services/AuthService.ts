@@ -48,13 +48,25 @@ export interface Credentials<TPrincipal = UserPrincipal | ServicePrincipal | Non
  * @public
  */
 export interface AuthService {
+  /**
+   * Verifies a token: a plugin token addressed to this plugin, an external static token or a
+   * token of a trusted identity provider. Throws `AuthenticationError` for a token that is not
+   * valid here and `NotAllowedError` for a valid token whose access restrictions exclude this
+   * plugin.
+   */
   authenticate(token: string, options?: { allowLimitedAccess?: boolean }): Promise<Credentials>;
   isPrincipal<TType extends keyof PrincipalTypes>(
     credentials: Credentials,
     type: TType,
   ): credentials is Credentials<PrincipalTypes[TType]>;
   getNoneCredentials(): Promise<Credentials<NonePrincipal>>;
+  /** Credentials of this plugin itself, `plugin:<pluginId>`, for calls it makes on its own. */
   getOwnServiceCredentials(): Promise<Credentials<ServicePrincipal>>;
+  /**
+   * A short-lived token for calling plugin `targetPluginId`. On behalf of a user, the target sees
+   * that user (with this plugin as actor); on behalf of a service, it sees this plugin. Throws
+   * `AuthenticationError` for `none` credentials.
+   */
   getPluginRequestToken(options: {
     onBehalfOf: Credentials;
     targetPluginId: string;
@@ -64,11 +76,17 @@ export interface AuthService {
 }
 
 /**
- * Credentials of incoming HTTP requests.
+ * Credentials of incoming HTTP requests, from `Authorization: Bearer <token>`; a request
+ * without the header has `none` credentials.
  *
  * @public
  */
 export interface HttpAuthService {
+  /**
+   * The caller's credentials, limited to the `allow`ed principal types (all by default). Throws
+   * `AuthenticationError` (401) for missing or invalid credentials and `NotAllowedError` (403)
+   * for a principal type that is not allowed.
+   */
   credentials<TAllowed extends keyof PrincipalTypes = 'user' | 'service' | 'none'>(
     req: Request,
     options?: { allow?: TAllowed[] },

@@ -7,6 +7,7 @@ import {
   LoggerService,
   ServiceFactory,
 } from '@trellis/backend-plugin-api';
+import { WinstonLogger } from '../rootLogger/WinstonLogger';
 import { DefaultAuthService } from './DefaultAuthService';
 import { JwksTokenHandler } from './external/JwksTokenHandler';
 import { ExternalAccessEntry, JwksAccessEntry, readExternalAccess, StaticAccessEntry } from './external/readExternalAccess';
@@ -83,6 +84,9 @@ async function createRootContext(config: Config, rootLogger: LoggerService, useD
   const logger = rootLogger.child({ component: 'auth' });
   const keyOptions = readPluginKeyOptions(config);
   const external = readExternalAccess(config, { production });
+  if (rootLogger instanceof WinstonLogger) {
+    rootLogger.addRedactions(external.flatMap(e => (e.type === 'static' ? [e.token] : [])));
+  }
   const storeType = chooseStore(keyOptions, useDatabase, production);
   const shared = storeType === 'static' ? await StaticKeySource.load(keyOptions.staticKeys!) : undefined;
   if (storeType === 'memory') {

@@ -127,6 +127,7 @@ describe('root router hardening', () => {
     await fetch(`${backend.baseUrl}/api/alpha/whoami?access_token=${jwt}&token=${TOKEN}&page=2`, { headers: { authorization } });
     await fetch(`${backend.baseUrl}/api/alpha/boom?x=${jwt}`, { headers: { authorization: `Bearer ${jwt}`, cookie: 'session=abc123' } });
     await fetch(`${backend.baseUrl}/api/alpha/nothing/${jwt}`, { headers: { authorization } });
+    await fetch(`${backend.baseUrl}/api/alpha/nothing/${TOKEN}`, { headers: { authorization } });
     const logged = JSON.stringify(lines);
     expect(logged).toContain('page=2');
     expect(logged).toContain('/api/alpha/nothing/');
