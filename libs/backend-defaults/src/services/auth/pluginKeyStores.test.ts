@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAuthServiceFactory } from './authServiceFactory';
+import { sqliteDatabaseFactory } from './testing/testDatabases';
 import { KeyFiles, writeKeyFiles } from './testing/keyFiles';
 import { startBackend } from './testing/startBackend';
 import { BaseUrlHolder, createProbePlugin } from './testing/testPlugins';
@@ -91,6 +95,28 @@ describe('static plugin keys', () => {
         config: { backend: { auth: { pluginKeyStore: store(files.keys) } } },
       }),
     ).rejects.toThrow(message);
+  });
+});
+
+describe('plugin keys in each plugin\'s database', () => {
+  it('lets two instances sharing the databases verify each other and publish both keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trellis-auth-db-'));
+    const features = [createAuthServiceFactory(), sqliteDatabaseFactory(dir), createProbePlugin('alpha'), createProbePlugin('beta')];
+    const config = { backend: { auth: { externalAccess } } };
+    const first = await startBackend({ features, config });
+    const second = await startBackend({ features, config });
+    try {
+      const fromFirst = (await get(`${first.baseUrl}/api/alpha/token/beta`)).body.token;
+      const fromSecond = (await get(`${second.baseUrl}/api/alpha/token/beta`)).body.token;
+      expect((await get(`${second.baseUrl}/api/beta/whoami`, fromFirst)).status).toBe(200);
+      expect((await get(`${first.baseUrl}/api/beta/whoami`, fromSecond)).status).toBe(200);
+      const { keys } = await readJson(await fetch(`${first.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`));
+      expect(keys).toHaveLength(2);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
