@@ -73,8 +73,8 @@ describe('startTestBackend and the HTTP surface', () => {
     expect((await fetch(`${backend.baseUrl}/api/good/ping`)).status).toBe(200);
     const broken = await fetch(`${backend.baseUrl}/api/broken/ping`);
     expect(broken.status).toBe(503);
-    expect((await broken.json()).error.name).toBe('ServiceUnavailableError');
-    const readiness = await (await fetch(`${backend.baseUrl}/.trellis/health/v1/readiness`)).json();
+    expect(((await broken.json()) as any).error.name).toBe('ServiceUnavailableError');
+    const readiness: any = await (await fetch(`${backend.baseUrl}/.trellis/health/v1/readiness`)).json();
     expect(readiness.plugins).toEqual({ good: 'ready', broken: 'failed' });
     await backend.stop();
   });

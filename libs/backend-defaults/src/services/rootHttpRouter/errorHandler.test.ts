@@ -50,7 +50,7 @@ describe('errorHandler', () => {
     const app = await serve(false, new Error('password authentication failed for user "x"'));
     const response = await fetch(`${app.url}/fail`, { headers: { 'x-request-id': 'req-42' } });
     expect(response.status).toBe(500);
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.error).toEqual({ name: 'InternalServerError', message: 'Internal server error (log id req-42)' });
     expect(JSON.stringify(body)).not.toContain('password');
     expect(app.logged).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('errorHandler', () => {
 
   it('shows the message and stack of server errors in development', async () => {
     const app = await serve(true, new Error('boom'));
-    const body = await (await fetch(`${app.url}/fail`)).json();
+    const body: any = await (await fetch(`${app.url}/fail`)).json();
     expect(body.error.message).toBe('boom');
     expect(body.error.stack).toContain('Error: boom');
     await app.close();
@@ -71,10 +71,10 @@ describe('errorHandler', () => {
     const headers = { 'content-type': 'application/json' };
     const malformed = await fetch(`${app.url}/echo`, { method: 'POST', headers, body: '{"a":' });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.name).toBe('InputError');
+    expect(((await malformed.json()) as any).error.name).toBe('InputError');
     const huge = await fetch(`${app.url}/echo`, { method: 'POST', headers, body: JSON.stringify({ a: 'x'.repeat(500) }) });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.name).toBe('PayloadTooLargeError');
+    expect(((await huge.json()) as any).error.name).toBe('PayloadTooLargeError');
     await app.close();
   });
 
