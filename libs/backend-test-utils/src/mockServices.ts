@@ -15,14 +15,14 @@ export type CapturedLogLine = { level: string; message: string } & Record<string
 
 /** Options of the mock root logger. @public */
 export interface MockRootLoggerOptions {
-  /** Lowest level printed; `TEST_LOG_LEVEL` or `error` by default, `none` prints nothing. */
+  /** Lowest level printed; `TEST_LOG_LEVEL` or `none` (nothing) by default. */
   level?: string;
   /** When given, every line is also pushed here (whatever the level printed). */
   lines?: CapturedLogLine[];
 }
 
 function createMockLogger(options: MockRootLoggerOptions = {}): WinstonLogger {
-  const level = options.level ?? process.env.TEST_LOG_LEVEL ?? 'error';
+  const level = options.level ?? process.env.TEST_LOG_LEVEL ?? 'none';
   const transports: winston.transport[] = [];
   if (level !== 'none') {
     transports.push(new winston.transports.Console({ level }));

@@ -28,7 +28,9 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const error = normalize(rawError);
     const statusCode = errorToStatusCode(error);
     const requestId = res.getHeader('x-request-id')?.toString();
-    if (statusCode >= 500) {
+    if (statusCode === 503) {
+      options.logger.warn(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}: ${error.message}`, { requestId });
+    } else if (statusCode >= 500) {
       options.logger.error(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}`, { error, requestId });
     }
     if (res.headersSent) {
