@@ -1,5 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// tsx's loader by absolute URL, so the working directory may be anywhere.
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 /** A backend process started from TypeScript sources, as `yarn start backend` does. */
 export interface SpawnedBackend {
@@ -13,7 +17,7 @@ export function spawnBackend(entry: string, options: { cwd: string; env?: NodeJS
   const appDir = path.resolve(__dirname, '..');
   const child = spawn(
     process.execPath,
-    ['--conditions=@trellis/source', '--import', 'tsx', path.resolve(appDir, entry), ...(options.args ?? [])],
+    ['--conditions=@trellis/source', '--import', TSX_LOADER, path.resolve(appDir, entry), ...(options.args ?? [])],
     { cwd: options.cwd, env: { ...process.env, NODE_ENV: 'test', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
