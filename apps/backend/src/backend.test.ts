@@ -66,6 +66,22 @@ describe('the backend process', () => {
     expect(await backend.exited).toBe(0);
   });
 
+  it('exits 1 when shutdown outlasts backend.lifecycle.shutdownTimeoutMs', async () => {
+    const port = await freePort();
+    const cwd = workspace({
+      'app-config.yaml': `backend:\n  listen:\n    port: ${port}\n    host: 127.0.0.1\n  lifecycle:\n    shutdownTimeoutMs: 500\n`,
+    });
+    backend = spawnBackend('test/fixtures/slow-backend.ts', { cwd });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForStatus(`${base}/.trellis/health/v1/readiness`, 200, backend);
+    const slow = fetch(`${base}/api/slow/wait?ms=5000`).catch(() => 'cut');
+    await new Promise(resolve => setTimeout(resolve, 200));
+    backend.child.kill('SIGTERM');
+    expect(await backend.exited).toBe(1);
+    expect(backend.output()).toMatch(/TRELLIS_ERR_SHUTDOWN_TIMEOUT/);
+    expect(await slow).toBe('cut');
+  });
+
   it('exits 1 naming the file and line when a config file is malformed', async () => {
     const cwd = workspace({
       'app-config.yaml': 'backend:\n  listen:\n    port: 0\n',

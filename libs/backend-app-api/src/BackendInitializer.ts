@@ -24,6 +24,7 @@ import { BackendFeatureInput } from './types';
 type BootFailurePolicy = 'abort' | 'continue';
 
 const DEFAULT_SLOW_PLUGIN_WARNING_MS = 5000;
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 /**
  * Turns added features into a running backend: checks the feature graph, starts root services,
@@ -39,6 +40,7 @@ export class BackendInitializer {
   #shutdownPromise?: Promise<void>;
   #logger?: LoggerService;
   #lifecycle?: RootLifecycleControl;
+  #shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   constructor(defaults: BackendFeature[]) {
     this.#defaults = defaults;
@@ -70,6 +72,27 @@ export class BackendInitializer {
       this.#phase = 'stopped';
       return;
     }
+    const deadlineMs = this.#shutdownTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new TrellisError(
+            'TRELLIS_ERR_SHUTDOWN_TIMEOUT',
+            `Shutdown did not finish within backend.lifecycle.shutdownTimeoutMs (${deadlineMs}ms); some requests or hooks were cut short`,
+          ),
+        );
+      }, deadlineMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([this.#stopInOrder(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #stopInOrder(): Promise<void> {
     await this.#startPromise?.catch(() => {});
     await this.#shutdown();
   }
@@ -175,6 +198,8 @@ export class BackendInitializer {
     for (const module of graph.orphanModules) {
       this.#logger?.warn(`${describe(module)} was added, but plugin '${module.pluginId}' is not; the module is ignored`);
     }
+    this.#shutdownTimeoutMs =
+      config?.getOptionalNumber('backend.lifecycle.shutdownTimeoutMs') ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     const nodes = [...graph.plugins.values()];
     const policies = new Map(nodes.map(n => [n.pluginId, readBootPolicy(config, n.pluginId)]));
     const stopWatching = this.#watchSlowPlugins(config);
