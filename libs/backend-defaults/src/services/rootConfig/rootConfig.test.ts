@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyConfigSchemas } from './configSchemas';
+import { ConfigReader } from './ConfigReader';
+import { loadConfigFiles } from './loadConfigFiles';
+import { collectSecretValues } from './secrets';
+import { createRootConfigServiceFactory } from './rootConfigServiceFactory';
+import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
+
+function dir(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-config-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), content);
+  }
+  return root;
+}
+
+function load(root: string, options: { argv?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const loaded = loadConfigFiles({ cwd: options.cwd ?? root, argv: options.argv ?? [], env: options.env ?? {} });
+  return ConfigReader.fromLayers(loaded.layers);
+}
+
+describe('loadConfigFiles', () => {
+  it('merges app-config, the NODE_ENV file, the local file and --config files in that order', () => {
+    const root = dir({
+      'app-config.yaml': 'a: base\nb: base\nc: base\nd: base\nlist: [1, 2]\nobj: { x: 1, y: 1 }\n',
+      'app-config.production.yaml': 'b: env\nc: env\nd: env\n',
+      'app-config.local.yaml': 'c: local\nd: local\nobj: { y: 2 }\n',
+      'extra/one.yaml': 'd: one\nlist: [3]\n',
+    });
+    const config = load(root, { argv: ['--config', 'extra/one.yaml'], env: { NODE_ENV: 'production' } });
+    expect(config.get()).toEqual({ a: 'base', b: 'env', c: 'local', d: 'one', list: [3], obj: { x: 1, y: 2 } });
+  });
+
+  it('finds the config root from a subdirectory', () => {
+    const root = dir({ 'app-config.yaml': 'found: yes\n', 'apps/backend/.keep': '' });
+    expect(load(root, { cwd: path.join(root, 'apps/backend') }).getString('found')).toBe('yes');
+  });
+
+  it('substitutes ${VAR}, keeps $${VAR} literal and treats unset variables as missing', () => {
+    const root = dir({ 'app-config.yaml': 'url: postgres://${HOST}:5432/db\nliteral: $${HOME}\nmissing: ${NOPE}\n' });
+    const config = load(root, { env: { HOST: 'db.internal' } });
+    expect(config.getString('url')).toBe('postgres://db.internal:5432/db');
+    expect(config.getString('literal')).toBe('${HOME}');
+    expect(config.has('missing')).toBe(false);
+  });
+
+  it('applies APP_CONFIG_ overrides, parsing JSON values', () => {
+    const root = dir({ 'app-config.yaml': 'backend:\n  listen:\n    port: 7007\n' });
+    const config = load(root, {
+      env: { APP_CONFIG_backend_listen_port: '8080', APP_CONFIG_app_title: 'Hello', APP_CONFIG_app_flags: '["a"]' },
+    });
+    expect(config.getNumber('backend.listen.port')).toBe(8080);
+    expect(config.getString('app.title')).toBe('Hello');
+    expect(config.getStringArray('app.flags')).toEqual(['a']);
+  });
+
+  it('names the file, line and column of malformed YAML', () => {
+    const root = dir({ 'app-config.yaml': 'backend:\n  listen: [unclosed\n  port: 1\n' });
+    expect(() => load(root)).toThrow(/app-config\.yaml' at line \d+, column \d+/);
+  });
+
+  it('refuses a --config file that does not exist and a file that is not a mapping', () => {
+    const root = dir({ 'app-config.yaml': '- a\n- b\n' });
+    expect(() => load(root)).toThrow(/must hold a mapping/);
+    const ok = dir({ 'app-config.yaml': 'a: 1\n' });
+    expect(() => load(ok, { argv: ['--config=nope.yaml'] })).toThrow(/nope\.yaml' given with --config does not exist/);
+  });
+});
+
+describe('ConfigReader', () => {
+  const root = dir({
+    'app-config.yaml': 'backend:\n  listen:\n    port: "not-a-number"\n  flag: "true"\n  items:\n    - name: a\n    - name: b\n',
+  });
+  const config = load(root);
+
+  it('names the key and the file in type errors', () => {
+    expect(() => config.getNumber('backend.listen.port')).toThrow(
+      `Invalid type in config for key 'backend.listen.port' in '${path.join(root, 'app-config.yaml')}', got string, wanted number`,
+    );
+    expect(() => config.getConfig('backend').getString('listen')).toThrow(/key 'backend\.listen'/);
+  });
+
+  it('names the full key of missing values, also through sub-configs', () => {
+    expect(() => config.getString('example.message')).toThrow("Missing required config value at 'example.message'");
+    expect(() => config.getConfig('backend').getString('nope')).toThrow("Missing required config value at 'backend.nope'");
+  });
+
+  it('reads booleans from strings, arrays of configs, keys and optional values', () => {
+    expect(config.getBoolean('backend.flag')).toBe(true);
+    expect(config.getConfigArray('backend.items').map(c => c.getString('name'))).toEqual(['a', 'b']);
+    expect(config.getConfig('backend').keys()).toEqual(['listen', 'flag', 'items']);
+    expect(config.getOptionalString('backend.absent')).toBeUndefined();
+  });
+});
+
+describe('plugin config schemas', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      message: { type: 'string', minLength: 1, default: 'hi' },
+      apiToken: { type: 'string', visibility: 'secret' },
+    },
+    additionalProperties: false,
+  };
+
+  it('applies defaults below every file', () => {
+    const layers = applyConfigSchemas([{ data: { other: 1 }, context: 'f.yaml' }], [{ pluginId: 'example', schema }]);
+    expect(ConfigReader.fromLayers(layers).getString('example.message')).toBe('hi');
+    const overridden = applyConfigSchemas([{ data: { example: { message: 'yo' } }, context: 'f.yaml' }], [
+      { pluginId: 'example', schema },
+    ]);
+    expect(ConfigReader.fromLayers(overridden).getString('example.message')).toBe('yo');
+  });
+
+  it('reports every violation at once, naming plugin, key and file', () => {
+    const layers = [
+      { data: { example: { message: '' } }, context: '/etc/app-config.yaml' },
+      { data: { example: { extra: true } }, context: '/etc/local.yaml' },
+      { data: { other: { message: 5 } }, context: '/etc/app-config.yaml' },
+    ];
+    const otherSchema = { type: 'object', properties: { message: { type: 'string' } } };
+    let error: Error | undefined;
+    try {
+      applyConfigSchemas(layers, [
+        { pluginId: 'example', schema },
+        { pluginId: 'other', schema: otherSchema },
+      ]);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(/Plugin 'example': config key 'example\.message' must NOT have fewer than 1 characters \(in '\/etc\/app-config\.yaml'\)/);
+    expect(error?.message).toMatch(/Plugin 'example': config key 'example\.extra' is not a known setting \(in '\/etc\/local\.yaml'\)/);
+    expect(error?.message).toMatch(/Plugin 'other': config key 'other\.message' must be string/);
+    expect((error as { code?: string }).code).toBe('TRELLIS_ERR_CONFIG_SCHEMA');
+  });
+
+  it('collects secrets from schema marks, secret-named keys and connection URLs', () => {
+    const config = ConfigReader.fromData({
+      example: { apiToken: 'tok-123456' },
+      backend: {
+        database: { connection: { password: 'pg-pass-1' } },
+        cache: { connection: 'redis://user:redis-pass-2@redis:6379' },
+        listen: { port: 7007 },
+      },
+    });
+    const secrets = collectSecretValues(config, [{ pluginId: 'example', schema }]);
+    expect(secrets.sort()).toEqual(['pg-pass-1', 'redis-pass-2', 'tok-123456']);
+  });
+});
+
+describe('reloading', () => {
+  it('tells subscribers after a valid edit and keeps the old config after an invalid one', async () => {
+    const root = dir({ 'app-config.yaml': 'example:\n  message: one\n' });
+    const factory = createRootConfigServiceFactory({ cwd: root, argv: [], env: {} }) as unknown as InternalServiceFactory;
+    const state = { getPlugins: () => [] };
+    const config = (await factory.factory({ backendState: state }, undefined)) as ConfigReader;
+    const changed = () =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no change seen')), 5000);
+        const sub = config.subscribe!(() => {
+          clearTimeout(timer);
+          sub.unsubscribe();
+          resolve();
+        });
+      });
+    const first = changed();
+    fs.writeFileSync(path.join(root, 'app-config.yaml'), 'example:\n  message: two\n');
+    await first;
+    expect(config.getString('example.message')).toBe('two');
+
+    const calls: number[] = [];
+    const sub = config.subscribe!(() => calls.push(1));
+    fs.writeFileSync(path.join(root, 'app-config.yaml'), 'example: [broken\n');
+    await new Promise(resolve => setTimeout(resolve, 600));
+    expect(calls).toEqual([]);
+    expect(config.getString('example.message')).toBe('two');
+    sub.unsubscribe();
+  });
+});
