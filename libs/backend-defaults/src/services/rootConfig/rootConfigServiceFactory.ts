@@ -30,17 +30,16 @@ export function createRootConfigServiceFactory(options: RootConfigFactoryOptions
       const loaded = loadConfigFiles(options);
       const load = () => applyConfigSchemas(loadConfigFiles(options).layers, schemas);
       const production = (options.env ?? process.env).NODE_ENV === 'production';
-      let reader: ConfigReader | undefined;
+      const reader = ConfigReader.fromLayers(applyConfigSchemas(loaded.layers, schemas), {
+        subscribe: production ? undefined : onChange => watcher.subscribe(onChange),
+      });
       const watcher = new ConfigWatcher(loaded.files, () => {
         try {
-          reader!.replaceLayers(load());
+          reader.replaceLayers(load());
           return true;
         } catch {
           return false;
         }
-      });
-      reader = ConfigReader.fromLayers(applyConfigSchemas(loaded.layers, schemas), {
-        subscribe: production ? undefined : onChange => watcher.subscribe(onChange),
       });
       return reader;
     },

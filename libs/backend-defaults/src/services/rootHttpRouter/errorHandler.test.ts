@@ -11,7 +11,13 @@ async function serve(showInternals: boolean, thrown: unknown) {
   const logger = WinstonLogger.create({
     transports: [new winston.transports.Console({ silent: true })],
   });
-  const spyLogger = { ...logger, error: (message: string, meta?: unknown) => logged.push({ message, meta }) };
+  const spyLogger = {
+    info: logger.info.bind(logger),
+    warn: logger.warn.bind(logger),
+    debug: logger.debug.bind(logger),
+    child: logger.child.bind(logger),
+    error: (message: string, meta?: unknown) => logged.push({ message, meta }),
+  };
   const app = express();
   app.use(requestId());
   app.use(express.json({ limit: 100 }));
