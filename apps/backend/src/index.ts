@@ -4,5 +4,6 @@ import { runUntilSignal } from './runUntilSignal';
 const backend = createBackend();
 
 backend.add(import('@trellis/plugin-example-backend'));
+backend.add(import('@trellis/plugin-todo-backend'));
 
 runUntilSignal(backend);

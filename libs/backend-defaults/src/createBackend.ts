@@ -1,6 +1,7 @@
 import { Backend, createSpecializedBackend, lifecycleServiceFactory, rootLifecycleServiceFactory } from '@trellis/backend-app-api';
 import { BackendFeature } from '@trellis/backend-plugin-api';
-import { createAuthServiceFactory, httpAuthServiceFactory } from './services/auth';
+import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
+import { databaseServiceFactory } from './services/database';
 import { httpRouterServiceFactory } from './services/httpRouter';
 import { rootConfigServiceFactory } from './services/rootConfig';
 import { rootHealthServiceFactory } from './services/rootHealth';
@@ -22,8 +23,8 @@ export const defaultServiceFactories: BackendFeature[] = [
   rootHealthServiceFactory,
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,
-  // Keys move to each plugin's database (authServiceFactory) once the database service is a default.
-  createAuthServiceFactory({ useDatabase: false }),
+  databaseServiceFactory,
+  authServiceFactory,
   httpAuthServiceFactory,
 ];
 

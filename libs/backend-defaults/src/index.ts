@@ -35,3 +35,5 @@ export {
 } from './services/auth';
 export type { AuthServiceFactoryOptions } from './services/auth';
 export { DefaultRootHealthService, rootHealthServiceFactory } from './services/rootHealth';
+export { DatabaseManager, databaseServiceFactory, isDatabaseUnavailableError, readDatabaseConfig } from './services/database';
+export type { DatabaseClient, PluginDatabaseSettings, PoolSettings } from './services/database';

@@ -55,7 +55,8 @@ export type {
   RootInstanceMetadataService,
   InstalledPlugin,
 } from './services/MetadataService';
-export type { DatabaseService } from './services/DatabaseService';
+export type { DatabaseService, DatabaseMigrateOptions } from './services/DatabaseService';
+export { resolvePackagePath } from './resolvePackagePath';
 export type { CacheService, CacheServiceOptions, CacheServiceSetOptions } from './services/CacheService';
 export type {
   SchedulerService,

@@ -10,3 +10,5 @@ export type { SendHostileRequestsOptions, HostileRequestResult } from './sendHos
 export type { HostileRoute } from './hostileRequestCases';
 export { rawHttpRequest } from './rawHttpRequest';
 export type { RawHttpRequestOptions, RawHttpResponse } from './rawHttpRequest';
+export { TestDatabases } from './TestDatabases';
+export type { TestDatabaseId } from './TestDatabases';

@@ -7,6 +7,7 @@ import {
   statusCodeToErrorName,
 } from '@trellis/errors';
 import type { ErrorRequestHandler, Request } from 'express';
+import { isDatabaseUnavailableError } from '../database/isDatabaseUnavailableError';
 import { logSafeUrl } from './logSafeUrl';
 
 /** Options of {@link errorHandler}. @public */
@@ -58,6 +59,9 @@ function publicError(error: Error, statusCode: number, requestId: string | undef
 function normalize(raw: unknown): Error {
   if (!isErrorLike(raw)) {
     return new Error(`Non-error thrown: ${String(raw)}`);
+  }
+  if (isDatabaseUnavailableError(raw)) {
+    return renamed(raw, 'ServiceUnavailableError', 'The database is not reachable right now; try again later');
   }
   const type = (raw as { type?: unknown }).type;
   if (type === 'entity.parse.failed') {

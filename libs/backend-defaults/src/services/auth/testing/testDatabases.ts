@@ -5,7 +5,11 @@ import { join } from 'node:path';
 
 /** A database service on a knex client, for tests of code that stores through one. */
 export function databaseServiceOf(client: Knex, options: { skipMigrations?: boolean } = {}): DatabaseService {
-  return { getClient: async () => client, migrations: { skip: options.skipMigrations } };
+  return {
+    getClient: async () => client,
+    migrate: () => Promise.reject(new Error('This test database service runs no migrations')),
+    migrations: { skip: options.skipMigrations },
+  };
 }
 
 /** A SQLite file client. */
@@ -26,6 +30,7 @@ export function sqliteDatabaseFactory(directory: string) {
       lifecycle.addShutdownHook(async () => client?.destroy());
       return {
         getClient: async () => (client ??= sqliteClient(join(directory, `${pluginMetadata.getId()}.sqlite`))),
+        migrate: () => Promise.reject(new Error('This test database service runs no migrations')),
       };
     },
   });

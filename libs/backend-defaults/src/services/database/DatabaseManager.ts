@@ -1,0 +1,137 @@
+import { Config, DatabaseService, LoggerService } from '@trellis/backend-plugin-api';
+import { ServiceUnavailableError } from '@trellis/errors';
+import { Knex } from 'knex';
+import { migrateWithLock } from './migrateWithLock';
+import { createPgClient, createSchemaClient, ensurePgDatabase, ensurePgSchema, pgTargetName, pluginDatabaseConnection } from './pg';
+import { describePgConnection, normalizePgConnection } from './pgConnection';
+import { PluginDatabaseSettings, readDatabaseConfig } from './readDatabaseConfig';
+import { createSqliteClient, sqliteFilename } from './sqlite';
+
+/**
+ * Creates and owns every plugin's database client. Clients are created on first use; in
+ * PostgreSQL schema mode all plugins share one pool per connection target. `destroy()` closes
+ * every pool.
+ *
+ * @public
+ */
+export class DatabaseManager {
+  readonly #config: Config;
+  readonly #logger: LoggerService;
+  readonly #clients = new Map<string, Promise<Knex>>();
+  readonly #sharedPools = new Map<string, Knex>();
+
+  private constructor(config: Config, logger: LoggerService) {
+    this.#config = config;
+    this.#logger = logger;
+  }
+
+  static fromConfig(config: Config, options: { logger: LoggerService }): DatabaseManager {
+    return new DatabaseManager(config, options.logger);
+  }
+
+  /** The database service of one plugin. */
+  forPlugin(pluginId: string, logger: LoggerService): DatabaseService {
+    const settings = readDatabaseConfig(this.#config, pluginId);
+    const getClient = () => this.#client(settings, logger);
+    return {
+      getClient,
+      migrations: { skip: settings.skipMigrations },
+      migrate: async ({ directory }) => {
+        if (settings.skipMigrations) {
+          logger.info('Skipping migrations (backend.database.migrations.skip)');
+          return;
+        }
+        await migrateWithLock({ knex: await getClient(), directory, logger, lockTimeoutMs: settings.migrationLockTimeoutMs });
+      },
+    };
+  }
+
+  /** Closes every pool; clients handed out stop working. */
+  async destroy(): Promise<void> {
+    const clients = await Promise.allSettled(this.#clients.values());
+    await Promise.allSettled([
+      ...clients.flatMap(c => (c.status === 'fulfilled' ? [c.value.destroy()] : [])),
+      ...[...this.#sharedPools.values()].map(pool => pool.destroy()),
+    ]);
+    this.#clients.clear();
+    this.#sharedPools.clear();
+  }
+
+  #client(settings: PluginDatabaseSettings, logger: LoggerService): Promise<Knex> {
+    let client = this.#clients.get(settings.pluginId);
+    if (!client) {
+      client = this.#connect(settings, logger);
+      this.#clients.set(settings.pluginId, client);
+      client.catch(() => this.#clients.delete(settings.pluginId));
+    }
+    return client;
+  }
+
+  async #connect(settings: PluginDatabaseSettings, logger: LoggerService): Promise<Knex> {
+    let delay = settings.connectInitialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#open(settings);
+      } catch (error) {
+        if (attempt >= settings.connectAttempts) {
+          throw new ServiceUnavailableError(
+            `Plugin '${settings.pluginId}' could not connect to its database at ${this.#describe(settings)} after ${attempt} attempt(s)`,
+            error,
+          );
+        }
+        logger.warn(`Database not reachable (attempt ${attempt} of ${settings.connectAttempts}); retrying in ${delay}ms: ${(error as Error).message}`);
+        await new Promise(resolve => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+
+  async #open(settings: PluginDatabaseSettings): Promise<Knex> {
+    if (settings.client === 'better-sqlite3') {
+      return verified(createSqliteClient(settings));
+    }
+    if (settings.divisionMode === 'database') {
+      if (settings.ensureExists) {
+        await ensurePgDatabase(settings);
+      }
+      return verified(createPgClient(pluginDatabaseConnection(settings), settings));
+    }
+    const shared = this.#sharedPool(settings);
+    const schema = pgTargetName(settings);
+    if (settings.ensureExists) {
+      await ensurePgSchema(shared, schema);
+    }
+    return verified(createSchemaClient(shared, schema, settings));
+  }
+
+  #sharedPool(settings: PluginDatabaseSettings): Knex {
+    const connection = normalizePgConnection(settings.connection);
+    const key = JSON.stringify(connection);
+    let pool = this.#sharedPools.get(key);
+    if (!pool) {
+      pool = createPgClient(connection, settings);
+      this.#sharedPools.set(key, pool);
+    }
+    return pool;
+  }
+
+  #describe(settings: PluginDatabaseSettings): string {
+    if (settings.client === 'better-sqlite3') {
+      return `SQLite '${sqliteFilename(settings)}'`;
+    }
+    const connection =
+      settings.divisionMode === 'database' ? pluginDatabaseConnection(settings) : normalizePgConnection(settings.connection);
+    return describePgConnection(connection);
+  }
+}
+
+/** Checks the connection once, destroying the client if it does not answer. */
+async function verified(knex: Knex): Promise<Knex> {
+  try {
+    await knex.raw('select 1');
+    return knex;
+  } catch (error) {
+    await knex.destroy().catch(() => {});
+    throw error;
+  }
+}

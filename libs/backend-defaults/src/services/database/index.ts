@@ -1,0 +1,5 @@
+export { DatabaseManager } from './DatabaseManager';
+export { databaseServiceFactory } from './databaseServiceFactory';
+export { isDatabaseUnavailableError } from './isDatabaseUnavailableError';
+export { readDatabaseConfig } from './readDatabaseConfig';
+export type { DatabaseClient, PluginDatabaseSettings, PoolSettings } from './readDatabaseConfig';

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { PluginDatabaseSettings } from './readDatabaseConfig';
+
+/**
+ * One SQLite database per plugin: in memory, or `<directory>/<pluginId>.sqlite` in WAL mode so
+ * several processes can share the file. knex loads better-sqlite3 only here.
+ */
+export function createSqliteClient(settings: PluginDatabaseSettings): Knex {
+  const filename = sqliteFilename(settings);
+  if (filename !== ':memory:') {
+    fs.mkdirSync(path.dirname(filename), { recursive: true });
+  }
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    acquireConnectionTimeout: settings.acquireTimeoutMs,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(connection: { pragma(sql: string): unknown }, done: (error?: Error) => void) {
+        try {
+          if (filename !== ':memory:') {
+            connection.pragma('journal_mode = WAL');
+          }
+          connection.pragma('busy_timeout = 5000');
+          connection.pragma('foreign_keys = ON');
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+    },
+  });
+}
+
+/** Where a plugin's SQLite data lives. */
+export function sqliteFilename(settings: PluginDatabaseSettings): string {
+  if (settings.connection === ':memory:') {
+    return ':memory:';
+  }
+  const { directory } = settings.connection as { directory: string };
+  return path.join(directory, `${settings.pluginId}.sqlite`);
+}

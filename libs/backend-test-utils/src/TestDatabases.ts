@@ -1,0 +1,116 @@
+import { JsonObject } from '@trellis/backend-plugin-api';
+import knexFactory, { Knex } from 'knex';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/** The engines tests can run against. @public */
+export type TestDatabaseId = 'SQLITE_3' | 'POSTGRES';
+
+const PG = {
+  host: process.env.TRELLIS_TEST_PG_HOST ?? '127.0.0.1',
+  port: Number(process.env.TRELLIS_TEST_PG_PORT ?? 5432),
+  user: process.env.TRELLIS_TEST_PG_USER ?? 'postgres',
+  password: process.env.TRELLIS_TEST_PG_PASSWORD,
+};
+
+let postgresReachable: boolean | undefined;
+
+/** Whether PostgreSQL answers; checked once per process, synchronously so `it.each` can use it. */
+function isPostgresReachable(): boolean {
+  if (postgresReachable === undefined) {
+    const probe = `const s=require('net').connect(${PG.port},'${PG.host}');s.setTimeout(1500,()=>process.exit(1));s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));`;
+    postgresReachable = spawnSync(process.execPath, ['-e', probe], { timeout: 3000 }).status === 0;
+  }
+  return postgresReachable;
+}
+
+/**
+ * Runs test bodies against every available engine: SQLite always, PostgreSQL when it answers (a
+ * visible skip message otherwise; under `CI=true` a missing PostgreSQL fails). Each database it
+ * hands out is fresh and dropped after the test file.
+ *
+ * @public
+ */
+export class TestDatabases {
+  readonly #created: string[] = [];
+  readonly #clients: Knex[] = [];
+
+  private constructor() {}
+
+  static create(): TestDatabases {
+    const databases = new TestDatabases();
+    const afterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
+    afterAll?.(() => databases.cleanup());
+    return databases;
+  }
+
+  /** The engines to test against, for `it.each(databases.eachSupportedId())`. */
+  eachSupportedId(): TestDatabaseId[] {
+    if (isPostgresReachable()) {
+      return ['SQLITE_3', 'POSTGRES'];
+    }
+    if (process.env.CI === 'true') {
+      throw new Error(`PostgreSQL at ${PG.host}:${PG.port} is required when CI=true, but it does not answer`);
+    }
+    console.warn(`Skipping PostgreSQL test cases: no server answers at ${PG.host}:${PG.port}`);
+    return ['SQLITE_3'];
+  }
+
+  /** A knex client on a fresh, empty database of the engine. */
+  async init(id: TestDatabaseId): Promise<Knex> {
+    const client =
+      id === 'SQLITE_3'
+        ? knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } })
+        : knexFactory({ client: 'pg', connection: { ...PG, database: await this.createPostgresDatabase() }, pool: { min: 0, max: 5 } });
+    this.#clients.push(client);
+    return client;
+  }
+
+  /**
+   * `backend.database` config for a test backend on a fresh database of the engine; for
+   * PostgreSQL, in the given division mode (each plugin gets its own schema or database).
+   */
+  async backendConfig(id: TestDatabaseId, mode: 'schema' | 'database' = 'schema'): Promise<JsonObject> {
+    if (id === 'SQLITE_3') {
+      return { client: 'better-sqlite3', connection: ':memory:' };
+    }
+    const database = await this.createPostgresDatabase();
+    const connection = { ...PG, database } as JsonObject;
+    return mode === 'schema'
+      ? { client: 'pg', connection, pluginDivisionMode: 'schema' }
+      : { client: 'pg', connection, pluginDivisionMode: 'database', prefix: `${database}_` };
+  }
+
+  /** Creates an empty PostgreSQL database with a unique name, dropped (with its plugin databases) later. */
+  async createPostgresDatabase(): Promise<string> {
+    const name = `trellis_test_${randomBytes(6).toString('hex')}`;
+    await this.#admin(admin => admin.raw('create database ??', [name]));
+    this.#created.push(name);
+    return name;
+  }
+
+  /** Closes clients and drops every database this instance created. */
+  async cleanup(): Promise<void> {
+    await Promise.allSettled(this.#clients.splice(0).map(c => c.destroy()));
+    if (this.#created.length === 0) {
+      return;
+    }
+    const prefixes = this.#created.splice(0);
+    await this.#admin(async admin => {
+      const { rows } = await admin.raw<{ rows: { datname: string }[] }>('select datname from pg_database');
+      const names = rows.map(r => r.datname).filter(n => prefixes.some(p => n === p || n.startsWith(`${p}_`)));
+      for (const name of names) {
+        await admin.raw('drop database if exists ?? with (force)', [name]);
+      }
+    });
+  }
+
+  async #admin<T>(run: (admin: Knex) => Promise<T>): Promise<T> {
+    const admin = knexFactory({ client: 'pg', connection: { ...PG, database: 'postgres' }, pool: { min: 0, max: 1 } });
+    try {
+      return await run(admin);
+    } finally {
+      await admin.destroy();
+    }
+  }
+}

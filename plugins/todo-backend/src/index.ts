@@ -1,0 +1,6 @@
+/**
+ * The todo plugin of Trellis.
+ *
+ * @packageDocumentation
+ */
+export { todoPlugin as default } from './plugin';

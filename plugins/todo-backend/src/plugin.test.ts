@@ -1,0 +1,131 @@
+import { mockCredentials, startTestBackend, TestBackend, TestDatabases } from '@trellis/backend-test-utils';
+import todoPlugin from '.';
+
+const databases = TestDatabases.create();
+
+describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
+  let backend: TestBackend;
+  let api: (path: string, init?: RequestInit & { as?: string }) => Promise<{ status: number; body: any }>;
+
+  beforeAll(async () => {
+    backend = await startTestBackend({
+      features: [todoPlugin],
+      config: { backend: { database: await databases.backendConfig(databaseId) } },
+    });
+    api = async (path, init = {}) => {
+      const response = await fetch(`${backend.baseUrl}/api/todo${path}`, {
+        ...init,
+        headers: {
+          'content-type': 'application/json',
+          ...(init.as !== undefined ? { authorization: init.as } : { authorization: mockCredentials.user.header('user:default/jane') }),
+          ...(init.headers as object),
+        },
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+  });
+
+  afterAll(() => backend?.stop());
+
+  const post = (body: unknown) => api('/todos', { method: 'POST', body: JSON.stringify(body) });
+
+  it('creates, reads, updates and deletes a todo', async () => {
+    const created = await post({ title: 'Write docs', description: 'the operator page', entityRef: 'component:default/trellis' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      title: 'Write docs',
+      status: 'open',
+      entityRef: 'component:default/trellis',
+      createdBy: 'user:default/jane',
+      version: 1,
+    });
+    const id = created.body.id;
+    expect((await api(`/todos/${id}`)).body).toEqual(created.body);
+    const updated = await api(`/todos/${id}`, { method: 'PUT', body: JSON.stringify({ status: 'done', version: 1 }) });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ status: 'done', version: 2, title: 'Write docs' });
+    expect((await api(`/todos/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/todos/${id}`)).status).toBe(404);
+    expect((await api(`/todos/${id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('answers a stale version with 409 instead of losing an update', async () => {
+    const { body } = await post({ title: 'Shared' });
+    const first = await api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ title: 'A', version: 1 }) });
+    const second = await api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ title: 'B', version: 1 }) });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(409);
+    expect(second.body.error.name).toBe('ConflictError');
+    expect((await api(`/todos/${body.id}`)).body.title).toBe('A');
+  });
+
+  it('lets exactly one of many concurrent updates of one version win', async () => {
+    const { body } = await post({ title: 'Race' });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ title: `T${i}`, version: 1 }) }),
+      ),
+    );
+    expect(results.filter(r => r.status === 200)).toHaveLength(1);
+    expect(results.filter(r => r.status === 409)).toHaveLength(7);
+    expect((await api(`/todos/${body.id}`)).body.version).toBe(2);
+  });
+
+  it.each([
+    [{}, "'title'"],
+    [{ title: '' }, "'title'"],
+    [{ title: 'x'.repeat(513) }, "'title'"],
+    [{ title: 42 }, "'title'"],
+    [{ title: 'ok', status: 'someday' }, "'status'"],
+    [{ title: 'ok', entityRef: 'not a ref' }, "'entityRef' must look like kind:namespace/name"],
+    [{ title: 'ok', owner: 'me' }, "unknown field(s) 'owner'"],
+    [[1, 2], 'expected object'],
+  ])('refuses body #%# with a 400 naming %s', async (body, naming) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.name).toBe('InputError');
+    expect(response.body.error.message).toContain(naming);
+  });
+
+  it('refuses bad ids, limits, cursors and statuses with 400', async () => {
+    expect((await api('/todos/not-a-uuid')).body.error.message).toContain("Invalid id");
+    expect((await api('/todos?limit=101')).status).toBe(400);
+    expect((await api('/todos?limit=0')).status).toBe(400);
+    expect((await api('/todos?cursor=garbage')).body.error.message).toContain("'cursor'");
+    expect((await api('/todos?status=lost')).status).toBe(400);
+    expect((await api(`/todos/${crypto.randomUUID()}`, { method: 'PUT', body: JSON.stringify({ title: 'x' }) })).body.error.message).toContain("'version'");
+  });
+
+  it('pages through every todo with a cursor and filters by status', async () => {
+    const titles = Array.from({ length: 7 }, (_, i) => `page-${i}`);
+    for (const title of titles) {
+      await post({ title, status: title.endsWith('3') ? 'in_progress' : 'open' });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api(`/todos?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items.map((t: { title: string }) => t.title));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.filter(t => t.startsWith('page-'))).toEqual(titles);
+    expect(new Set(seen).size).toBe(seen.length);
+    const inProgress = await api('/todos?status=in_progress&limit=100');
+    expect(inProgress.body.items.map((t: { title: string }) => t.title)).toContain('page-3');
+    expect(inProgress.body.items.every((t: { status: string }) => t.status === 'in_progress')).toBe(true);
+  });
+
+  it('requires credentials and records service callers', async () => {
+    expect((await api('/todos', { as: '' })).status).toBe(401);
+    expect((await api('/todos', { as: mockCredentials.invalid.header() })).status).toBe(401);
+    const byService = await api('/todos', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'from a service' }),
+      as: mockCredentials.service.header({ subject: 'plugin:catalog' }),
+    });
+    expect(byService.status).toBe(201);
+    expect(byService.body.createdBy).toBe('plugin:catalog');
+  });
+});

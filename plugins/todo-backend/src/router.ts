@@ -1,0 +1,59 @@
+import { Credentials, HttpAuthService } from '@trellis/backend-plugin-api';
+import express, { Router } from 'express';
+import { createTodoBody, listTodosQuery, parseInput, todoId, updateTodoBody } from './schemas';
+import { TodoInput, TodoStore } from './TodoStore';
+
+/** Checks that a todo's entity ref exists; the catalog check plugs in here. */
+export type EntityRefValidator = (entityRef: string, credentials: Credentials) => Promise<void>;
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  store: TodoStore;
+  httpAuth: HttpAuthService;
+  validateEntityRef?: EntityRefValidator;
+}
+
+/** The todo API: list, read, create, update (with the version read) and delete. */
+export function createRouter(options: RouterOptions): Router {
+  const { store, httpAuth } = options;
+  const router = express.Router();
+  const caller = (req: express.Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const checkRef = async (input: TodoInput, credentials: Credentials) => {
+    if (input.entityRef && options.validateEntityRef) {
+      await options.validateEntityRef(input.entityRef, credentials);
+    }
+  };
+
+  router.get('/todos', async (req, res) => {
+    await caller(req);
+    res.json(await store.list(parseInput(listTodosQuery, req.query, 'query')));
+  });
+  router.post('/todos', async (req, res) => {
+    const credentials = await caller(req);
+    const input = parseInput(createTodoBody, req.body, 'body');
+    await checkRef(input, credentials);
+    res.status(201).json(await store.create(input, principalName(credentials)));
+  });
+  router.get('/todos/:id', async (req, res) => {
+    await caller(req);
+    res.json(await store.get(parseInput(todoId, req.params.id, 'id')));
+  });
+  router.put('/todos/:id', async (req, res) => {
+    const credentials = await caller(req);
+    const id = parseInput(todoId, req.params.id, 'id');
+    const { version, ...input } = parseInput(updateTodoBody, req.body, 'body');
+    await checkRef(input, credentials);
+    res.json(await store.update(id, input, version));
+  });
+  router.delete('/todos/:id', async (req, res) => {
+    await caller(req);
+    await store.delete(parseInput(todoId, req.params.id, 'id'));
+    res.status(204).end();
+  });
+  return router;
+}
+
+function principalName(credentials: Credentials): string | null {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  return principal.userEntityRef ?? principal.subject ?? null;
+}

@@ -1,0 +1,59 @@
+import { InputError } from '@trellis/errors';
+import { z } from 'zod';
+
+/** The states a todo moves through. */
+export const TODO_STATUSES = ['open', 'in_progress', 'done'] as const;
+
+/** `kind:namespace/name` or `kind:name`, as catalog entity refs are written. */
+const ENTITY_REF = /^[a-zA-Z][a-zA-Z0-9_-]*:(?:[a-z0-9][a-z0-9._-]*\/)?[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+
+const title = z.string().trim().min(1).max(512);
+const description = z.string().max(10_000).nullable();
+const status = z.enum(TODO_STATUSES);
+const entityRef = z.string().max(255).regex(ENTITY_REF, 'must look like kind:namespace/name').nullable();
+
+/** The body of `POST /todos`. */
+export const createTodoBody = z
+  .object({ title, description: description.optional(), status: status.optional(), entityRef: entityRef.optional() })
+  .strict();
+
+/** The body of `PUT /todos/:id`: the fields to change and the version they were read at. */
+export const updateTodoBody = z
+  .object({
+    title: title.optional(),
+    description: description.optional(),
+    status: status.optional(),
+    entityRef: entityRef.optional(),
+    version: z.number().int().min(1),
+  })
+  .strict();
+
+/** The query of `GET /todos`. */
+export const listTodosQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(500).optional(),
+    status: status.optional(),
+  })
+  .strict();
+
+/** A todo ID (a UUID). */
+export const todoId = z.string().uuid();
+
+/**
+ * Parses input with a schema; a failure becomes a 400 naming every offending field.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) {
+    return result.data;
+  }
+  const problems = result.error.issues.map(issue => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown field(s) ${issue.keys.map(k => `'${k}'`).join(', ')}`;
+    }
+    return field ? `'${field}' ${issue.message}` : issue.message;
+  });
+  throw new InputError(`Invalid ${where}: ${problems.join('; ')}`);
+}
