@@ -14,7 +14,7 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     if (NETWORK_CODES.has(code) || PG_CODES.test(code) || code === 'SQLITE_BUSY') {
       return true;
     }
-    if (e.name === 'KnexTimeoutError' || /Connection terminated|timeout exceeded when trying to connect/i.test(String(e.message))) {
+    if (e.name === 'KnexTimeoutError' || /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections|the database system is (starting up|shutting down)|terminating connection due to administrator command/i.test(String(e.message))) {
       return true;
     }
   }
