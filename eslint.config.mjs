@@ -26,7 +26,7 @@ const boundaries = (extra = {}) => ({
   enforceBuildableLibDependency: false,
   allow: [],
   depConstraints: [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:plugin', 'type:module', 'type:defaults', 'type:runtime', 'type:api'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:plugin', 'type:module', 'type:defaults', 'type:runtime', 'type:api', ...(extra.plugin ?? [])] },
     { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])], bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'] },
     { sourceTag: 'type:module', onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])], bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'] },
     { sourceTag: 'type:node-library', onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])] },
@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   {
     // Tests and dev entry points of plugins may start a backend.
-    files: ['plugins/**/*.test.ts', 'plugins/**/dev/**/*.ts', 'libs/*-node/**/*.test.ts'],
+    files: ['plugins/**/*.test.ts', 'plugins/**/dev/**/*.ts', 'libs/*-node/**/*.test.ts', 'apps/**/*.test.ts', 'apps/*/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ plugin: ['type:test-utils', 'type:defaults'] })] },
   },
   {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
-import knexFactory, { Knex } from 'knex';
+import knexFactory from 'knex';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
