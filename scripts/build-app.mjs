@@ -17,7 +17,9 @@ const outDir = path.resolve(outIndex >= 0 ? args[outIndex + 1] : path.join(root,
 
 // Native modules cannot be bundled; optional drivers that are not installed stay unresolved.
 const NATIVE = ['better-sqlite3'];
-const OPTIONAL = ['pg-native', 'mysql', 'mysql2', 'oracledb', 'tedious', 'sqlite3', 'pg-query-stream', 'cpu-features'];
+// Install-time helpers of native packages that the running artifact never loads.
+const INSTALL_ONLY = new Set(['prebuild-install', 'node-gyp', 'node-gyp-build']);
+const OPTIONAL = ['pg-native', 'mysql', 'mysql2', 'mariadb', 'mariadb/*', 'oracledb', 'tedious', 'sqlite3', 'pg-query-stream', 'cpu-features'];
 
 async function main() {
   const started = Date.now();
@@ -77,7 +79,9 @@ function copyRuntimePackages(names) {
       recursive: true,
       filter: src => !/[/\\](deps|src|test|docs|\.github)([/\\]|$)/.test(path.relative(pkgDir, src).replace(/^/, '/')) || src === pkgDir,
     });
-    for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, pkgDir);
+    for (const dep of Object.keys(pkg.dependencies ?? {})) {
+      if (!INSTALL_ONLY.has(dep)) visit(dep, pkgDir);
+    }
   };
   for (const name of names) visit(name, root);
   return copied;

@@ -1,0 +1,85 @@
+import { TestDatabases } from '@trellis/backend-test-utils';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const TOKEN = 'deploy-test-token-0123456789abcdef';
+const root = path.resolve(__dirname, '../../..');
+const databases = TestDatabases.create();
+const postgres = databases.eachSupportedId().includes('POSTGRES');
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise(resolve => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+(postgres ? it : it.skip)(
+  'the production artifact runs from a clean folder with plain node against PostgreSQL, and stops cleanly',
+  async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-deploy-'));
+    const out = path.join(scratch, 'app');
+    const build = spawnSync(process.execPath, [path.join(root, 'scripts/build-app.mjs'), 'apps/backend', '--out', out], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(build.status).toBe(0);
+    expect(build.stdout).toMatch(/production packages/);
+    const installed = fs.readdirSync(path.join(out, 'node_modules'));
+    for (const devOnly of ['typescript', 'tsx', 'nx', 'jest', 'esbuild']) {
+      expect(installed).not.toContain(devOnly);
+    }
+
+    const port = await freePort();
+    fs.writeFileSync(
+      path.join(scratch, 'deploy.yaml'),
+      `backend:\n  listen: { host: 127.0.0.1 }\n  auth:\n    externalAccess:\n      - { type: static, options: { token: ${TOKEN}, subject: deploy-test } }\n`,
+    );
+    const env = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_DB: await databases.createPostgresDatabase(),
+    };
+    const child = spawn(process.execPath, ['--enable-source-maps', 'index.js', '--config', path.join(scratch, 'deploy.yaml')], {
+      cwd: out,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', c => (output += c));
+    child.stderr.on('data', c => (output += c));
+    const exited = new Promise<number | null>(resolve => child.once('exit', resolve));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 100; i++) {
+        const ready = await fetch(`${base}/.trellis/health/v1/readiness`).catch(() => undefined);
+        if (ready?.status === 200) break;
+        if (child.exitCode !== null) throw new Error(output);
+        await new Promise(r => setTimeout(r, 100));
+      }
+      expect(await (await fetch(`${base}/api/example/hello`)).json()).toEqual({ message: 'Hello from Trellis!' });
+      const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+      const created = await fetch(`${base}/api/todo/todos`, { method: 'POST', headers, body: JSON.stringify({ title: 'deployed' }) });
+      expect(created.status).toBe(201);
+      expect(((await created.json()) as any).createdBy).toBe('deploy-test');
+      expect((await fetch(`${base}/api/todo/todos`)).status).toBe(401);
+      const firstLine = output.split('\n').find(l => l.trim());
+      expect(() => JSON.parse(firstLine!)).not.toThrow();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  },
+  60_000,
+);
