@@ -46,6 +46,7 @@ async function main() {
   const copied = copyRuntimePackages(NATIVE);
   const shells = copyPluginAssets(bundled);
   copyConfig();
+  writeHealthcheck();
   writePackageJson(copied);
   report({ bundled, copied, shells, ms: Date.now() - started });
 }
@@ -107,6 +108,16 @@ function copyPluginAssets(bundled) {
   }
   void bundled;
   return shells;
+}
+
+/** A liveness check for container HEALTHCHECKs: exit 0 when the backend answers. */
+function writeHealthcheck() {
+  const script = `// Exits 0 when the backend's liveness endpoint answers 200 (for container health checks).
+const port = process.env.PORT || 7007;
+fetch('http://127.0.0.1:' + port + '/.trellis/health/v1/liveness', { signal: AbortSignal.timeout(2500) })
+  .then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1));
+`;
+  fs.writeFileSync(path.join(outDir, 'healthcheck.js'), script);
 }
 
 function copyConfig() {

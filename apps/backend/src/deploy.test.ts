@@ -74,6 +74,8 @@ async function freePort(): Promise<number> {
       expect((await fetch(`${base}/api/todo/todos`)).status).toBe(401);
       const firstLine = output.split('\n').find(l => l.trim());
       expect(() => JSON.parse(firstLine!)).not.toThrow();
+      const health = spawnSync(process.execPath, ['healthcheck.js'], { cwd: out, env: { PORT: String(port) } });
+      expect(health.status).toBe(0);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
