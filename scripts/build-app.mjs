@@ -78,7 +78,7 @@ function copyRuntimePackages(names) {
     copied.set(name, pkg.version);
     fs.cpSync(pkgDir, path.join(outDir, 'node_modules', name), {
       recursive: true,
-      filter: src => !/[/\\](deps|src|test|docs|\.github)([/\\]|$)/.test(path.relative(pkgDir, src).replace(/^/, '/')) || src === pkgDir,
+      filter: src => keepRuntimeFile(path.relative(pkgDir, src).split(path.sep).join('/')),
     });
     for (const dep of Object.keys(pkg.dependencies ?? {})) {
       if (!INSTALL_ONLY.has(dep)) visit(dep, pkgDir);
@@ -86,6 +86,16 @@ function copyRuntimePackages(names) {
   };
   for (const name of names) visit(name, root);
   return copied;
+}
+
+/** Of a native package, keep its code and compiled addon; leave sources and build leftovers out. */
+function keepRuntimeFile(relative) {
+  if (relative === '') return true;
+  if (/^(deps|src|test|docs|\.github)(\/|$)/.test(relative)) return false;
+  if (relative.startsWith('build')) {
+    return /^build(\/Release(\/[^/]+\.node)?)?$/.test(relative) && !relative.includes('test_extension');
+  }
+  return true;
 }
 
 /** Plugin packages keep non-code assets (migrations/) that they resolve at run time by package name. */
