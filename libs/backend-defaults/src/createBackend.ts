@@ -1,6 +1,7 @@
 import { Backend, createSpecializedBackend, lifecycleServiceFactory, rootLifecycleServiceFactory } from '@trellis/backend-app-api';
 import { BackendFeature } from '@trellis/backend-plugin-api';
 import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
+import { cacheServiceFactory } from './services/cache';
 import { databaseServiceFactory } from './services/database';
 import { httpRouterServiceFactory } from './services/httpRouter';
 import { rootConfigServiceFactory } from './services/rootConfig';
@@ -24,6 +25,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,
   databaseServiceFactory,
+  cacheServiceFactory,
   authServiceFactory,
   httpAuthServiceFactory,
 ];

@@ -37,3 +37,4 @@ export type { AuthServiceFactoryOptions } from './services/auth';
 export { DefaultRootHealthService, rootHealthServiceFactory } from './services/rootHealth';
 export { DatabaseManager, databaseServiceFactory, isDatabaseUnavailableError, readDatabaseConfig } from './services/database';
 export type { DatabaseClient, PluginDatabaseSettings, PoolSettings } from './services/database';
+export { cacheServiceFactory, createCacheStore, NamespacedCache, durationToMs } from './services/cache';

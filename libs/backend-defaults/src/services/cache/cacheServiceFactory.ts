@@ -1,0 +1,91 @@
+import {
+  CacheService,
+  CacheServiceOptions,
+  CacheServiceSetOptions,
+  Config,
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@trellis/backend-plugin-api';
+import { CacheStore } from './CacheStore';
+import { durationToMs } from './durations';
+import { MemoryCacheStore } from './MemoryCacheStore';
+import { RedisCacheStore } from './RedisCacheStore';
+
+/** Creates the store configured under `backend.cache`. @public */
+export function createCacheStore(config: Config, logger: LoggerService): CacheStore {
+  const cache = config.getOptionalConfig('backend.cache');
+  const store = cache?.getOptionalString('store') ?? 'memory';
+  if (store === 'memory') {
+    return new MemoryCacheStore({ maxEntries: cache?.getOptionalNumber('maxEntries') });
+  }
+  if (store === 'redis') {
+    return new RedisCacheStore({
+      connection: cache!.getString('connection'),
+      commandTimeoutMs: cache!.getOptionalNumber('commandTimeoutMs') ?? 250,
+      warnIntervalMs: cache!.getOptionalNumber('warnIntervalMs') ?? 30_000,
+      logger,
+    });
+  }
+  throw new Error(`Unsupported backend.cache.store '${store}'; use 'memory' or 'redis'`);
+}
+
+/** A plugin's view of a store: keys namespaced to the plugin, values JSON. @public */
+export class NamespacedCache implements CacheService {
+  readonly #store: CacheStore;
+  readonly #namespace: string;
+  readonly #prefix: string;
+  readonly #defaultTtlMs?: number;
+
+  constructor(store: CacheStore, namespace: string, defaultTtlMs?: number) {
+    this.#store = store;
+    this.#namespace = namespace;
+    this.#prefix = `trellis:${namespace}:`;
+    this.#defaultTtlMs = defaultTtlMs;
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    const raw = await this.#store.get(this.#prefix + key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async set(key: string, value: unknown, options?: CacheServiceSetOptions): Promise<void> {
+    const json = JSON.stringify(value);
+    if (json === undefined) {
+      throw new TypeError(`Cache values must be JSON; got ${typeof value} for key '${key}'`);
+    }
+    const ttl = options?.ttl !== undefined ? durationToMs(options.ttl) : this.#defaultTtlMs;
+    await this.#store.set(this.#prefix + key, json, ttl);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#store.delete(this.#prefix + key);
+  }
+
+  withOptions(options: CacheServiceOptions): CacheService {
+    const ttl = options.defaultTtl !== undefined ? durationToMs(options.defaultTtl) : this.#defaultTtlMs;
+    return new NamespacedCache(this.#store, this.#namespace, ttl);
+  }
+}
+
+/**
+ * The default cache: one store per backend (memory, or Redis with `backend.cache.store: redis`),
+ * each plugin in its own namespace. The store closes at shutdown.
+ *
+ * @public
+ */
+export const cacheServiceFactory = createServiceFactory({
+  service: coreServices.cache,
+  deps: {
+    config: coreServices.rootConfig,
+    rootLogger: coreServices.rootLogger,
+    lifecycle: coreServices.rootLifecycle,
+    pluginMetadata: coreServices.pluginMetadata,
+  },
+  createRootContext({ config, rootLogger, lifecycle }) {
+    const store = createCacheStore(config, rootLogger.child({ component: 'cache' }));
+    lifecycle.addShutdownHook(() => store.close());
+    return store;
+  },
+  factory: ({ pluginMetadata }, store) => new NamespacedCache(store, pluginMetadata.getId()),
+});

@@ -1,0 +1,2 @@
+export { cacheServiceFactory, createCacheStore, NamespacedCache } from './cacheServiceFactory';
+export { durationToMs } from './durations';
