@@ -48,6 +48,7 @@ async function freePort(): Promise<number> {
       POSTGRES_PORT: '5432',
       POSTGRES_USER: 'postgres',
       POSTGRES_DB: await databases.createPostgresDatabase(),
+      REDIS_URL: 'redis://127.0.0.1:6379',
     };
     const child = spawn(process.execPath, ['--enable-source-maps', 'index.js', '--config', path.join(scratch, 'deploy.yaml')], {
       cwd: out,
