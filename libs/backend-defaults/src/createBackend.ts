@@ -8,6 +8,7 @@ import { rootConfigServiceFactory } from './services/rootConfig';
 import { rootHealthServiceFactory } from './services/rootHealth';
 import { rootHttpRouterServiceFactory } from './services/rootHttpRouter';
 import { loggerServiceFactory, rootLoggerServiceFactory } from './services/rootLogger';
+import { schedulerServiceFactory } from './services/scheduler';
 
 /**
  * The default factory of every core service. A factory passed to `backend.add()` replaces the
@@ -26,6 +27,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   httpRouterServiceFactory,
   databaseServiceFactory,
   cacheServiceFactory,
+  schedulerServiceFactory,
   authServiceFactory,
   httpAuthServiceFactory,
 ];

@@ -38,3 +38,5 @@ export { DefaultRootHealthService, rootHealthServiceFactory } from './services/r
 export { DatabaseManager, databaseServiceFactory, isDatabaseUnavailableError, readDatabaseConfig } from './services/database';
 export type { DatabaseClient, PluginDatabaseSettings, PoolSettings } from './services/database';
 export { cacheServiceFactory, createCacheStore, NamespacedCache, durationToMs } from './services/cache';
+export { DefaultSchedulerService, schedulerServiceFactory } from './services/scheduler';
+export type { SchedulerSettings } from './services/scheduler';

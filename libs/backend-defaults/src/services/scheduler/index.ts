@@ -1,0 +1,3 @@
+export { DefaultSchedulerService } from './DefaultSchedulerService';
+export type { SchedulerSettings } from './DefaultSchedulerService';
+export { schedulerServiceFactory } from './schedulerServiceFactory';

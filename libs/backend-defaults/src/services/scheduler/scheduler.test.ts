@@ -1,0 +1,166 @@
+import { LoggerService } from '@trellis/backend-plugin-api';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { ConfigReader } from '../rootConfig';
+import { DatabaseManager } from '../database';
+import { DefaultSchedulerService } from './DefaultSchedulerService';
+import { parseDuration, parseFrequency } from './schedule';
+
+const logger: LoggerService = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, child: () => logger };
+const pgUp = spawnSync(process.execPath, ['-e', `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`], { timeout: 3000 }).status === 0;
+if (!pgUp && process.env.CI === 'true') throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
+if (!pgUp) console.warn('Skipping PostgreSQL scheduler tests: no server at 127.0.0.1:5432');
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function databaseConfig(engine: string): Promise<object> {
+  if (engine === 'sqlite') {
+    return { client: 'better-sqlite3', connection: { directory: fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-sched-')) } };
+  }
+  const name = `trellis_test_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' } });
+  await admin.raw('create database ??', [name]);
+  cleanups.push(async () => {
+    await admin.raw('drop database if exists ?? with (force)', [name]);
+    await admin.destroy();
+  });
+  return { client: 'pg', pluginDivisionMode: 'schema', connection: { host: '127.0.0.1', user: 'postgres', database: name } };
+}
+
+/** One "instance": its own database manager and scheduler for plugin 'jobs'. */
+function instance(database: object, settings = { pollIntervalMs: 50, leaseMs: 1000 }) {
+  const manager = DatabaseManager.fromConfig(ConfigReader.fromData({ backend: { database } } as never), { logger });
+  const scheduler = DefaultSchedulerService.create({ database: manager.forPlugin('jobs', logger), logger, settings });
+  cleanups.push(async () => {
+    await scheduler.shutdown();
+    await manager.destroy();
+  });
+  return scheduler;
+}
+
+const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+describe('schedules', () => {
+  it('parses cron, durations, ISO durations and manual triggers', () => {
+    expect(parseFrequency({ minutes: 10 })(0)).toBe(600_000);
+    expect(parseFrequency('PT1H30M')(0)).toBe(5_400_000);
+    expect(parseFrequency({ cron: '0 * * * *' })(Date.parse('2026-01-01T10:15:00Z'))).toBe(Date.parse('2026-01-01T11:00:00Z'));
+    expect(parseFrequency({ trigger: 'manual' })(0)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseDuration({ seconds: 30 }, 'timeout')).toBe(30_000);
+    expect(() => parseFrequency('every hour')).toThrow(/ISO 8601/);
+    expect(() => parseFrequency({ cron: 'not cron' })).toThrow();
+  });
+});
+
+describe.each(pgUp ? ['sqlite', 'postgres'] : ['sqlite'])('scheduler on %s', engine => {
+  it('runs a global task once per interval across two instances, never at the same time', async () => {
+    const db = await databaseConfig(engine);
+    const runs: string[] = [];
+    let concurrent = 0;
+    let overlap = false;
+    const fn = (who: string) => async () => {
+      if (++concurrent > 1) overlap = true;
+      runs.push(who);
+      await wait(20);
+      concurrent--;
+    };
+    const schedule = { frequency: { milliseconds: 300 }, timeout: { seconds: 5 } };
+    await instance(db).scheduleTask({ id: 'sync', ...schedule, fn: fn('a') });
+    await instance(db).scheduleTask({ id: 'sync', ...schedule, fn: fn('b') });
+    await wait(2000);
+    expect(overlap).toBe(false);
+    expect(runs.length).toBeGreaterThanOrEqual(5);
+    expect(runs.length).toBeLessThanOrEqual(8);
+  });
+
+  it('runs a local task on every instance', async () => {
+    const db = await databaseConfig(engine);
+    const runs = { a: 0, b: 0 };
+    await instance(db).scheduleTask({ id: 'warm', scope: 'local', frequency: { milliseconds: 100 }, timeout: { seconds: 1 }, fn: async () => void runs.a++ });
+    await instance(db).scheduleTask({ id: 'warm', scope: 'local', frequency: { milliseconds: 100 }, timeout: { seconds: 1 }, fn: async () => void runs.b++ });
+    await wait(550);
+    expect(runs.a).toBeGreaterThanOrEqual(3);
+    expect(runs.b).toBeGreaterThanOrEqual(3);
+  });
+
+  it('aborts a run past its timeout and backs off after failures instead of hot-looping', async () => {
+    const db = await databaseConfig(engine);
+    const scheduler = instance(db);
+    let aborted: unknown;
+    await scheduler.scheduleTask({
+      id: 'slow',
+      frequency: { minutes: 10 },
+      timeout: { milliseconds: 100 },
+      fn: signal => new Promise(resolve => signal.addEventListener('abort', () => resolve((aborted = signal.reason)))),
+    });
+    let failures = 0;
+    await scheduler.scheduleTask({
+      id: 'broken',
+      frequency: { milliseconds: 50 },
+      timeout: { seconds: 1 },
+      fn: async () => {
+        failures++;
+        throw new Error('upstream down');
+      },
+    });
+    await wait(1300);
+    expect(String(aborted)).toMatch(/timed out after 100ms/);
+    expect(failures).toBeGreaterThanOrEqual(2);
+    expect(failures).toBeLessThanOrEqual(3);
+    const tasks = await scheduler.describeTasks();
+    expect(tasks.find(t => t.id === 'broken')).toMatchObject({ lastRunError: { message: 'upstream down' } });
+  });
+
+  it('runs manual tasks only when triggered, and cancels a running task', async () => {
+    const db = await databaseConfig(engine);
+    const scheduler = instance(db);
+    let runs = 0;
+    let cancelled = false;
+    await scheduler.scheduleTask({
+      id: 'manual',
+      frequency: { trigger: 'manual' },
+      timeout: { seconds: 5 },
+      fn: signal =>
+        new Promise(resolve => {
+          runs++;
+          signal.addEventListener('abort', () => resolve((cancelled = true)));
+        }),
+    });
+    await wait(300);
+    expect(runs).toBe(0);
+    await scheduler.triggerTask('manual');
+    await wait(300);
+    expect(runs).toBe(1);
+    await expect(scheduler.triggerTask('manual')).rejects.toThrow(/is running/);
+    await scheduler.cancelTask('manual');
+    await wait(800);
+    expect(cancelled).toBe(true);
+    await expect(scheduler.triggerTask('nope')).rejects.toThrow(/No task 'nope'/);
+  });
+
+  it('aborts running tasks at shutdown and releases their lease for another instance', async () => {
+    const db = await databaseConfig(engine);
+    const first = instance(db);
+    let firstSignal: AbortSignal | undefined;
+    await first.scheduleTask({
+      id: 'long',
+      frequency: { minutes: 10 },
+      timeout: { minutes: 1 },
+      fn: signal => new Promise(resolve => ((firstSignal = signal), signal.addEventListener('abort', () => resolve()))),
+    });
+    await wait(300);
+    expect(firstSignal).toBeDefined();
+    let secondRan = false;
+    await instance(db).scheduleTask({ id: 'long', frequency: { minutes: 10 }, timeout: { minutes: 1 }, fn: async () => void (secondRan = true) });
+    await first.shutdown();
+    expect(firstSignal!.aborted).toBe(true);
+    await wait(400);
+    expect(secondRan).toBe(true);
+  });
+});
