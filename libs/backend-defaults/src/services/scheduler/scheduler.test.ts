@@ -127,9 +127,12 @@ describe.each(pgUp ? ['sqlite', 'postgres'] : ['sqlite'])('scheduler on %s', eng
       frequency: { trigger: 'manual' },
       timeout: { seconds: 5 },
       fn: signal =>
-        new Promise(resolve => {
+        new Promise<void>(resolve => {
           runs++;
-          signal.addEventListener('abort', () => resolve((cancelled = true)));
+          signal.addEventListener('abort', () => {
+            cancelled = true;
+            resolve();
+          });
         }),
     });
     await wait(300);
@@ -152,7 +155,7 @@ describe.each(pgUp ? ['sqlite', 'postgres'] : ['sqlite'])('scheduler on %s', eng
       id: 'long',
       frequency: { minutes: 10 },
       timeout: { minutes: 1 },
-      fn: signal => new Promise(resolve => ((firstSignal = signal), signal.addEventListener('abort', () => resolve()))),
+      fn: signal => new Promise<void>(resolve => ((firstSignal = signal), signal.addEventListener('abort', () => resolve()))),
     });
     await wait(300);
     expect(firstSignal).toBeDefined();
