@@ -3,6 +3,7 @@ import { BackendFeature } from '@trellis/backend-plugin-api';
 import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
 import { cacheServiceFactory } from './services/cache';
 import { databaseServiceFactory } from './services/database';
+import { metricsServiceFactory } from './services/metrics';
 import { httpRouterServiceFactory } from './services/httpRouter';
 import { rootConfigServiceFactory } from './services/rootConfig';
 import { rootHealthServiceFactory } from './services/rootHealth';
@@ -23,6 +24,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   rootLifecycleServiceFactory,
   lifecycleServiceFactory,
   rootHealthServiceFactory,
+  metricsServiceFactory,
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,
   databaseServiceFactory,

@@ -40,3 +40,5 @@ export type { DatabaseClient, PluginDatabaseSettings, PoolSettings } from './ser
 export { cacheServiceFactory, createCacheStore, NamespacedCache, durationToMs } from './services/cache';
 export { DefaultSchedulerService, schedulerServiceFactory } from './services/scheduler';
 export type { SchedulerSettings } from './services/scheduler';
+export { BackendMetrics, metricsServiceFactory, metricsServiceRef } from './services/metrics';
+export type { PoolStats } from './services/metrics';

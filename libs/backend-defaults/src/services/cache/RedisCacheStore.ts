@@ -10,6 +10,8 @@ export interface RedisCacheStoreOptions {
   /** Shortest interval between two warnings about an unavailable Redis. */
   warnIntervalMs: number;
   logger: LoggerService;
+  /** Called on every failed command, for metrics. */
+  onError?(): void;
 }
 
 /**
@@ -86,6 +88,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   #warn(error: Error): void {
+    this.#options.onError?.();
     const now = Date.now();
     if (now - this.#lastWarning >= this.#options.warnIntervalMs) {
       this.#lastWarning = now;

@@ -10,10 +10,11 @@ import {
 import { CacheStore } from './CacheStore';
 import { durationToMs } from './durations';
 import { MemoryCacheStore } from './MemoryCacheStore';
+import { metricsServiceRef } from '../metrics';
 import { RedisCacheStore } from './RedisCacheStore';
 
 /** Creates the store configured under `backend.cache`. @public */
-export function createCacheStore(config: Config, logger: LoggerService): CacheStore {
+export function createCacheStore(config: Config, logger: LoggerService, onError?: () => void): CacheStore {
   const cache = config.getOptionalConfig('backend.cache');
   const store = cache?.getOptionalString('store') ?? 'memory';
   if (store === 'memory') {
@@ -25,6 +26,7 @@ export function createCacheStore(config: Config, logger: LoggerService): CacheSt
       commandTimeoutMs: cache!.getOptionalNumber('commandTimeoutMs') ?? 250,
       warnIntervalMs: cache!.getOptionalNumber('warnIntervalMs') ?? 30_000,
       logger,
+      onError,
     });
   }
   throw new Error(`Unsupported backend.cache.store '${store}'; use 'memory' or 'redis'`);
@@ -37,8 +39,11 @@ export class NamespacedCache implements CacheService {
   readonly #prefix: string;
   readonly #defaultTtlMs?: number;
 
-  constructor(store: CacheStore, namespace: string, defaultTtlMs?: number) {
+  readonly #onRead?: (hit: boolean) => void;
+
+  constructor(store: CacheStore, namespace: string, defaultTtlMs?: number, onRead?: (hit: boolean) => void) {
     this.#store = store;
+    this.#onRead = onRead;
     this.#namespace = namespace;
     this.#prefix = `trellis:${namespace}:`;
     this.#defaultTtlMs = defaultTtlMs;
@@ -46,6 +51,7 @@ export class NamespacedCache implements CacheService {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     const raw = await this.#store.get(this.#prefix + key);
+    this.#onRead?.(raw !== undefined);
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
 
@@ -64,7 +70,7 @@ export class NamespacedCache implements CacheService {
 
   withOptions(options: CacheServiceOptions): CacheService {
     const ttl = options.defaultTtl !== undefined ? durationToMs(options.defaultTtl) : this.#defaultTtlMs;
-    return new NamespacedCache(this.#store, this.#namespace, ttl);
+    return new NamespacedCache(this.#store, this.#namespace, ttl, this.#onRead);
   }
 }
 
@@ -81,11 +87,19 @@ export const cacheServiceFactory = createServiceFactory({
     rootLogger: coreServices.rootLogger,
     lifecycle: coreServices.rootLifecycle,
     pluginMetadata: coreServices.pluginMetadata,
+    metrics: metricsServiceRef,
   },
-  createRootContext({ config, rootLogger, lifecycle }) {
-    const store = createCacheStore(config, rootLogger.child({ component: 'cache' }));
+  createRootContext({ config, rootLogger, lifecycle, metrics }) {
+    const store = createCacheStore(config, rootLogger.child({ component: 'cache' }), () =>
+      metrics.cacheOperations.inc({ plugin: 'all', operation: 'any', result: 'error' }),
+    );
     lifecycle.addShutdownHook(() => store.close());
     return store;
   },
-  factory: ({ pluginMetadata }, store) => new NamespacedCache(store, pluginMetadata.getId()),
+  factory: ({ pluginMetadata, metrics }, store) => {
+    const plugin = pluginMetadata.getId();
+    return new NamespacedCache(store, plugin, undefined, hit =>
+      metrics.cacheOperations.inc({ plugin, operation: 'get', result: hit ? 'hit' : 'miss' }),
+    );
+  },
 });

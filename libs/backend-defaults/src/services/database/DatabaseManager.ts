@@ -19,6 +19,7 @@ export class DatabaseManager {
   readonly #logger: LoggerService;
   readonly #clients = new Map<string, Promise<Knex>>();
   readonly #sharedPools = new Map<string, Knex>();
+  readonly #ready = new Map<string, Knex>();
 
   private constructor(config: Config, logger: LoggerService) {
     this.#config = config;
@@ -55,6 +56,24 @@ export class DatabaseManager {
     ]);
     this.#clients.clear();
     this.#sharedPools.clear();
+    this.#ready.clear();
+  }
+
+  /**
+   * Connection use of every pool: per plugin with its own pool, and one entry `(shared)` per
+   * shared pool of schema mode.
+   */
+  poolStats(): Array<{ pluginId: string; used: number; free: number; pending: number }> {
+    type Tarn = { numUsed(): number; numFree(): number; numPendingAcquires(): number };
+    const stats = (pluginId: string, knex: Knex) => {
+      const pool = (knex.client as { pool?: Tarn }).pool;
+      return pool ? [{ pluginId, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() }] : [];
+    };
+    const shared = new Set([...this.#sharedPools.values()].map(k => (k.client as { pool?: unknown }).pool));
+    return [
+      ...[...this.#ready].flatMap(([id, knex]) => (shared.has(schemaPoolOf(knex)) ? [] : stats(id, knex))),
+      ...[...this.#sharedPools.values()].flatMap(knex => stats('(shared)', knex)),
+    ];
   }
 
   #client(settings: PluginDatabaseSettings, logger: LoggerService): Promise<Knex> {
@@ -62,6 +81,7 @@ export class DatabaseManager {
     if (!client) {
       client = this.#connect(settings, logger);
       this.#clients.set(settings.pluginId, client);
+      client.then(knex => this.#ready.set(settings.pluginId, knex), () => {});
       client.catch(() => this.#clients.delete(settings.pluginId));
     }
     return client;
@@ -123,6 +143,11 @@ export class DatabaseManager {
       settings.divisionMode === 'database' ? pluginDatabaseConnection(settings) : normalizePgConnection(settings.connection);
     return describePgConnection(connection);
   }
+}
+
+/** The shared pool a schema-mode client borrows from, if any. */
+function schemaPoolOf(knex: Knex): unknown {
+  return (knex.client as { pool?: { sharedPool?: unknown } }).pool?.sharedPool;
 }
 
 /** Checks the connection once, destroying the client if it does not answer. */

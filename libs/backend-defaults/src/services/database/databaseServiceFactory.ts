@@ -1,4 +1,5 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
+import { metricsServiceRef } from '../metrics';
 import { DatabaseManager } from './DatabaseManager';
 
 /**
@@ -15,9 +16,11 @@ export const databaseServiceFactory = createServiceFactory({
     lifecycle: coreServices.rootLifecycle,
     logger: coreServices.logger,
     pluginMetadata: coreServices.pluginMetadata,
+    metrics: metricsServiceRef,
   },
-  createRootContext({ config, rootLogger, lifecycle }) {
+  createRootContext({ config, rootLogger, lifecycle, metrics }) {
     const manager = DatabaseManager.fromConfig(config, { logger: rootLogger.child({ component: 'database' }) });
+    metrics.addPoolSource(() => manager.poolStats());
     lifecycle.addShutdownHook(() => manager.destroy(), { label: 'database pools' } as never);
     return manager;
   },

@@ -74,6 +74,7 @@ export function createSchemaClient(shared: Knex, schema: string, settings: Plugi
   const pool = (shared.client as { pool: TarnPool }).pool;
   const quoted = `"${schema.replace(/"/g, '""')}"`;
   const schemaPool = {
+    sharedPool: pool,
     acquire: () => ({
       promise: pool.acquire().promise.then(async connection => {
         if (connection.__trellisSearchPath !== schema) {

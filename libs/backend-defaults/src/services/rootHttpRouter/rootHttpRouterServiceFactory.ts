@@ -3,6 +3,7 @@ import { backendStateServiceRef } from '@trellis/backend-app-api';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
+import { metricsEndpoint, metricsServiceRef, requestMetrics } from '../metrics';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
@@ -36,13 +37,16 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       lifecycle: coreServices.rootLifecycle,
       health: coreServices.rootHealth,
       backendState: backendStateServiceRef,
+      metrics: metricsServiceRef,
     },
-    async factory({ config, rootLogger, lifecycle, health, backendState }) {
+    async factory({ config, rootLogger, lifecycle, health, backendState, metrics }) {
       const settings = { ...readHttpOptions(config), ...options.overrides };
       const logger = rootLogger.child({ component: 'http' });
       const router = DefaultRootHttpRouter.create();
       const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
       const app = createApp(settings, logger);
+      app.use(requestMetrics(metrics));
+      app.use('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
       app.use('/.trellis/health/v1', healthRouter(health));
       if (rateLimiter) {
         app.use(rateLimiter.handler);

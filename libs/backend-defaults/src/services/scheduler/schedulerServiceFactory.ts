@@ -1,5 +1,6 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
 import express from 'express';
+import { metricsServiceRef } from '../metrics';
 import { DefaultSchedulerService } from './DefaultSchedulerService';
 
 /**
@@ -18,8 +19,10 @@ export const schedulerServiceFactory = createServiceFactory({
     logger: coreServices.logger,
     lifecycle: coreServices.lifecycle,
     httpRouter: coreServices.httpRouter,
+    metrics: metricsServiceRef,
+    pluginMetadata: coreServices.pluginMetadata,
   },
-  factory({ config, database, logger, lifecycle, httpRouter }) {
+  factory({ config, database, logger, lifecycle, httpRouter, metrics, pluginMetadata }) {
     const scheduler = DefaultSchedulerService.create({
       database,
       logger,
@@ -28,6 +31,11 @@ export const schedulerServiceFactory = createServiceFactory({
         leaseMs: config.getOptionalNumber('backend.scheduler.leaseMs') ?? 30_000,
       },
     });
+    const plugin = pluginMetadata.getId();
+    scheduler.onRun = ({ id, ok, durationMs }) => {
+      metrics.schedulerRuns.inc({ plugin, task: id, result: ok ? 'success' : 'failure' });
+      metrics.schedulerDuration.observe({ plugin, task: id }, durationMs / 1000);
+    };
     lifecycle.addShutdownHook(() => scheduler.shutdown());
     httpRouter.use(schedulerRouter(scheduler));
     return scheduler;

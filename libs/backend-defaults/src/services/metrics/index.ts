@@ -1,0 +1,3 @@
+export { BackendMetrics, metricsServiceFactory, metricsServiceRef } from './metricsServiceFactory';
+export type { PoolStats } from './metricsServiceFactory';
+export { metricsEndpoint, requestMetrics } from './metricsMiddleware';

@@ -1,0 +1,44 @@
+import { AuthenticationError, NotFoundError } from '@trellis/errors';
+import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { BackendMetrics } from './metricsServiceFactory';
+
+/** Records every finished request: its plugin, matched route pattern (not the raw path), method, status and latency. */
+export function requestMetrics(metrics: BackendMetrics): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const plugin = /^\/api\/([^/?#]+)/.exec(req.originalUrl)?.[1] ?? 'none';
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.originalUrl.startsWith('/.trellis/') ? req.path : 'unmatched';
+      const labels = { plugin, method: req.method, route, status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+    next();
+  };
+}
+
+/**
+ * Serves the metrics in Prometheus text format to callers with `backend.metrics.token` as a
+ * bearer token; without a configured token the endpoint is off.
+ */
+export function metricsEndpoint(metrics: BackendMetrics, token: string | undefined): RequestHandler {
+  return async (req, res, next) => {
+    if (req.path !== '/' || req.method !== 'GET') {
+      next();
+      return;
+    }
+    if (!token) {
+      next(new NotFoundError('Metrics are off; set backend.metrics.token to serve them'));
+      return;
+    }
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const expected = Buffer.from(`Bearer ${token}`);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      next(new AuthenticationError('Metrics need the token configured in backend.metrics.token'));
+      return;
+    }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  };
+}
