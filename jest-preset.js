@@ -19,4 +19,7 @@ module.exports = {
   // jose ships only ES modules; compile it like our sources so CommonJS tests can load it.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 30000,
+  // A handle left open by a test (a socket of a killed server, a driver's timer) must never hang
+  // CI; Jest still reports such handles, and they are bugs to fix.
+  forceExit: true,
 };

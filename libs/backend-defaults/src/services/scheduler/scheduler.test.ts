@@ -58,7 +58,7 @@ describe('schedules', () => {
   });
 });
 
-describe.each(pgUp ? ['sqlite', 'postgres'] : ['sqlite'])('scheduler on %s', engine => {
+describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', engine => {
   it('runs a global task once per interval across two instances, never at the same time', async () => {
     const db = await databaseConfig(engine);
     const runs: string[] = [];

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createScratchWorkspace, linkWorkspacePackage, repoRoot, runTool } from './scratchWorkspace';
+
+const NX = 'nx/dist/bin/nx.js';
+let dir: string;
+
+beforeAll(() => {
+  dir = createScratchWorkspace();
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise(resolve => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('yarn new backend-plugin', () => {
+  it('refuses bad IDs and taken IDs, writing nothing', () => {
+    const before = fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8');
+    const bad = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=Bad_Id', '--skipInstall']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.output).toContain("Invalid plugin ID 'Bad_Id'");
+    const taken = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=todo', '--skipInstall']);
+    expect(taken.status).not.toBe(0);
+    expect(taken.output).toContain("Plugin 'todo' already exists at plugins/todo-backend");
+    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'plugins/Bad_Id-backend'))).toBe(false);
+  });
+
+  it('generates a plugin that type-checks, lints, passes its tests and is served by the backend, with no edits', async () => {
+    const generated = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--database', '--skipInstall']);
+    expect(generated.status).toBe(0);
+    const pluginDir = path.join(dir, 'plugins/billing-backend');
+    linkWorkspacePackage(dir, pluginDir);
+    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toContain("backend.add(import('@trellis/plugin-billing-backend'));");
+    expect(fs.readFileSync(path.join(dir, 'app-config.yaml'), 'utf8')).toMatch(/^billing:\n  greeting: Hello from billing$/m);
+
+    const again = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--skipInstall']);
+    expect(again.status).not.toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8').match(/plugin-billing-backend/g)).toHaveLength(1);
+
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.generated.json'),
+      JSON.stringify({ extends: './tsconfig.json', include: ['plugins/billing-backend/**/*.ts', 'apps/backend/src/**/*.ts'] }),
+    );
+    const tsc = runTool(dir, dir, 'typescript/bin/tsc', ['-p', 'tsconfig.generated.json']);
+    expect(tsc.output.trim()).toBe('');
+    expect(tsc.status).toBe(0);
+
+    runTool(dir, dir, NX, ['show', 'projects']);
+    const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['--max-warnings=0', 'plugins/billing-backend']);
+    expect(lint.output.trim()).toBe('');
+    expect(lint.status).toBe(0);
+
+    const test = runTool(dir, pluginDir, 'jest/bin/jest.js', ['--ci']);
+    expect(test.output).toMatch(/Tests:\s+2 passed, 2 total/);
+    expect(test.status).toBe(0);
+
+    const port = await freePort();
+    const token = 'generator-test-token-0123456789';
+    fs.writeFileSync(
+      path.join(dir, 'app-config.local.yaml'),
+      `backend:\n  listen: { port: ${port}, host: 127.0.0.1 }\n  database: { client: better-sqlite3, connection: ':memory:' }\n  auth:\n    externalAccess:\n      - { type: static, options: { token: ${token}, subject: generator-test } }\n`,
+    );
+    const tsx = pathToFileURL(require.resolve('tsx', { paths: [repoRoot] })).href;
+    const child = spawn(process.execPath, ['--conditions=@trellis/source', '--import', tsx, 'apps/backend/src/index.ts'], {
+      cwd: dir,
+      env: { ...process.env, NODE_ENV: 'test' },
+      stdio: 'ignore',
+    });
+    try {
+      let status = 0;
+      for (let i = 0; i < 150 && status !== 200; i++) {
+        status = (await fetch(`http://127.0.0.1:${port}/.trellis/health/v1/readiness`).catch(() => undefined))?.status ?? 0;
+        if (status !== 200) await new Promise(r => setTimeout(r, 100));
+      }
+      const response = await fetch(`http://127.0.0.1:${port}/api/billing/greetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Grace' }),
+      });
+      expect(response.status).toBe(201);
+      expect(await response.json()).toEqual({ greeting: 'Hello from billing, Grace', stored: 1 });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('module boundaries', () => {
+  it('fail lint with a message saying what to do instead', () => {
+    const file = path.join(dir, 'plugins/example-backend/src/violation.ts');
+    fs.writeFileSync(
+      file,
+      [
+        "import winston from 'winston';",
+        "import todo from '@trellis/plugin-todo-backend';",
+        "import type { InternalServiceRef } from '@trellis/backend-plugin-api/internal';",
+        "import { createSpecializedBackend } from '@trellis/backend-app-api';",
+        'export const all: unknown[] = [winston, todo, createSpecializedBackend];',
+        'export type Hidden = InternalServiceRef;',
+        '',
+      ].join('\n'),
+    );
+    try {
+      runTool(dir, dir, NX, ['show', 'projects']);
+      const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['plugins/example-backend/src/violation.ts']);
+      expect(lint.status).toBe(1);
+      expect(lint.output).toContain('Plugins log through coreServices.logger; do not import winston');
+      expect(lint.output).toContain('Plugins and modules never import a plugin: call it over HTTP through its node-library client');
+      expect(lint.output).toContain('Import a package only through its entry point');
+      expect(lint.output).toContain('A project tagged with "type:plugin" can only depend on libs tagged with');
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+});
