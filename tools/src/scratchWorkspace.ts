@@ -61,7 +61,7 @@ export function runTool(dir: string, cwd: string, script: string, args: string[]
   const run = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', script), ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: process.env.CI ?? '', ...env },
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
     timeout: 180_000,
   });
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
