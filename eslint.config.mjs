@@ -39,7 +39,7 @@ const boundaries = (extra = {}) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'data/**', 'tools/**/files/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'data/**', 'tools/**/files/**', 'bench/results/**', 'bench/.build/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { '@nx': nx },

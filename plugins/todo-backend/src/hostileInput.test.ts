@@ -24,7 +24,8 @@ describe('todo plugin under hostile input', () => {
       { method: 'DELETE', path: '/api/todo/todos/not-a-uuid' },
     ];
     let sent = 0;
-    for (const headers of [{}, { authorization: mockCredentials.user.header() }]) {
+    const headerSets: Array<Record<string, string>> = [{}, { authorization: mockCredentials.user.header() }];
+    for (const headers of headerSets) {
       const results = await sendHostileRequests({ baseUrl: backend.baseUrl, routes, headers, bodyLimitBytes: 64 * 1024 });
       expect(findUnexpectedAnswers(results)).toEqual([]);
       sent += results.length;
