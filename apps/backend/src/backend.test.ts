@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnBackend, SpawnedBackend, waitForStatus } from '../test/spawnBackend';
+import { freePort, spawnBackend, SpawnedBackend, waitForStatus } from '../test/spawnBackend';
 
 function workspace(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-backend-'));
@@ -11,15 +11,6 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the backend process', () => {
   let backend: SpawnedBackend | undefined;

@@ -3,21 +3,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../test/spawnBackend';
 
 const TOKEN = 'deploy-test-token-0123456789abcdef';
 const root = path.resolve(__dirname, '../../..');
 const databases = TestDatabases.create();
 const postgres = databases.eachSupportedId().includes('POSTGRES');
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 (postgres ? it : it.skip)(
   'the production artifact runs from a clean folder with plain node against PostgreSQL, and stops cleanly',

@@ -3,7 +3,7 @@ import knexFactory from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnBackend, SpawnedBackend, waitForStatus } from '../test/spawnBackend';
+import { freePort, spawnBackend, SpawnedBackend, waitForStatus } from '../test/spawnBackend';
 
 const TOKEN = 'test-static-token-0123456789abcdef';
 const databases = TestDatabases.create();
@@ -19,15 +19,6 @@ afterEach(async () => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function configDir(port: number, database: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-instance-'));

@@ -3,7 +3,7 @@ import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnBackend, SpawnedBackend, waitForStatus } from '../test/spawnBackend';
+import { freePort, spawnBackend, SpawnedBackend, waitForStatus } from '../test/spawnBackend';
 
 const databases = TestDatabases.create();
 const postgres = databases.eachSupportedId().includes('POSTGRES');
@@ -21,15 +21,6 @@ afterEach(async () => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startInstances(database: string, env: Record<string, string>) {
   const ports = [await freePort(), await freePort()];

@@ -42,3 +42,14 @@ export async function waitForStatus(url: string, status: number, backend: Spawne
   }
   throw new Error(`Timed out waiting for ${status} from ${url}:\n${backend.output()}`);
 }
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise(resolve => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
