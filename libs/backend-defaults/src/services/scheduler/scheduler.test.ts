@@ -6,6 +6,7 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import { ConfigReader } from '../rootConfig';
 import { DatabaseManager } from '../database';
+import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@trellis/backend-plugin-api';
 import { DefaultSchedulerService } from './DefaultSchedulerService';
 import { parseDuration, parseFrequency } from './schedule';
 
@@ -58,6 +59,14 @@ describe('schedules', () => {
     expect(parseDuration({ seconds: 30 }, 'timeout')).toBe(30_000);
     expect(() => parseFrequency('every hour')).toThrow(/ISO 8601/);
     expect(() => parseFrequency({ cron: 'not cron' })).toThrow();
+  });
+
+  it('reads a schedule from config', () => {
+    const config = ConfigReader.fromData({ refresh: { frequency: 'PT10M', timeout: { minutes: 2 }, scope: 'local' } });
+    const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('refresh'));
+    expect(schedule).toEqual({ frequency: 'PT10M', timeout: { minutes: 2 }, scope: 'local' });
+    expect(parseFrequency(schedule.frequency)(0)).toBe(600_000);
+    expect(() => readSchedulerServiceTaskScheduleDefinitionFromConfig(ConfigReader.fromData({ timeout: 'PT1M' }))).toThrow(/frequency/);
   });
 });
 
