@@ -3,6 +3,7 @@ import { BackendFeature } from '@trellis/backend-plugin-api';
 import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
 import { cacheServiceFactory } from './services/cache';
 import { databaseServiceFactory } from './services/database';
+import { discoveryServiceFactory } from './services/discovery';
 import { metricsServiceFactory } from './services/metrics';
 import { httpRouterServiceFactory } from './services/httpRouter';
 import { rootConfigServiceFactory } from './services/rootConfig';
@@ -30,6 +31,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   databaseServiceFactory,
   cacheServiceFactory,
   schedulerServiceFactory,
+  discoveryServiceFactory,
   authServiceFactory,
   httpAuthServiceFactory,
 ];

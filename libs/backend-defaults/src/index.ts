@@ -42,3 +42,4 @@ export { DefaultSchedulerService, schedulerServiceFactory } from './services/sch
 export type { SchedulerSettings } from './services/scheduler';
 export { BackendMetrics, metricsServiceFactory, metricsServiceRef } from './services/metrics';
 export type { PoolStats } from './services/metrics';
+export { HostDiscovery, discoveryServiceFactory } from './services/discovery';

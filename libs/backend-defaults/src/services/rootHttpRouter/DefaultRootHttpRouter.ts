@@ -10,9 +10,20 @@ import express, { Handler, Router } from 'express';
 export class DefaultRootHttpRouter implements RootHttpRouterService {
   readonly #router: Router = express.Router();
   readonly #paths: string[] = [];
+  #listenUrl?: string;
 
   static create(): DefaultRootHttpRouter {
     return new DefaultRootHttpRouter();
+  }
+
+  /** The URL the server listens on (the bound port, also when configured as 0), once it listens. */
+  get listenUrl(): string | undefined {
+    return this.#listenUrl;
+  }
+
+  /** @internal Set by the factory once the server listens. */
+  setListenUrl(url: string): void {
+    this.#listenUrl = url;
   }
 
   use(path: string, handler: Handler): void {

@@ -57,6 +57,7 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       app.use(notFound());
       app.use(errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' }));
       const server = await HttpServer.listen(app, settings, logger);
+      router.setListenUrl(server.url);
       lifecycle.addBeforeShutdownHook(() => server.close(), {
         timeoutMs: settings.shutdownDelayMs + settings.drainTimeoutMs + 1000,
       });

@@ -1,0 +1,2 @@
+export { HostDiscovery } from './HostDiscovery';
+export { discoveryServiceFactory } from './discoveryServiceFactory';
