@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 
 const TEMPLATES = {
   'backend-plugin': 'A backend plugin (plugins/<id>-backend), added to apps/backend',
+  'backend-module': 'A module extending a plugin through its extension point',
+  'node-library': 'A node-library (libs/<id>-node): API client, service ref, extension point',
 };
 
 async function main() {
@@ -12,7 +14,7 @@ async function main() {
   if (template === '--help' || template === '-h') {
     console.log('Usage: yarn new [template] [--flags]\n');
     for (const [name, description] of Object.entries(TEMPLATES)) console.log(`  ${name.padEnd(16)} ${description}`);
-    console.log('\nExamples:\n  yarn new backend-plugin --id=billing [--database] [--skipInstall]');
+    console.log('\nExamples:\n  yarn new backend-plugin --id=billing [--database] [--nodeLibrary] [--skipInstall]\n  yarn new node-library --id=billing\n  yarn new backend-module --pluginId=billing --moduleId=shouting');
     return 0;
   }
   if (!template || template.startsWith('-')) {

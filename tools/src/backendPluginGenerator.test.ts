@@ -36,36 +36,50 @@ describe('yarn new backend-plugin', () => {
     expect(taken.output).toContain("Plugin 'todo' already exists at plugins/todo-backend");
     expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(dir, 'plugins/Bad_Id-backend'))).toBe(false);
+    const orphan = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-module', '--pluginId=nope', '--moduleId=extra', '--skipInstall']);
+    expect(orphan.status).not.toBe(0);
+    expect(orphan.output).toContain("Plugin 'nope' does not exist");
+    const noExtensionPoint = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-module', '--pluginId=todo', '--moduleId=extra', '--skipInstall']);
+    expect(noExtensionPoint.output).toContain('has no node-library with an extension point');
+    expect(fs.existsSync(path.join(dir, 'plugins/todo-backend-module-extra'))).toBe(false);
   });
 
   it('generates a plugin that type-checks, lints, passes its tests and is served by the backend, with no edits', async () => {
-    const generated = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--database', '--skipInstall']);
+    const generated = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--database', '--nodeLibrary', '--skipInstall']);
     expect(generated.status).toBe(0);
+    const module = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-module', '--pluginId=billing', '--moduleId=shouting', '--skipInstall']);
+    expect(module.status).toBe(0);
     const pluginDir = path.join(dir, 'plugins/billing-backend');
-    linkWorkspacePackage(dir, pluginDir);
+    const nodeDir = path.join(dir, 'libs/billing-node');
+    const moduleDir = path.join(dir, 'plugins/billing-backend-module-shouting');
+    for (const pkg of [pluginDir, nodeDir, moduleDir]) {
+      linkWorkspacePackage(dir, pkg);
+    }
     expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toContain("backend.add(import('@trellis/plugin-billing-backend'));");
     expect(fs.readFileSync(path.join(dir, 'app-config.yaml'), 'utf8')).toMatch(/^billing:\n  greeting: Hello from billing$/m);
 
     const again = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--skipInstall']);
     expect(again.status).not.toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8').match(/plugin-billing-backend/g)).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8').match(/plugin-billing-backend'/g)).toHaveLength(1);
 
     fs.writeFileSync(
       path.join(dir, 'tsconfig.generated.json'),
-      JSON.stringify({ extends: './tsconfig.json', include: ['plugins/billing-backend/**/*.ts', 'apps/backend/src/**/*.ts'] }),
+      JSON.stringify({ extends: './tsconfig.json', include: ['plugins/billing-backend*/**/*.ts', 'libs/billing-node/**/*.ts', 'apps/backend/src/**/*.ts'] }),
     );
     const tsc = runTool(dir, dir, 'typescript/bin/tsc', ['-p', 'tsconfig.generated.json']);
     expect(tsc.output.trim()).toBe('');
     expect(tsc.status).toBe(0);
 
     runTool(dir, dir, NX, ['show', 'projects']);
-    const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['--max-warnings=0', 'plugins/billing-backend']);
+    const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['--max-warnings=0', 'plugins/billing-backend', 'plugins/billing-backend-module-shouting', 'libs/billing-node']);
     expect(lint.output.trim()).toBe('');
     expect(lint.status).toBe(0);
 
-    const test = runTool(dir, pluginDir, 'jest/bin/jest.js', ['--ci']);
-    expect(test.output).toMatch(/Tests:\s+2 passed, 2 total/);
-    expect(test.status).toBe(0);
+    for (const [project, count] of [[pluginDir, 2], [nodeDir, 1], [moduleDir, 1]] as const) {
+      const test = runTool(dir, project, 'jest/bin/jest.js', ['--ci']);
+      expect(test.output).toMatch(new RegExp(`Tests:\\s+${count} passed, ${count} total`));
+      expect(test.status).toBe(0);
+    }
 
     const port = await freePort();
     const token = 'generator-test-token-0123456789';
@@ -91,7 +105,7 @@ describe('yarn new backend-plugin', () => {
         body: JSON.stringify({ name: 'Grace' }),
       });
       expect(response.status).toBe(201);
-      expect(await response.json()).toEqual({ greeting: 'Hello from billing, Grace', stored: 1 });
+      expect(await response.json()).toEqual({ greeting: 'Hello from billing, Grace (with shouting)', stored: 1 });
     } finally {
       child.kill('SIGKILL');
     }

@@ -1,12 +1,14 @@
 import { formatFiles, generateFiles, Tree } from '@nx/devkit';
 import { execSync } from 'node:child_process';
 import path from 'node:path';
+import { writeNodeLibrary } from '../node-library/generator';
 import { addBackendDependency, addConfigKey, addToBackend, assertFree, assertId, idNames } from '../shared';
 
 /** Options of the backend-plugin generator. */
 export interface BackendPluginOptions {
   id: string;
   database?: boolean;
+  nodeLibrary?: boolean;
   skipInstall?: boolean;
 }
 
@@ -19,10 +21,15 @@ export default async function backendPluginGenerator(tree: Tree, options: Backen
   const dir = `plugins/${id}-backend`;
   assertFree(tree, dir, `Plugin '${id}'`);
   const packageName = `@trellis/plugin-${id}-backend`;
+  if (options.nodeLibrary) {
+    writeNodeLibrary(tree, id);
+  }
   generateFiles(tree, path.join(__dirname, 'files'), dir, {
     ...idNames(id),
     packageName,
     database: Boolean(options.database),
+    nodeLibrary: Boolean(options.nodeLibrary),
+    nodePackageName: `@trellis/plugin-${id}-node`,
     timestamp: new Date().toISOString().replace(/\D/g, '').slice(0, 14),
     tmpl: '',
   });
