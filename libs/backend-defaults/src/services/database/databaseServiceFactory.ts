@@ -21,7 +21,7 @@ export const databaseServiceFactory = createServiceFactory({
   createRootContext({ config, rootLogger, lifecycle, metrics }) {
     const manager = DatabaseManager.fromConfig(config, { logger: rootLogger.child({ component: 'database' }) });
     metrics.addPoolSource(() => manager.poolStats());
-    lifecycle.addShutdownHook(() => manager.destroy(), { label: 'database pools' } as never);
+    lifecycle.addShutdownHook(() => manager.destroy());
     return manager;
   },
   factory({ logger, pluginMetadata }, manager) {
