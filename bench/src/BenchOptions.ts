@@ -1,0 +1,57 @@
+import path from 'node:path';
+
+/** The figures `yarn bench` can measure; `--only=a,b` picks some. */
+export const FIGURES = ['cold', 'scaling', 'requests', 'deps'] as const;
+
+/** One of {@link FIGURES}. */
+export type FigureName = (typeof FIGURES)[number];
+
+/** What one `yarn bench` run does, read from its arguments. */
+export interface BenchOptions {
+  quick: boolean;
+  figures: ReadonlySet<FigureName>;
+  /** Process starts per configuration for the start-up figures. */
+  startRuns: number;
+  /** Load runs per configuration for the request figures. */
+  loadRuns: number;
+  loadSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  pluginCounts: number[];
+  /** Where the results go; a complete full run writes bench/results and updates the doc. */
+  outDir: string;
+  /** A complete full run: its results are the ones docs/performance.md shows. */
+  official: boolean;
+  /** Only re-render the Markdown, chart and doc from the last full run's JSON. */
+  docOnly: boolean;
+}
+
+/** Reads `--quick`, `--only=cold,scaling,requests,deps`, `--out=DIR` and `--doc`. */
+export function readBenchOptions(argv: readonly string[], benchDir: string): BenchOptions {
+  const quick = argv.includes('--quick');
+  const only = valueOf(argv, '--only')?.split(',').filter(Boolean) ?? [];
+  for (const name of only) {
+    if (!(FIGURES as readonly string[]).includes(name)) {
+      throw new Error(`Unknown figure '${name}' in --only; choose from ${FIGURES.join(', ')}`);
+    }
+  }
+  const official = !quick && only.length === 0 && !valueOf(argv, '--out');
+  const outDir = valueOf(argv, '--out') ?? path.join(benchDir, official ? 'results' : 'results/scratch');
+  return {
+    quick,
+    figures: new Set((only.length > 0 ? only : FIGURES) as FigureName[]),
+    startRuns: quick ? 2 : 5,
+    loadRuns: quick ? 1 : 3,
+    loadSeconds: quick ? 1 : 5,
+    warmupSeconds: 1,
+    connections: 10,
+    pluginCounts: quick ? [1, 10] : [1, 10, 100, 500],
+    outDir: path.resolve(outDir),
+    official,
+    docOnly: argv.includes('--doc'),
+  };
+}
+
+function valueOf(argv: readonly string[], name: string): string | undefined {
+  return argv.find(a => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}

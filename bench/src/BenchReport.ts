@@ -1,0 +1,81 @@
+import { LoadResult } from './loadTest';
+
+/** Start-up of the reference backend next to bare Express (medians, ms). */
+export interface ColdStartFigure {
+  runs: number;
+  express: { firstMs: number; readyMs: number };
+  reference: { firstMs: number; readyMs: number };
+  ratioFirst: number;
+  ratioReady: number;
+}
+
+/** One generated backend size. */
+export interface ScalingRow {
+  plugins: number;
+  readyMs: number;
+  rssKiB: number;
+}
+
+/** Start time and memory against the number of plugins, with a least-squares line through them. */
+export interface ScalingFigure {
+  runs: number;
+  rows: ScalingRow[];
+  perPluginMs: number;
+  perPluginKiB: number;
+  /** R² of the fits: 1 is perfectly linear. */
+  linearityMs: number;
+  linearityKiB: number;
+  /** Ready time of 100 plugins over that of 1, when both were measured. */
+  ratio100to1?: number;
+}
+
+/** One request figure: medians over the runs and the ratio to bare Express's throughput. */
+export interface RequestRow extends LoadResult {
+  ratio: number;
+}
+
+/** The request figures; a missing one was skipped (see the report's notes). */
+export interface RequestsFigure {
+  runs: number;
+  seconds: number;
+  connections: number;
+  express: LoadResult;
+  openRoute: RequestRow;
+  openRouteLogged: RequestRow;
+  tokenRoute?: RequestRow;
+  todoSqlite: RequestRow;
+  todoPostgres?: RequestRow;
+}
+
+/** RSS at readiness and after the open-route load (medians, KiB). */
+export interface MemoryFigure {
+  express: { idleKiB: number; loadedKiB: number };
+  reference: { idleKiB: number; loadedKiB: number };
+  ratioIdle: number;
+  ratioLoaded: number;
+}
+
+/** What a production install of the backend weighs, two ways. */
+export interface DependenciesFigure {
+  /** The artifact of scripts/build-app.mjs: one bundle plus the native driver. */
+  artifact: { packages: number; mib: number; bundleKiB: number };
+  /** The production dependency closure of apps/backend as installed in node_modules. */
+  installed: { packages: number; mib: number };
+}
+
+/** Everything one run measured. */
+export interface BenchReport {
+  date: string;
+  machine: string;
+  quick: boolean;
+  totalSeconds: number;
+  /** Figures skipped and why. */
+  notes: string[];
+  figures: {
+    coldStart?: ColdStartFigure;
+    scaling?: ScalingFigure;
+    requests?: RequestsFigure;
+    memory?: MemoryFigure;
+    dependencies?: DependenciesFigure;
+  };
+}

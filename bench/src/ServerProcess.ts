@@ -1,0 +1,115 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How to start one server under test. */
+export interface ServerSpec {
+  /** A label for errors. */
+  name: string;
+  /** The JavaScript file node runs. */
+  file: string;
+  /** Working directory; its app-config.yaml is the server's whole configuration. */
+  cwd: string;
+  port: number;
+  env?: Record<string, string>;
+  /** A plugin route that must answer 200 (the first response). */
+  firstPath: string;
+  readyPath: string;
+}
+
+const POLL_MS = 2;
+const START_TIMEOUT_MS = 30_000;
+const running = new Set<ChildProcess>();
+
+process.on('exit', () => {
+  for (const child of running) {
+    child.kill('SIGKILL');
+  }
+});
+
+/** A server process under test, started from spawn to readiness and timed on the way. */
+export class ServerProcess {
+  readonly #child: ChildProcess;
+  readonly #logFile: string;
+  readonly baseUrl: string;
+  /** From spawn to the first 200 on the plugin route. */
+  readonly firstMs: number;
+  /** From spawn to readiness 200. */
+  readonly readyMs: number;
+
+  private constructor(child: ChildProcess, logFile: string, baseUrl: string, firstMs: number, readyMs: number) {
+    this.#child = child;
+    this.#logFile = logFile;
+    this.baseUrl = baseUrl;
+    this.firstMs = firstMs;
+    this.readyMs = readyMs;
+  }
+
+  /** Spawns the server and waits for its plugin route and its readiness to answer 200. */
+  static async start(spec: ServerSpec): Promise<ServerProcess> {
+    const logFile = path.join(spec.cwd, `server-${spec.port}.log`);
+    const log = fs.openSync(logFile, 'w');
+    const started = performance.now();
+    const child = spawn(process.execPath, [spec.file], {
+      cwd: spec.cwd,
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(spec.port), ...spec.env },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    const baseUrl = `http://127.0.0.1:${spec.port}`;
+    try {
+      const firstMs = (await waitFor200(child, baseUrl + spec.firstPath)) - started;
+      const readyMs = (await waitFor200(child, baseUrl + spec.readyPath)) - started;
+      return new ServerProcess(child, logFile, baseUrl, firstMs, readyMs);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`${spec.name} did not start: ${(error as Error).message}\n${tail(logFile)}`);
+    }
+  }
+
+  /** Resident set size now, in KiB. */
+  rssKiB(): number {
+    const status = fs.readFileSync(`/proc/${this.#child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  }
+
+  /** What the server has written to stdout and stderr. */
+  output(): string {
+    return fs.readFileSync(this.#logFile, 'utf8');
+  }
+
+  /** Kills the server (graceful shutdown is not what is measured) and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      const exited = new Promise(resolve => this.#child.once('exit', resolve));
+      this.#child.kill('SIGKILL');
+      await exited;
+    }
+  }
+}
+
+/** Polls `url` until it answers 200; resolves with the time it did. */
+async function waitFor200(child: ChildProcess, url: string): Promise<number> {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`exited with code ${child.exitCode}`);
+    }
+    const response = await fetch(url).catch(() => undefined);
+    if (response) {
+      await response.arrayBuffer();
+      if (response.status === 200) {
+        return performance.now();
+      }
+    }
+    await sleep(POLL_MS);
+  }
+  throw new Error(`${url} did not answer 200 within ${START_TIMEOUT_MS} ms`);
+}
+
+function tail(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-4000) : '';
+}

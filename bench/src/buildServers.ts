@@ -1,0 +1,52 @@
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The JavaScript the benchmarks run: no TypeScript loader in any measured process. */
+export interface BuiltServers {
+  /** Bare Express 5 with the same JSON route: the ceiling. */
+  express: string;
+  /** A backend of N generated trivial plugins (env PLUGINS). */
+  plugins: string;
+  /** The production artifact of apps/backend, as `yarn build backend` makes it. */
+  referenceDir: string;
+}
+
+// Drivers that are native or optional stay outside the bundles, as in the production build.
+const EXTERNAL = ['better-sqlite3', 'pg-native', 'mysql', 'mysql2', 'mariadb', 'mariadb/*', 'oracledb', 'tedious', 'sqlite3', 'pg-query-stream', 'cpu-features'];
+
+/** Bundles the bench servers and builds the reference backend's artifact into `outDir`. */
+export async function buildServers(options: { rootDir: string; benchDir: string; outDir: string }): Promise<BuiltServers> {
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const express = path.join(options.outDir, 'express.js');
+  const plugins = path.join(options.outDir, 'plugins.js');
+  await bundle(path.join(options.benchDir, 'src/servers/express.ts'), express);
+  await bundle(path.join(options.benchDir, 'src/servers/plugins.ts'), plugins);
+  const referenceDir = path.join(options.outDir, 'backend');
+  const run = spawnSync(process.execPath, ['scripts/build-app.mjs', 'apps/backend', '--out', referenceDir], {
+    cwd: options.rootDir,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) {
+    throw new Error(`Building apps/backend failed:\n${run.stderr}`);
+  }
+  return { express, plugins, referenceDir };
+}
+
+// The same settings as scripts/build-app.mjs, so both sides of every ratio load alike.
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    conditions: ['@trellis/source'],
+    minifySyntax: true,
+    keepNames: true,
+    external: EXTERNAL,
+    logLevel: 'error',
+  });
+}

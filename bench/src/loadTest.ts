@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** Throughput and latency of one load run. */
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** Options of {@link loadTest}. */
+export interface LoadTestOptions {
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+interface AutocannonJson {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+
+/**
+ * Runs autocannon in its own process against `url`: a warm-up, then the measured run. Every
+ * request must get a 2xx, or the figure would measure error handling instead.
+ */
+export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
+  await autocannon(options, options.warmupSeconds);
+  const json = await autocannon(options, options.seconds);
+  const failed = json.non2xx + json.errors + json.timeouts;
+  if (failed > 0) {
+    throw new Error(`${failed} of the requests to ${options.url} failed or were not 2xx`);
+  }
+  return { rps: json.requests.average, p50: json.latency.p50, p99: json.latency.p99 };
+}
+
+async function autocannon(options: LoadTestOptions, seconds: number): Promise<AutocannonJson> {
+  const headers = Object.entries(options.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
+  const args = [AUTOCANNON, '-j', '-c', String(options.connections), '-d', String(seconds), ...headers, options.url];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  child.stderr.on('data', chunk => (stderr += chunk));
+  const code = await new Promise(resolve => child.once('exit', resolve));
+  if (code !== 0) {
+    throw new Error(`autocannon failed (${String(code)}): ${stderr}`);
+  }
+  return JSON.parse(stdout) as AutocannonJson;
+}
