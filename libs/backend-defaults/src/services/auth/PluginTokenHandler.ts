@@ -10,6 +10,7 @@ import {
   PLUGIN_TOKEN_TYPE,
   PluginKeySource,
 } from './types';
+import { VerifiedTokenCache } from './VerifiedTokenCache';
 
 /** Options of {@link PluginTokenHandler.create}. */
 export interface PluginTokenHandlerOptions {
@@ -31,6 +32,10 @@ export interface PluginTokenClaims {
 const OBO_CLAIM = 'obo';
 const USER_REF = /^user:[^\s/]+\/\S+$/;
 const MAX_KID_LENGTH = 128;
+// Short next to the key cache's reload interval (60 s), so a withdrawn key stops being trusted
+// about as soon as it did before tokens were cached.
+const VERIFIED_TTL_MS = 10_000;
+const MAX_VERIFIED_TOKENS = 1000;
 
 /**
  * Mints and verifies the tokens plugins call each other with: signed by the caller's key, issued
@@ -39,6 +44,7 @@ const MAX_KID_LENGTH = 128;
  */
 export class PluginTokenHandler {
   readonly #options: PluginTokenHandlerOptions;
+  readonly #verified = new VerifiedTokenCache<PluginTokenClaims>({ ttlMs: VERIFIED_TTL_MS, maxEntries: MAX_VERIFIED_TOKENS });
 
   private constructor(options: PluginTokenHandlerOptions) {
     this.#options = options;
@@ -65,6 +71,10 @@ export class PluginTokenHandler {
 
   /** Verifies a plugin token addressed to this plugin; throws AuthenticationError otherwise. */
   async verify(token: string, header: ProtectedHeaderParameters): Promise<PluginTokenClaims> {
+    const cached = this.#verified.get(token);
+    if (cached) {
+      return cached;
+    }
     const { alg, kid } = header;
     if (!alg || !ASYMMETRIC_ALGORITHMS.has(alg)) {
       throw new AuthenticationError(`Invalid token: algorithm '${String(alg)}' is not allowed`);
@@ -78,7 +88,9 @@ export class PluginTokenHandler {
       throw new AuthenticationError(`Invalid token: unknown signing key of plugin '${issuer.pluginId}'`);
     }
     const payload = await this.#verifySignedToken(token, key, issuer.claim);
-    return toClaims(issuer.pluginId, payload);
+    const claims = toClaims(issuer.pluginId, payload);
+    this.#verified.set(token, claims, claims.expiresAt.getTime());
+    return claims;
   }
 
   async #verifySignedToken(

@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import { logSafeUrl } from './logSafeUrl';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAYBE_AMBIGUOUS = /[%.\\\0]/;
 
 /** Gives every request an id (kept from a valid `x-request-id` header) and echoes it. */
 export function requestId(): RequestHandler {
@@ -65,6 +66,11 @@ export function notFound(): RequestHandler {
  */
 export function rejectAmbiguousPaths(): RequestHandler {
   return (req, _res, next) => {
+    // Most paths have none of these characters, and then nothing below can match.
+    if (!MAYBE_AMBIGUOUS.test(req.path)) {
+      next();
+      return;
+    }
     let decoded: string;
     try {
       decoded = decodeURIComponent(req.path);
