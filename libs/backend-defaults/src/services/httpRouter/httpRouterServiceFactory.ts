@@ -1,6 +1,5 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
-import express from 'express';
-import { createAuthIntegrationRouter } from './createAuthIntegrationRouter';
+import { addAuthIntegrationRoutes } from './addAuthIntegrationRoutes';
 import { createCredentialsBarrier } from './createCredentialsBarrier';
 import { DefaultHttpRouter } from './DefaultHttpRouter';
 
@@ -20,10 +19,11 @@ export const httpRouterServiceFactory = createServiceFactory({
   },
   factory({ rootHttpRouter, pluginMetadata, auth, httpAuth }) {
     const router = DefaultHttpRouter.create();
-    const mounted = express.Router();
-    mounted.use(createAuthIntegrationRouter({ auth }));
+    // One express router per plugin (the plugin's handlers go after these two): each nested
+    // router costs every request a pass through express's dispatch.
+    const mounted = router.handler();
+    addAuthIntegrationRoutes(mounted, { auth });
     mounted.use(createCredentialsBarrier({ httpAuth, policies: () => router.policies() }));
-    mounted.use(router.handler());
     rootHttpRouter.use(`/api/${pluginMetadata.getId()}`, mounted);
     return router;
   },
