@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<void> {
 
 async function measure(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
-  const servers = await buildServers({ rootDir, benchDir, outDir: path.join(benchDir, '.build') });
+  // Runs writing elsewhere (the smoke test) build elsewhere too, never under a running full run.
+  const buildDir = options.official ? path.join(benchDir, '.build') : path.join(options.outDir, '.build');
+  const servers = await buildServers({ rootDir, benchDir, outDir: buildDir });
   const workspace = BenchWorkspace.create(servers);
   const report: BenchReport = { date: new Date().toISOString(), machine: describeMachine(), quick: options.quick, totalSeconds: 0, notes: [], figures: {} };
   const { figures } = report;
