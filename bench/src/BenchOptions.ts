@@ -41,7 +41,7 @@ export function readBenchOptions(argv: readonly string[], benchDir: string): Ben
     quick,
     figures: new Set((only.length > 0 ? only : FIGURES) as FigureName[]),
     startRuns: quick ? 2 : 5,
-    loadRuns: quick ? 1 : 3,
+    loadRuns: quick ? 1 : 5,
     loadSeconds: quick ? 1 : 5,
     warmupSeconds: 1,
     connections: 10,

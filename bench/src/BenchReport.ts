@@ -42,6 +42,8 @@ export interface RequestsFigure {
   express: LoadResult;
   openRoute: RequestRow;
   openRouteLogged: RequestRow;
+  /** The open route of the backend the token route runs on, to tell the token's cost apart. */
+  onePluginOpenRoute: RequestRow;
   tokenRoute?: RequestRow;
   todoSqlite: RequestRow;
   todoPostgres?: RequestRow;

@@ -48,6 +48,7 @@ export async function measureRequests(workspace: BenchWorkspace, settings: LoadS
     });
     await withServer(await workspace.pluginsBackend(1, { caller: true }), async server => {
       const token = await waitForToken(server);
+      add('onePluginOpenRoute', await load(`${server.baseUrl}/api/p0/hello`));
       add('tokenRoute', await load(`${server.baseUrl}/api/p0/secure`, { authorization: `Bearer ${token}` }));
     });
     if (!pgMissing) {
@@ -131,6 +132,7 @@ function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure 
     express,
     openRoute: row('openRoute')!,
     openRouteLogged: row('openRouteLogged')!,
+    onePluginOpenRoute: row('onePluginOpenRoute')!,
     tokenRoute: row('tokenRoute'),
     todoSqlite: row('todoSqlite')!,
     todoPostgres: row('todoPostgres'),

@@ -26,7 +26,8 @@ function comparisonTable(report: BenchReport): string | undefined {
     const x = requests.express.rps;
     rows.push(['Open route `GET /api/example/hello` (req/s)', x, requests.openRoute.rps, ratio(requests.openRoute)]);
     rows.push(['Open route, request log lines on (level info) (req/s)', x, requests.openRouteLogged.rps, ratio(requests.openRouteLogged)]);
-    rows.push(['Route that verifies a plugin token (req/s)', x, requests.tokenRoute?.rps ?? 'skipped', ratio(requests.tokenRoute)]);
+    rows.push(['Open route of a one-plugin backend (req/s)', x, requests.onePluginOpenRoute.rps, ratio(requests.onePluginOpenRoute)]);
+    rows.push(['Route of that backend that verifies a plugin token (req/s)', x, requests.tokenRoute?.rps ?? 'skipped', ratio(requests.tokenRoute)]);
     rows.push(['Todo list (20 rows) from SQLite (req/s)', x, requests.todoSqlite.rps, ratio(requests.todoSqlite)]);
     rows.push(['Todo list (20 rows) from PostgreSQL (req/s)', x, requests.todoPostgres?.rps ?? 'skipped', ratio(requests.todoPostgres)]);
   }
@@ -51,6 +52,7 @@ function latencyTable(report: BenchReport): string | undefined {
     line('bare Express', requests.express),
     line('open route', requests.openRoute),
     line('open route, log lines on', requests.openRouteLogged),
+    line('one-plugin backend, open route', requests.onePluginOpenRoute),
     line('plugin-token route', requests.tokenRoute),
     line('todo list, SQLite', requests.todoSqlite),
     line('todo list, PostgreSQL', requests.todoPostgres),

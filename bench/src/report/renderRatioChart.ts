@@ -66,6 +66,7 @@ function ratioBars(report: BenchReport): Bar[] {
   if (requests) {
     bars.push({ label: 'open route req/s (higher is better)', ratio: requests.openRoute.ratio, target: more(0.8) });
     bars.push({ label: 'open route, log lines on, req/s', ratio: requests.openRouteLogged.ratio });
+    bars.push({ label: 'one-plugin backend, open route req/s', ratio: requests.onePluginOpenRoute.ratio });
     if (requests.tokenRoute) {
       bars.push({ label: 'plugin-token route req/s (higher is better)', ratio: requests.tokenRoute.ratio, target: more(0.6) });
     }
