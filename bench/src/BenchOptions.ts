@@ -12,6 +12,8 @@ export interface BenchOptions {
   figures: ReadonlySet<FigureName>;
   /** Process starts per configuration for the start-up figures. */
   startRuns: number;
+  /** Starts per plugin count. */
+  scalingRuns: number;
   /** Load runs per configuration for the request figures. */
   loadRuns: number;
   loadSeconds: number;
@@ -41,6 +43,7 @@ export function readBenchOptions(argv: readonly string[], benchDir: string): Ben
     quick,
     figures: new Set((only.length > 0 ? only : FIGURES) as FigureName[]),
     startRuns: quick ? 2 : 5,
+    scalingRuns: quick ? 2 : 7,
     loadRuns: quick ? 1 : 5,
     loadSeconds: quick ? 1 : 5,
     warmupSeconds: 1,

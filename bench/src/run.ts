@@ -42,7 +42,7 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
     figures.coldStart = await measureColdStart(workspace, options.startRuns);
   }
   if (options.figures.has('scaling')) {
-    figures.scaling = await measureScaling(workspace, options.pluginCounts, options.startRuns);
+    figures.scaling = await measureScaling(workspace, options.pluginCounts, options.scalingRuns);
   }
   if (options.figures.has('requests')) {
     const settings = { runs: options.loadRuns, seconds: options.loadSeconds, warmupSeconds: options.warmupSeconds, connections: options.connections };

@@ -67,7 +67,7 @@ function scalingSection(report: BenchReport): string | undefined {
   const rows = scaling.rows.map(r => [r.plugins, r.readyMs, r.rssKiB]);
   const ratio = scaling.ratio100to1 ? ` 100 plugins start in ${scaling.ratio100to1}× the time of 1.` : '';
   const summary = `Per plugin (least-squares slope): **${scaling.perPluginMs} ms** and **${scaling.perPluginKiB} KiB**; linearity R² ${scaling.linearityMs} (time) and ${scaling.linearityKiB} (memory).${ratio}`;
-  return `Backends of generated trivial plugins, median of ${scaling.runs} starts each:\n\n${table(['plugins', 'spawn to ready (ms)', 'RSS at ready (KiB)'], rows)}\n\n${summary}`;
+  return `Backends of generated trivial plugins, median of ${scaling.runs} starts each, the sizes in turn:\n\n${table(['plugins', 'spawn to ready (ms)', 'RSS at ready (KiB)'], rows)}\n\n${summary}`;
 }
 
 function dependenciesSection(report: BenchReport): string | undefined {
