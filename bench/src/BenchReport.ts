@@ -31,7 +31,10 @@ export interface ScalingFigure {
 
 /** One request figure: medians over the runs and the ratio to bare Express's throughput. */
 export interface RequestRow extends LoadResult {
+  /** Throughput over bare Express's. */
   ratio: number;
+  /** CPU per request over bare Express's: the framework's cost, less sensitive to the load generator. */
+  cpuRatio: number;
 }
 
 /** The request figures; a missing one was skipped (see the report's notes). */

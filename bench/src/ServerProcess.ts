@@ -19,6 +19,8 @@ export interface ServerSpec {
 }
 
 const POLL_MS = 2;
+// USER_HZ, 100 on every Linux Node supports (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100;
 const START_TIMEOUT_MS = 30_000;
 const running = new Set<ChildProcess>();
 
@@ -74,6 +76,13 @@ export class ServerProcess {
   rssKiB(): number {
     const status = fs.readFileSync(`/proc/${this.#child.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  }
+
+  /** CPU time (user and system) the server has used so far, in ms. */
+  cpuTimeMs(): number {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses.
+    const fields = fs.readFileSync(`/proc/${this.#child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
   }
 
   /** What the server has written to stdout and stderr. */

@@ -6,6 +6,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU time the server spent per request during the measured run (user and system). */
+  cpuUsPerRequest: number;
 }
 
 /** Options of {@link loadTest}. */
@@ -15,10 +17,12 @@ export interface LoadTestOptions {
   connections: number;
   warmupSeconds: number;
   seconds: number;
+  /** The server's CPU time so far, in ms. */
+  cpuTimeMs: () => number;
 }
 
 interface AutocannonJson {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -33,12 +37,14 @@ const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.js
  */
 export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
   await autocannon(options, options.warmupSeconds);
+  const cpuBefore = options.cpuTimeMs();
   const json = await autocannon(options, options.seconds);
+  const cpuMs = options.cpuTimeMs() - cpuBefore;
   const failed = json.non2xx + json.errors + json.timeouts;
   if (failed > 0) {
     throw new Error(`${failed} of the requests to ${options.url} failed or were not 2xx`);
   }
-  return { rps: json.requests.average, p50: json.latency.p50, p99: json.latency.p99 };
+  return { rps: json.requests.average, p50: json.latency.p50, p99: json.latency.p99, cpuUsPerRequest: (cpuMs * 1000) / json.requests.total };
 }
 
 async function autocannon(options: LoadTestOptions, seconds: number): Promise<AutocannonJson> {

@@ -15,6 +15,7 @@ export interface LoadSettings {
 }
 
 type Series = Record<string, LoadResult[]>;
+type Load = (server: ServerProcess, path: string, headers?: Record<string, string>) => Promise<LoadResult>;
 type Rss = { idle: number[]; loaded: number[] };
 
 const STATIC_AUTH = { authorization: `Bearer ${STATIC_TOKEN}` };
@@ -32,24 +33,25 @@ export async function measureRequests(workspace: BenchWorkspace, settings: LoadS
   if (pgMissing) {
     notes.push(`Todo list on PostgreSQL skipped: ${pgMissing}.`);
   }
-  const load = (url: string, headers?: Record<string, string>) => loadTest({ url, headers, ...settings });
+  const load: Load = (server: ServerProcess, path: string, headers?: Record<string, string>) =>
+    loadTest({ url: server.baseUrl + path, headers, cpuTimeMs: () => server.cpuTimeMs(), ...settings });
   const add = (name: string, result: LoadResult) => (series[name] ??= []).push(result);
   for (let round = 0; round < settings.runs; round++) {
     await withServer(await workspace.express(), async server => {
-      add('express', await measureWithRss(server, rss.express, () => load(`${server.baseUrl}/api/example/hello`)));
+      add('express', await measureWithRss(server, rss.express, () => load(server, '/api/example/hello')));
     });
     await withServer(await workspace.referenceBackend(), async server => {
-      add('openRoute', await measureWithRss(server, rss.reference, () => load(`${server.baseUrl}/api/example/hello`)));
+      add('openRoute', await measureWithRss(server, rss.reference, () => load(server, '/api/example/hello')));
       await seedTodos(server.baseUrl);
-      add('todoSqlite', await load(server.baseUrl + TODO_LIST, STATIC_AUTH));
+      add('todoSqlite', await load(server, TODO_LIST, STATIC_AUTH));
     });
     await withServer(await workspace.referenceBackend({ logLevel: 'info' }), async server => {
-      add('openRouteLogged', await load(`${server.baseUrl}/api/example/hello`));
+      add('openRouteLogged', await load(server, '/api/example/hello'));
     });
     await withServer(await workspace.pluginsBackend(1, { caller: true }), async server => {
       const token = await waitForToken(server);
-      add('onePluginOpenRoute', await load(`${server.baseUrl}/api/p0/hello`));
-      add('tokenRoute', await load(`${server.baseUrl}/api/p0/secure`, { authorization: `Bearer ${token}` }));
+      add('onePluginOpenRoute', await load(server, '/api/p0/hello'));
+      add('tokenRoute', await load(server, '/api/p0/secure', { authorization: `Bearer ${token}` }));
     });
     if (!pgMissing) {
       add('todoPostgres', await measureTodoOnPostgres(workspace, load));
@@ -58,13 +60,13 @@ export async function measureRequests(workspace: BenchWorkspace, settings: LoadS
   return { requests: requestsFigure(series, settings), memory: memoryFigure(rss) };
 }
 
-async function measureTodoOnPostgres(workspace: BenchWorkspace, load: (url: string, headers?: Record<string, string>) => Promise<LoadResult>): Promise<LoadResult> {
+async function measureTodoOnPostgres(workspace: BenchWorkspace, load: Load): Promise<LoadResult> {
   const name = createBenchDatabase();
   try {
     const database: BenchDatabase = { client: 'pg', database: name };
     return await withServer(await workspace.referenceBackend({ database }), async server => {
       await seedTodos(server.baseUrl);
-      return load(server.baseUrl + TODO_LIST, STATIC_AUTH);
+      return load(server, TODO_LIST, STATIC_AUTH);
     });
   } finally {
     dropBenchDatabase(name);
@@ -119,11 +121,12 @@ function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure 
       rps: round(median(series[name].map(r => r.rps))),
       p50: median(series[name].map(r => r.p50)),
       p99: median(series[name].map(r => r.p99)),
+      cpuUsPerRequest: round(median(series[name].map(r => r.cpuUsPerRequest))),
     };
   const express = medianOf('express')!;
   const row = (name: string): RequestRow | undefined => {
     const result = medianOf(name);
-    return result && { ...result, ratio: round(result.rps / express.rps, 2) };
+    return result && { ...result, ratio: round(result.rps / express.rps, 2), cpuRatio: round(result.cpuUsPerRequest / express.cpuUsPerRequest, 2) };
   };
   return {
     runs: settings.runs,

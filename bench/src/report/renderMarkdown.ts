@@ -46,9 +46,13 @@ function latencyTable(report: BenchReport): string | undefined {
   if (!requests) {
     return undefined;
   }
-  const line = (name: string, r?: LoadResult): Cell[] => [name, r ? r.p50 : 'skipped', r ? r.p99 : 'skipped'];
-  const intro = `Load: autocannon in its own process, ${requests.connections} connections, ${requests.seconds} s after a warm-up; median of ${requests.runs} runs. Latency (ms):`;
-  return `${intro}\n\n${table(['route', 'p50', 'p99'], [
+  const line = (name: string, r?: LoadResult | RequestRow): Cell[] =>
+    r ? [name, r.p50, r.p99, r.cpuUsPerRequest, 'cpuRatio' in r ? `${r.cpuRatio}×` : '1×'] : [name, 'skipped', '', '', ''];
+  const intro =
+    `Load: autocannon in its own process, ${requests.connections} connections, ${requests.seconds} s after a warm-up; ` +
+    `median of ${requests.runs} runs. Latency in ms; the server's CPU time (user + system) per request in µs, ` +
+    'which shows the framework\'s own cost with less of the noise of sharing two cores with the load generator:';
+  return `${intro}\n\n${table(['route', 'p50', 'p99', 'CPU per request (µs)', 'CPU / Express'], [
     line('bare Express', requests.express),
     line('open route', requests.openRoute),
     line('open route, log lines on', requests.openRouteLogged),
