@@ -51,7 +51,7 @@ function latencyTable(report: BenchReport): string | undefined {
   const intro =
     `Load: autocannon in its own process, ${requests.connections} connections, ${requests.seconds} s after a warm-up; ` +
     `median of ${requests.runs} runs. Latency in ms; the server's CPU time (user + system) per request in µs, ` +
-    'which shows the framework\'s own cost with less of the noise of sharing two cores with the load generator:';
+    'another view of the framework\'s cost (it also falls when a busier server handles more requests per wake-up):';
   return `${intro}\n\n${table(['route', 'p50', 'p99', 'CPU per request (µs)', 'CPU / Express'], [
     line('bare Express', requests.express),
     line('open route', requests.openRoute),
