@@ -57,6 +57,7 @@ export type {
 } from './services/MetadataService';
 export type { DatabaseService, DatabaseMigrateOptions } from './services/DatabaseService';
 export { resolvePackagePath } from './resolvePackagePath';
+export { findConfigRoot, resolveConfigPath } from './resolveConfigPath';
 export { readSchedulerServiceTaskScheduleDefinitionFromConfig } from './readSchedulerServiceTaskScheduleDefinitionFromConfig';
 export type { CacheService, CacheServiceOptions, CacheServiceSetOptions } from './services/CacheService';
 export type {

@@ -1,6 +1,4 @@
-import { Config, JsonObject } from '@trellis/backend-plugin-api';
-import path from 'node:path';
-import { findConfigRoot } from '../rootConfig';
+import { Config, JsonObject, resolveConfigPath } from '@trellis/backend-plugin-api';
 
 /** The engines Trellis supports. @public */
 export type DatabaseClient = 'better-sqlite3' | 'pg';
@@ -79,6 +77,5 @@ function resolveConnection(client: DatabaseClient, connection: string | JsonObje
   if (typeof directory !== 'string') {
     throw new Error("SQLite connection must be ':memory:' or { directory: <path> }");
   }
-  const root = findConfigRoot(process.cwd()) ?? process.cwd();
-  return { directory: path.resolve(root, directory) };
+  return { directory: resolveConfigPath(directory) };
 }

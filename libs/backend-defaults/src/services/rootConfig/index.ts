@@ -1,6 +1,6 @@
 export { ConfigReader, mergeObjects } from './ConfigReader';
 export type { ConfigLayer } from './ConfigReader';
-export { loadConfigFiles, findConfigRoot, readEnvOverrides } from './loadConfigFiles';
+export { loadConfigFiles, readEnvOverrides } from './loadConfigFiles';
 export type { LoadConfigFilesOptions, LoadedConfig } from './loadConfigFiles';
 export { applyConfigSchemas } from './configSchemas';
 export type { PluginConfigSchema } from './configSchemas';

@@ -1,4 +1,4 @@
-import { JsonObject, JsonValue } from '@trellis/backend-plugin-api';
+import { findConfigRoot, JsonObject, JsonValue } from '@trellis/backend-plugin-api';
 import { TrellisError } from '@trellis/errors';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,20 +53,6 @@ export function loadConfigFiles(options: LoadConfigFilesOptions = {}): LoadedCon
   return { layers: [...layers, ...overrides], files, rootDir: rootDir ?? cwd };
 }
 
-/** The first directory from `start` upwards that holds an app-config.yaml. @public */
-export function findConfigRoot(start: string): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'app-config.yaml'))) {
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return undefined;
-    }
-    dir = parent;
-  }
-}
 
 function readConfigArgs(argv: string[]): string[] {
   const files: string[] = [];
