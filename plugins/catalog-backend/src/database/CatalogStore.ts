@@ -1,0 +1,316 @@
+import { Entity, EntityRelation, LocationSpec } from '@trellis/plugin-catalog-node';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { ProcessedEntity, ProcessingFailure } from '../processing/EntityProcessor';
+import { searchRows } from './searchRows';
+
+interface EntityRow {
+  entity_key: string;
+  entity_ref: string;
+  uid: string;
+  provider: string;
+  location_key: string;
+  etag: string;
+  entity: string;
+  updated_at: string;
+}
+
+/** One condition of a filter: `key = value`, or only that `key` exists. */
+export interface FilterCondition {
+  key: string;
+  value?: string;
+}
+
+/** Conditions that must all hold; a query's filter is a list of these of which any may hold. */
+export type FilterSet = FilterCondition[];
+
+/** A processing error as the API lists it. */
+export interface CatalogErrorEntry {
+  provider: string;
+  location: string;
+  entityRef: string | null;
+  message: string;
+  createdAt: string;
+}
+
+/** What a mutation changed, for logs and metrics. */
+export interface MutationSummary {
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  failed: number;
+}
+
+const CHUNK = 200;
+
+/** A location as stored: `file:/abs/path`. */
+export function locationKey(location: LocationSpec): string {
+  return `${location.type}:${location.target}`;
+}
+
+/**
+ * The catalog's tables: entities with their search rows and relations, and the processing
+ * errors of each provider. Writes of one provider happen in one transaction, so a reader never
+ * sees half a refresh.
+ */
+export class CatalogStore {
+  readonly #db: Knex;
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  static create(db: Knex): CatalogStore {
+    return new CatalogStore(db);
+  }
+
+  /**
+   * Stores a provider's processed entities. `full`: every entity of the provider not among them
+   * is removed, except those of `unreadable` locations (their errors are recorded) and those whose
+   * new version failed: a broken edit keeps the last good entity. `delta`: only the
+   * given entities are written and `removeRefs` removed. An entity another provider already
+   * holds is refused and recorded as an error.
+   */
+  async applyMutation(options: {
+    provider: string;
+    mode: 'full' | 'delta';
+    entities: ProcessedEntity[];
+    failures: ProcessingFailure[];
+    unreadable?: { location: LocationSpec; message: string }[];
+    removeRefs?: string[];
+  }): Promise<MutationSummary> {
+    const { provider, mode } = options;
+    const summary: MutationSummary = { added: 0, updated: 0, removed: 0, unchanged: 0, failed: options.failures.length };
+    const now = new Date().toISOString();
+    return this.#db.transaction(async trx => {
+      const errors = [
+        ...options.failures.map(f => ({ provider, location_key: locationKey(f.location), entity_ref: f.ref ?? null, message: f.message, created_at: now })),
+        ...(options.unreadable ?? []).map(u => ({ provider, location_key: locationKey(u.location), entity_ref: null, message: u.message, created_at: now })),
+      ];
+      const incoming = new Map<string, ProcessedEntity>();
+      for (const processed of options.entities) {
+        const key = processed.ref.toLowerCase();
+        const first = incoming.get(key);
+        if (first) {
+          errors.push(error(provider, processed, now, `${processed.ref} is already defined in ${first.location.target}`));
+          summary.failed++;
+          continue;
+        }
+        incoming.set(key, processed);
+      }
+      const existing = new Map<string, Pick<EntityRow, 'entity_key' | 'uid' | 'provider' | 'etag' | 'location_key'>>();
+      const keys = [...incoming.keys()];
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const rows = await trx<EntityRow>('catalog_entities')
+          .select('entity_key', 'uid', 'provider', 'etag', 'location_key')
+          .whereIn('entity_key', keys.slice(i, i + CHUNK));
+        rows.forEach(row => existing.set(row.entity_key, row));
+      }
+
+      const toRemove: string[] = [];
+      if (mode === 'full') {
+        const retainLocations = new Set((options.unreadable ?? []).map(u => locationKey(u.location)));
+        const retainRefs = new Set(options.failures.flatMap(f => (f.ref ? [f.ref.toLowerCase()] : [])));
+        const owned = await trx<EntityRow>('catalog_entities').select('entity_key', 'location_key').where({ provider });
+        for (const row of owned) {
+          if (!incoming.has(row.entity_key) && !retainLocations.has(row.location_key) && !retainRefs.has(row.entity_key)) {
+            toRemove.push(row.entity_key);
+          }
+        }
+      } else {
+        for (const ref of options.removeRefs ?? []) {
+          toRemove.push(ref.toLowerCase());
+        }
+      }
+
+      const writes: ProcessedEntity[] = [];
+      for (const [key, processed] of incoming) {
+        const current = existing.get(key);
+        if (current && current.provider !== provider) {
+          errors.push(error(provider, processed, now, `${processed.ref} is already provided by '${current.provider}' from ${current.location_key}`));
+          summary.failed++;
+          continue;
+        }
+        if (current && current.etag === etagOf(processed) && current.location_key === locationKey(processed.location)) {
+          summary.unchanged++;
+          continue;
+        }
+        writes.push(processed);
+      }
+
+      const removable = toRemove.length === 0 ? [] : await this.#ownedBy(trx, provider, toRemove);
+      await this.#deleteEntities(trx, removable);
+      summary.removed = removable.length;
+
+      for (const processed of writes) {
+        const key = processed.ref.toLowerCase();
+        const current = existing.get(key);
+        const uid = current?.uid ?? randomUUID();
+        const etag = etagOf(processed);
+        const entity: Entity = { ...processed.entity, metadata: { ...processed.entity.metadata, uid, etag } };
+        const row: EntityRow = {
+          entity_key: key,
+          entity_ref: processed.ref,
+          uid,
+          provider,
+          location_key: locationKey(processed.location),
+          etag,
+          entity: JSON.stringify(entity),
+          updated_at: now,
+        };
+        if (current) {
+          await trx('catalog_entities').where({ entity_key: key }).update(row);
+          await trx('catalog_relations').where({ originating_key: key }).delete();
+          await trx('catalog_search').where({ entity_key: key }).delete();
+          summary.updated++;
+        } else {
+          await trx('catalog_entities').insert(row);
+          summary.added++;
+        }
+        await insertChunked(
+          trx,
+          'catalog_relations',
+          processed.relations.map(r => ({
+            originating_key: key,
+            source_key: r.source.toLowerCase(),
+            type: r.type,
+            type_key: r.type.toLowerCase(),
+            target_ref: r.target,
+            target_key: r.target.toLowerCase(),
+          })),
+        );
+        await insertChunked(trx, 'catalog_search', searchRows(entity).map(s => ({ entity_key: key, ...s })));
+      }
+
+      if (mode === 'full') {
+        await trx('catalog_errors').where({ provider }).delete();
+      } else {
+        const touched = [...new Set([...options.entities.map(e => locationKey(e.location)), ...options.failures.map(f => locationKey(f.location))])];
+        for (let i = 0; i < touched.length; i += CHUNK) {
+          await trx('catalog_errors').where({ provider }).whereIn('location_key', touched.slice(i, i + CHUNK)).delete();
+        }
+      }
+      await insertChunked(trx, 'catalog_errors', errors);
+      return summary;
+    });
+  }
+
+  /** One page of entities matching any of the filter sets, ordered by ref. */
+  async queryEntities(options: { filter: FilterSet[]; after?: string; limit: number }): Promise<{ entities: Entity[]; total: number; hasMore: boolean }> {
+    const base = () => {
+      const query = this.#db<EntityRow>('catalog_entities');
+      if (options.filter.length > 0) {
+        query.where(outer => {
+          for (const set of options.filter) {
+            outer.orWhere(inner => {
+              for (const condition of set) {
+                inner.whereIn('entity_key', this.#matching(condition));
+              }
+            });
+          }
+        });
+      }
+      return query;
+    };
+    const countQuery = base().count<{ count: number | string }[]>({ count: '*' });
+    const pageQuery = base().select('entity_key', 'entity').orderBy('entity_key').limit(options.limit + 1);
+    if (options.after !== undefined) {
+      pageQuery.where('entity_key', '>', options.after);
+    }
+    const [[count], rows] = await Promise.all([countQuery, pageQuery]);
+    const page = rows.slice(0, options.limit);
+    return { entities: await this.#withRelations(page), total: Number(count?.count ?? 0), hasMore: rows.length > options.limit };
+  }
+
+  /** The entities of the given refs (lower-cased keys), in that order, undefined where there is none. */
+  async getByKeys(keys: string[]): Promise<(Entity | undefined)[]> {
+    const found = new Map<string, Entity>();
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const rows = await this.#db<EntityRow>('catalog_entities').select('entity_key', 'entity').whereIn('entity_key', keys.slice(i, i + CHUNK));
+      const entities = await this.#withRelations(rows);
+      rows.forEach((row, index) => found.set(row.entity_key, entities[index]!));
+    }
+    return keys.map(key => found.get(key));
+  }
+
+  /** The current processing errors, newest first. */
+  async listErrors(limit: number): Promise<CatalogErrorEntry[]> {
+    const rows = await this.#db('catalog_errors').orderBy('id', 'desc').limit(limit);
+    return rows.map(row => ({
+      provider: row.provider,
+      location: row.location_key,
+      entityRef: row.entity_ref,
+      message: row.message,
+      createdAt: row.created_at,
+    }));
+  }
+
+  #matching(condition: FilterCondition): Knex.QueryBuilder {
+    const key = condition.key.toLowerCase();
+    if (key.startsWith('relations.')) {
+      const query = this.#db('catalog_relations').select('source_key').where('type_key', key.slice('relations.'.length));
+      return condition.value === undefined ? query : query.where('target_key', condition.value.toLowerCase());
+    }
+    const query = this.#db('catalog_search').select('entity_key').where('key', key);
+    return condition.value === undefined ? query : query.where('value', condition.value.toLowerCase());
+  }
+
+  async #withRelations(rows: Pick<EntityRow, 'entity_key' | 'entity'>[]): Promise<Entity[]> {
+    if (rows.length === 0) {
+      return [];
+    }
+    const relations = await this.#db('catalog_relations')
+      .select('source_key', 'type', 'target_ref')
+      .whereIn(
+        'source_key',
+        rows.map(r => r.entity_key),
+      )
+      .orderBy([{ column: 'type' }, { column: 'target_key' }]);
+    const bySource = new Map<string, EntityRelation[]>();
+    const seen = new Set<string>();
+    for (const relation of relations) {
+      const id = `${relation.source_key} ${relation.type} ${relation.target_ref.toLowerCase()}`;
+      if (seen.has(id)) {
+        continue;
+      }
+      seen.add(id);
+      const list = bySource.get(relation.source_key) ?? [];
+      list.push({ type: relation.type, targetRef: relation.target_ref });
+      bySource.set(relation.source_key, list);
+    }
+    return rows.map(row => ({ ...(JSON.parse(row.entity) as Entity), relations: bySource.get(row.entity_key) ?? [] }));
+  }
+
+  async #ownedBy(trx: Knex.Transaction, provider: string, keys: string[]): Promise<string[]> {
+    const owned: string[] = [];
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const rows = await trx('catalog_entities').select('entity_key').where({ provider }).whereIn('entity_key', keys.slice(i, i + CHUNK));
+      owned.push(...rows.map(r => r.entity_key as string));
+    }
+    return owned;
+  }
+
+  async #deleteEntities(trx: Knex.Transaction, keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk = keys.slice(i, i + CHUNK);
+      await trx('catalog_entities').whereIn('entity_key', chunk).delete();
+      await trx('catalog_relations').whereIn('originating_key', chunk).delete();
+      await trx('catalog_search').whereIn('entity_key', chunk).delete();
+    }
+  }
+}
+
+function etagOf(processed: ProcessedEntity): string {
+  return processed.hash.slice(0, 32);
+}
+
+function error(provider: string, processed: ProcessedEntity, now: string, message: string) {
+  return { provider, location_key: locationKey(processed.location), entity_ref: processed.ref, message, created_at: now };
+}
+
+async function insertChunked(db: Knex | Knex.Transaction, table: string, rows: object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await db(table).insert(rows.slice(i, i + CHUNK));
+  }
+}

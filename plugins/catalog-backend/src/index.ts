@@ -1,0 +1,6 @@
+/**
+ * The software catalog backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { catalogPlugin as default } from './plugin';

@@ -1,0 +1,148 @@
+import { LoggerService, SchedulerServiceTaskRunner } from '@trellis/backend-plugin-api';
+import { DeferredEntity, EntityProvider, EntityProviderConnection, LocationSpec } from '@trellis/plugin-catalog-node';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { parseAllDocuments } from 'yaml';
+
+/** Largest entity file read; a bigger one is reported, not read. */
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** How deep `Location` entities may point at further locations. */
+const MAX_DEPTH = 10;
+
+/** A configured location: a file or a glob of files. */
+export interface FileLocation {
+  /** An absolute path or glob. */
+  target: string;
+}
+
+/**
+ * The entities of the `catalog.locations` files. On every run it reads all of them (globs
+ * expanded, `Location` entities followed) and applies one full mutation, so an entity whose file
+ * is gone disappears, while a file that cannot be read or parsed keeps its entities as they were.
+ */
+export class FileLocationProvider implements EntityProvider {
+  readonly #locations: FileLocation[];
+  readonly #logger: LoggerService;
+  readonly #runner: SchedulerServiceTaskRunner;
+  #connection?: EntityProviderConnection;
+
+  constructor(options: { locations: FileLocation[]; logger: LoggerService; runner: SchedulerServiceTaskRunner }) {
+    this.#locations = options.locations;
+    this.#logger = options.logger;
+    this.#runner = options.runner;
+  }
+
+  getProviderName(): string {
+    return 'file-locations';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.#connection = connection;
+    await this.#runner.run({ id: 'catalog-file-locations-refresh', fn: () => this.refresh() });
+  }
+
+  /** Reads every location and applies the result. */
+  async refresh(): Promise<void> {
+    if (!this.#connection) {
+      throw new Error('FileLocationProvider is not connected');
+    }
+    const started = Date.now();
+    const { entities, unreadable, files } = await this.read();
+    await this.#connection.applyMutation({ type: 'full', entities, unreadable });
+    this.#logger.info(`Read ${entities.length} entities from ${files} files in ${Date.now() - started} ms`, {
+      entities: entities.length,
+      files,
+      unreadable: unreadable.length,
+    });
+  }
+
+  /** Reads every location: the entities found and the files that could not be read. */
+  async read(): Promise<{ entities: DeferredEntity[]; unreadable: { location: LocationSpec; message: string }[]; files: number }> {
+    const entities: DeferredEntity[] = [];
+    const unreadable: { location: LocationSpec; message: string }[] = [];
+    const visited = new Set<string>();
+    const visit = async (target: string, depth: number) => {
+      for (const file of await this.#expand(target)) {
+        if (visited.has(file)) {
+          continue;
+        }
+        visited.add(file);
+        const location: LocationSpec = { type: 'file', target: file };
+        let documents: unknown[];
+        try {
+          documents = await readEntityFile(file);
+        } catch (error) {
+          const message = `${file}: ${error instanceof Error ? error.message : String(error)}`;
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            this.#logger.warn(`Catalog location ${message}`);
+            continue;
+          }
+          this.#logger.warn(`Catalog location unreadable, its entities are kept as they were: ${message}`);
+          unreadable.push({ location, message });
+          continue;
+        }
+        for (const document of documents) {
+          entities.push({ entity: document as DeferredEntity['entity'], location });
+          for (const next of locationTargets(document, file)) {
+            if (depth >= MAX_DEPTH) {
+              unreadable.push({ location, message: `${file}: Location entities nest deeper than ${MAX_DEPTH}` });
+              break;
+            }
+            await visit(next, depth + 1);
+          }
+        }
+      }
+    };
+    for (const location of this.#locations) {
+      await visit(location.target, 0);
+    }
+    return { entities, unreadable, files: visited.size };
+  }
+
+  async #expand(target: string): Promise<string[]> {
+    if (!isDynamicPattern(target)) {
+      return [path.resolve(target)];
+    }
+    const files = await glob(target.replaceAll(path.sep, '/'), { absolute: true, onlyFiles: true, ignore: ['**/node_modules/**'] });
+    return files.map(file => path.resolve(file)).sort();
+  }
+}
+
+/** The documents of a YAML file: empty documents are skipped; a syntax error fails the file. */
+async function readEntityFile(file: string): Promise<unknown[]> {
+  const stat = await fs.stat(file);
+  if (stat.size > MAX_FILE_BYTES) {
+    throw new Error(`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} an entity file may have`);
+  }
+  const text = await fs.readFile(file, 'utf8');
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  if (!Array.isArray(documents)) {
+    return [];
+  }
+  const values: unknown[] = [];
+  for (const document of documents) {
+    if (document.errors.length > 0) {
+      const [first] = document.errors;
+      throw new Error(`YAML syntax error: ${first!.message.split('\n')[0]}`);
+    }
+    const value = document.toJS({ maxAliasCount: 100 });
+    if (value !== null && value !== undefined) {
+      values.push(value);
+    }
+  }
+  return values;
+}
+
+/** The files a `Location` entity points at, resolved against the file that holds it. */
+function locationTargets(document: unknown, file: string): string[] {
+  const entity = document as { kind?: unknown; spec?: { type?: unknown; target?: unknown; targets?: unknown } } | null;
+  if (typeof entity?.kind !== 'string' || entity.kind.toLowerCase() !== 'location' || !entity.spec) {
+    return [];
+  }
+  if (entity.spec.type !== undefined && entity.spec.type !== 'file') {
+    return [];
+  }
+  const targets = [entity.spec.target, ...(Array.isArray(entity.spec.targets) ? entity.spec.targets : [])];
+  return targets.filter((t): t is string => typeof t === 'string' && t.length > 0).map(t => path.resolve(path.dirname(file), t));
+}
