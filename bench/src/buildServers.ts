@@ -45,6 +45,7 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     format: 'cjs',
     conditions: ['@trellis/source'],
     minifySyntax: true,
+    minifyWhitespace: true,
     keepNames: true,
     external: EXTERNAL,
     logLevel: 'error',
