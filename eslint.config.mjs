@@ -61,6 +61,19 @@ export default tseslint.config(
   },
   {
     files: ['plugins/**/*.ts', 'libs/*-node/**/*.ts'],
+    ignores: ['plugins/**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', pluginRestrictions] },
+  },
+  {
+    // A plugin's tests may start the real plugins it calls in the same test backend (they still
+    // talk over HTTP); only its runtime code is held to the no-plugin-imports rule.
+    files: ['plugins/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { ...pluginRestrictions, patterns: pluginRestrictions.patterns.slice(1) },
+      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries({ plugin: ['type:test-utils', 'type:defaults', 'type:plugin'] })],
+    },
   },
 );

@@ -1,7 +1,20 @@
 import { mockCredentials, startTestBackend, TestBackend, TestDatabases } from '@trellis/backend-test-utils';
+import catalogPlugin from '@trellis/plugin-catalog-backend';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import todoPlugin from '.';
 
 const databases = TestDatabases.create();
+
+// The real catalog runs beside the todo plugin; the todo plugin reaches it over HTTP only.
+const catalogDir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-catalog-'));
+fs.writeFileSync(
+  path.join(catalogDir, 'catalog-info.yaml'),
+  'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: trellis }\nspec: { type: service, lifecycle: production, owner: platform }\n',
+);
+const catalogConfig = { locations: [{ type: 'file', target: path.join(catalogDir, 'catalog-info.yaml') }] };
+afterAll(() => fs.rmSync(catalogDir, { recursive: true, force: true }));
 
 describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
   let backend: TestBackend;
@@ -9,9 +22,16 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
 
   beforeAll(async () => {
     backend = await startTestBackend({
-      features: [todoPlugin],
-      config: { backend: { database: await databases.backendConfig(databaseId) } },
+      features: [todoPlugin, catalogPlugin],
+      config: { backend: { database: await databases.backendConfig(databaseId) }, catalog: catalogConfig },
     });
+    for (let i = 0; i < 300; i++) {
+      const probe = await fetch(`${backend.baseUrl}/api/catalog/entities/by-ref/component:trellis`, { headers: { authorization: mockCredentials.user.header() } });
+      if (probe.status === 200) {
+        break;
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
     api = async (path, init = {}) => {
       const response = await fetch(`${backend.baseUrl}/api/todo${path}`, {
         ...init,
@@ -48,6 +68,17 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
     expect((await api(`/todos/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/todos/${id}`)).status).toBe(404);
     expect((await api(`/todos/${id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('refuses an entityRef the catalog does not have with a 400 naming it, on create and update', async () => {
+    const created = await post({ title: 'Orphan', entityRef: 'component:default/nowhere' });
+    expect(created.status).toBe(400);
+    expect(created.body.error.message).toContain("'entityRef' component:default/nowhere is not an entity of the catalog");
+    const { body } = await post({ title: 'Fine' });
+    const updated = await api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ entityRef: 'group:default/ghosts', version: 1 }) });
+    expect(updated.status).toBe(400);
+    expect(updated.body.error.message).toContain('group:default/ghosts');
+    expect((await api(`/todos/${body.id}`)).body.entityRef).toBeNull();
   });
 
   it('answers a stale version with 409 instead of losing an update', async () => {
@@ -127,5 +158,38 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
     });
     expect(byService.status).toBe(201);
     expect(byService.body.createdBy).toBe('plugin:catalog');
+  });
+});
+
+describe('todo plugin without a reachable catalog', () => {
+  it('answers 503 for a todo with an entityRef, never storing an unchecked ref, and still takes todos without one', async () => {
+    const backend = await startTestBackend({
+      features: [todoPlugin],
+      config: { discovery: { endpoints: [{ target: 'http://127.0.0.1:9/api/{{pluginId}}', plugins: ['catalog'] }] } },
+    });
+    const post = (body: unknown) =>
+      fetch(`${backend.baseUrl}/api/todo/todos`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: mockCredentials.user.header() },
+        body: JSON.stringify(body),
+      });
+    const refused = await post({ title: 'Ref', entityRef: 'component:default/trellis' });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as any).error.message).toContain("Could not check entityRef 'component:default/trellis' with the catalog");
+    expect((await post({ title: 'No ref' })).status).toBe(201);
+    const list = await fetch(`${backend.baseUrl}/api/todo/todos`, { headers: { authorization: mockCredentials.user.header() } });
+    expect(((await list.json()) as any).items.map((t: { title: string }) => t.title)).toEqual(['No ref']);
+    await backend.stop();
+  });
+
+  it('skips the check when todo.checkEntityRefs is false', async () => {
+    const backend = await startTestBackend({ features: [todoPlugin], config: { todo: { checkEntityRefs: false } } });
+    const created = await fetch(`${backend.baseUrl}/api/todo/todos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: mockCredentials.user.header() },
+      body: JSON.stringify({ title: 'Ref', entityRef: 'component:default/anything' }),
+    });
+    expect(created.status).toBe(201);
+    await backend.stop();
   });
 });

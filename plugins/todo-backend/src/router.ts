@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { createTodoBody, listTodosQuery, parseInput, todoId, updateTodoBody } from './schemas';
 import { TodoInput, TodoStore } from './TodoStore';
 
-/** Checks that a todo's entity ref exists; the catalog check plugs in here. */
+/** Checks that a todo's entity ref exists, throwing an error that names it when not. */
 export type EntityRefValidator = (entityRef: string, credentials: Credentials) => Promise<void>;
 
 /** Options of {@link createRouter}. */

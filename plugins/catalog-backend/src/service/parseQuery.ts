@@ -90,10 +90,11 @@ export function selectFields<T extends object>(value: T, fields: string[][] | un
   return out as Partial<T>;
 }
 
-/** A cursor carries where the last page ended and the filter it was taken with. */
+/** A cursor carries where the last page ended and the filter and fields it was taken with. */
 interface Cursor {
   after: string;
   filter: FilterSet[];
+  fields?: string[][];
 }
 
 export function encodeCursor(cursor: Cursor): string {
@@ -103,6 +104,7 @@ export function encodeCursor(cursor: Cursor): string {
 const cursorSchema = z.object({
   after: z.string().max(255),
   filter: z.array(z.array(z.object({ key: z.string().max(255), value: z.string().max(255).optional() }))),
+  fields: z.array(z.array(z.string().max(255))).optional(),
 });
 
 export function decodeCursor(raw: string): Cursor {

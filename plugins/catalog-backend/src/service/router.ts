@@ -39,7 +39,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
       throw new InputError(`Invalid query: unknown parameter(s) ${unknown.map(k => `'${k}'`).join(', ')}; use filter, fields, limit and cursor`);
     }
     const limit = parseLimit(req.query.limit);
-    const fields = parseFields(req.query.fields);
+    let fields = parseFields(req.query.fields);
     let filter = parseFilters(req.query.filter);
     let after: string | undefined;
     if (req.query.cursor !== undefined) {
@@ -51,6 +51,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
         throw new InputError("Invalid query: 'filter' differs from the filter the cursor was taken with; send the cursor alone");
       }
       filter = cursor.filter;
+      fields = fields ?? cursor.fields;
       after = cursor.after;
     }
     const page = await store.queryEntities({ filter, after, limit });
@@ -58,7 +59,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
     res.json({
       items: page.entities.map(entity => selectFields(entity, fields)),
       totalItems: page.total,
-      pageInfo: page.hasMore && last ? { nextCursor: encodeCursor({ after: stringifyEntityRef(last).toLowerCase(), filter }) } : {},
+      pageInfo: page.hasMore && last ? { nextCursor: encodeCursor({ after: stringifyEntityRef(last).toLowerCase(), filter, fields }) } : {},
     });
   });
 

@@ -1,0 +1,87 @@
+import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
+import { mockCredentials, startTestBackend } from '@trellis/backend-test-utils';
+import { catalogServiceRef } from '@trellis/plugin-catalog-node';
+import express from 'express';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import catalogPlugin from '.';
+
+// A plugin that uses the catalog through its client, as any plugin would: the calls go over
+// HTTP to the real catalog with a token minted for it on behalf of the caller.
+const caller = createBackendPlugin({
+  pluginId: 'caller',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth, catalog: catalogServiceRef },
+      async init({ httpRouter, httpAuth, catalog }) {
+        const router = express.Router();
+        router.post('/call', async (req, res) => {
+          const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+          const { method, args } = req.body as { method: 'getEntities' | 'getEntityByRef' | 'getEntitiesByRefs'; args: any[] };
+          try {
+            res.json({ result: (await (catalog[method] as any)(...args, { credentials })) ?? null });
+          } catch (error: any) {
+            res.json({ error: { name: error.name, statusCode: error.statusCode, message: error.message } });
+          }
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
+describe('CatalogClient', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-client-'));
+  const component = (name: string, type: string) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: ${name} }\nspec: { type: ${type}, lifecycle: production, owner: platform }\n`;
+  fs.writeFileSync(path.join(dir, 'a.yaml'), [component('alpha', 'service'), component('beta', 'service'), component('gamma', 'website')].join('---\n'));
+  let baseUrl: string;
+  const call = async (method: string, ...args: unknown[]): Promise<any> => {
+    const response = await fetch(`${baseUrl}/api/caller/call`, {
+      method: 'POST',
+      headers: { authorization: mockCredentials.user.header(), 'content-type': 'application/json' },
+      body: JSON.stringify({ method, args }),
+    });
+    return response.json();
+  };
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [catalogPlugin, caller],
+      config: { catalog: { locations: [{ type: 'file', target: path.join(dir, '*.yaml') }] } },
+    });
+    baseUrl = backend.baseUrl;
+    for (let i = 0; i < 300 && (await call('getEntityByRef', 'component:alpha')).result === null; i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads an entity by ref, and undefined for one that is not there', async () => {
+    expect((await call('getEntityByRef', 'component:default/alpha')).result.metadata.name).toBe('alpha');
+    expect((await call('getEntityByRef', { kind: 'Component', namespace: 'default', name: 'beta' })).result.metadata.name).toBe('beta');
+    expect((await call('getEntityByRef', 'component:default/none')).result).toBeNull();
+  });
+
+  it('lists with filters, fields and pages', async () => {
+    const first = (await call('getEntities', { filter: { kind: 'component', 'spec.type': 'service' }, fields: ['metadata.name'], limit: 1 })).result;
+    expect(first).toMatchObject({ items: [{ metadata: { name: 'alpha' } }], totalItems: 2 });
+    const second = (await call('getEntities', { cursor: first.pageInfo.nextCursor, limit: 1 })).result;
+    expect(second.items).toEqual([{ metadata: { name: 'beta' } }]);
+    expect(second.pageInfo.nextCursor).toBeUndefined();
+    const any = (await call('getEntities', { filter: [{ 'spec.type': 'website' }, { 'metadata.name': 'beta' }], fields: ['metadata.name'] })).result;
+    expect(any.items.map((e: any) => e.metadata.name)).toEqual(['beta', 'gamma']);
+  });
+
+  it('reads many refs at once', async () => {
+    const { result } = await call('getEntitiesByRefs', { entityRefs: ['component:gamma', 'component:nope'], fields: ['kind'] });
+    expect(result.items).toEqual([{ kind: 'Component' }, null]);
+  });
+
+  it("maps the catalog's error responses back to errors of the same name and status", async () => {
+    const { error } = await call('getEntities', { limit: 100000 });
+    expect(error).toMatchObject({ name: 'InputError', statusCode: 400 });
+    expect(error.message).toContain("'limit'");
+  });
+});
