@@ -41,6 +41,7 @@ describe('OpenApiDefinitionProcessor', () => {
     await writeFile(join(apis, 'openapi', 'untitled.yaml'), 'openapi: 3.0.0\ninfo:\n  version: 1.0.0\n');
     await writeFile(join(apis, 'openapi', 'broken.yaml'), 'openapi: 3.0.0\ninfo: [title: x\n  version: }\n');
     await writeFile(join(apis, 'openapi', 'big.yaml'), `openapi: 3.0.0\n# ${'x'.repeat(1024 * 1024)}\n`);
+    await writeFile(join(apis, 'openapi', 'binary.yaml'), Buffer.from([0x6f, 0x70, 0xff, 0xfe, 0x00]));
     await writeFile(join(root, 'catalog', 'secret.yaml'), ORDERS_YAML);
     await symlink(join(root, 'catalog', 'secret.yaml'), join(apis, 'openapi', 'link.yaml'));
   });
@@ -119,6 +120,7 @@ describe('OpenApiDefinitionProcessor', () => {
     ['openapi/openapi4.yaml', 'declares openapi: 4.0.0; only OpenAPI 3.x and Swagger 2.0 are supported'],
     ['openapi/untitled.yaml', 'has no info.title'],
     ['openapi', 'is not a regular file'],
+    ['openapi/binary.yaml', 'is not UTF-8 text'],
   ])('refuses %s, which is not an OpenAPI document', async (target, reason) => {
     const error = await failure(api({ $openapi: target }));
     expect(error.message).toContain(reason);

@@ -1,5 +1,5 @@
 import { open, realpath, stat } from 'node:fs/promises';
-import { Stats } from 'node:fs';
+import { constants, Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { InputError } from '@trellis/errors';
 
@@ -70,7 +70,8 @@ async function realPathInside(folder: string, path: string): Promise<string> {
 async function readLimited(path: string, realPath: string, maxBytes: number): Promise<string> {
   // Checked before opening: opening a FIFO would wait for a writer.
   checkFile(path, await stat(realPath), maxBytes);
-  const handle = await open(realPath, 'r');
+  // O_NOFOLLOW: a symbolic link swapped in after the checks above is not followed.
+  const handle = await open(realPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     checkFile(path, await handle.stat(), maxBytes);
     const bytes = await handle.readFile();
