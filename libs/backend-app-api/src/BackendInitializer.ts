@@ -200,7 +200,7 @@ export class BackendInitializer {
     }
     this.#shutdownTimeoutMs =
       config?.getOptionalNumber('backend.lifecycle.shutdownTimeoutMs') ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    const nodes = [...graph.plugins.values()];
+    const nodes = this.#selectPlugins(config, [...graph.plugins.values()]);
     const policies = new Map(nodes.map(n => [n.pluginId, readBootPolicy(config, n.pluginId)]));
     const stopWatching = this.#watchSlowPlugins(config);
     try {
@@ -214,6 +214,33 @@ export class BackendInitializer {
     } finally {
       stopWatching();
     }
+  }
+
+  /**
+   * The plugins this backend starts: all added ones, or those of `backend.plugins.include`, minus
+   * those of `backend.plugins.exclude`. One build can so serve every part of a split deployment.
+   * A plugin left out is not started, not listed as installed and has no routes here; an ID that
+   * names no added plugin is a config error, so a typo never silently starts everything.
+   */
+  #selectPlugins(config: RootConfigService | undefined, nodes: PluginNode[]): PluginNode[] {
+    const include = config?.getOptionalStringArray('backend.plugins.include');
+    const exclude = config?.getOptionalStringArray('backend.plugins.exclude') ?? [];
+    const known = new Set(nodes.map(n => n.pluginId));
+    for (const [key, ids] of [['include', include ?? []], ['exclude', exclude]] as const) {
+      const unknown = ids.filter(id => !known.has(id));
+      if (unknown.length > 0) {
+        throw new TrellisError(
+          'TRELLIS_ERR_CONFIG_TYPE',
+          `backend.plugins.${key} names ${unknown.map(id => `'${id}'`).join(', ')}, which this backend does not add; it adds ${[...known].map(id => `'${id}'`).join(', ')}`,
+        );
+      }
+    }
+    const selected = nodes.filter(n => (include === undefined || include.includes(n.pluginId)) && !exclude.includes(n.pluginId));
+    for (const node of nodes.filter(n => !selected.includes(n))) {
+      this.#state.removePlugin(node.pluginId);
+      this.#logger?.info(`Plugin '${node.pluginId}' is not started on this backend (backend.plugins)`, { plugin: node.pluginId });
+    }
+    return selected;
   }
 
   async #startPlugin(node: PluginNode, registry: ServiceRegistry, policy: BootFailurePolicy): Promise<void> {

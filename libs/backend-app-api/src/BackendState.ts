@@ -55,6 +55,10 @@ export class BackendState implements BackendStateService {
     this.#plugins.set(status.pluginId, { ...status, state: 'pending' });
   }
 
+  removePlugin(pluginId: string): void {
+    this.#plugins.delete(pluginId);
+  }
+
   updatePlugin(pluginId: string, update: Partial<PluginStatus>): void {
     const current = this.#plugins.get(pluginId);
     if (current) {

@@ -389,3 +389,56 @@ describe('stop', () => {
     await expect(backend.stop()).rejects.toThrow(/TRELLIS_ERR_SHUTDOWN_TIMEOUT/);
   });
 });
+
+describe('plugins selected by config', () => {
+  const build = (config: JsonObject, started: string[]) => {
+    let state: BackendStateService | undefined;
+    const backend = backendWith({ config });
+    const extension = createExtensionPoint<{ note(): void }>({ id: 'alpha.ext' });
+    backend.add(
+      createBackendPlugin({
+        pluginId: 'alpha',
+        register(env) {
+          env.registerExtensionPoint(extension, { note: () => undefined });
+          env.registerInit({ deps: {}, init: async () => void started.push('alpha') });
+        },
+      }),
+    );
+    backend.add(
+      createBackendModule({
+        pluginId: 'alpha',
+        moduleId: 'extra',
+        register(env) {
+          env.registerInit({ deps: { ext: extension }, init: async () => void started.push('alpha.extra') });
+        },
+      }),
+    );
+    backend.add(plugin('beta', async () => void started.push('beta')));
+    backend.add(plugin('observer', async ({ s }) => void (state = s), { s: backendStateServiceRef }));
+    return { backend, state: () => state! };
+  };
+
+  it('leaves out the plugins of backend.plugins.exclude, with their modules', async () => {
+    const started: string[] = [];
+    const { backend, state } = build({ backend: { plugins: { exclude: ['alpha'] } } }, started);
+    await backend.start();
+    expect(started).toEqual(['beta']);
+    expect(state().getPlugins().map(p => p.pluginId).sort()).toEqual(['beta', 'observer']);
+    expect(state().getState()).toBe('started');
+    await backend.stop();
+  });
+
+  it('starts only the plugins of backend.plugins.include', async () => {
+    const started: string[] = [];
+    const { backend, state } = build({ backend: { plugins: { include: ['alpha', 'observer'] } } }, started);
+    await backend.start();
+    expect(started.sort()).toEqual(['alpha', 'alpha.extra']);
+    expect(state().getPlugin('beta')).toBeUndefined();
+    await backend.stop();
+  });
+
+  it('refuses an ID that names no added plugin', async () => {
+    const { backend } = build({ backend: { plugins: { exclude: ['catalgo'] } } }, []);
+    await expect(backend.start()).rejects.toThrow("backend.plugins.exclude names 'catalgo', which this backend does not add");
+  });
+});

@@ -38,6 +38,13 @@ export function dataConfigFactory(data: JsonObject) {
         getOptionalString: typed('string'),
         getOptionalNumber: typed('number'),
         getOptionalBoolean: typed('boolean'),
+        getOptionalStringArray: (key: string) => {
+          const value = at(key);
+          if (value !== undefined && !(Array.isArray(value) && value.every(v => typeof v === 'string'))) {
+            throw new Error(`Invalid type at '${key}'`);
+          }
+          return value;
+        },
         getOptional: at,
         has: (key: string) => at(key) !== undefined,
       }) as never,
