@@ -7,6 +7,7 @@ import {
   LoggerService,
   ServiceFactory,
 } from '@trellis/backend-plugin-api';
+import { endpointUrl, readDiscoveryEndpoints } from '../discovery/HostDiscovery';
 import { WinstonLogger } from '../rootLogger/WinstonLogger';
 import { DefaultAuthService } from './DefaultAuthService';
 import { JwksTokenHandler } from './external/JwksTokenHandler';
@@ -99,12 +100,21 @@ async function createRootContext(config: Config, rootLogger: LoggerService, useD
     storeType,
     keyOptions,
     shared,
-    registry: PluginKeyRegistry.create({ logger, shared }),
+    registry: PluginKeyRegistry.create({ logger, shared, remoteBaseUrl: remoteBaseUrls(config) }),
     staticTokens: StaticTokenHandler.create(external.filter((e): e is StaticAccessEntry => e.type === 'static')),
     jwksTokens: JwksTokenHandler.create(
       external.filter((e): e is JwksAccessEntry => e.type === 'jwks'),
       logger,
     ),
+  };
+}
+
+/** Plugins that `discovery.endpoints` places on other backends, at their internal base URL. */
+function remoteBaseUrls(config: Config): (pluginId: string) => string | undefined {
+  const endpoints = readDiscoveryEndpoints(config);
+  return pluginId => {
+    const endpoint = endpoints.find(e => e.plugins.includes(pluginId));
+    return endpoint ? endpointUrl(endpoint, pluginId, 'internal') : undefined;
   };
 }
 

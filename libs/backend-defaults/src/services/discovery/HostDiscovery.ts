@@ -1,10 +1,26 @@
 import { Config, DiscoveryService, RootInstanceMetadataService } from '@trellis/backend-plugin-api';
 import { NotFoundError } from '@trellis/errors';
 
-interface Endpoint {
+/** An entry of `discovery.endpoints`: the backend hosting the named plugins. @public */
+export interface DiscoveryEndpoint {
   internal: string;
   external: string;
   plugins: string[];
+}
+
+/** Reads `discovery.endpoints`; a string target serves as both internal and external URL. @public */
+export function readDiscoveryEndpoints(config: Config): DiscoveryEndpoint[] {
+  return (config.getOptionalConfigArray('discovery.endpoints') ?? []).map(endpoint => {
+    const target = endpoint.getOptional<string | { internal: string; external: string }>('target');
+    const internal = typeof target === 'string' ? target : endpoint.getString('target.internal');
+    const external = typeof target === 'string' ? target : endpoint.getString('target.external');
+    return { internal, external, plugins: endpoint.getStringArray('plugins') };
+  });
+}
+
+/** The base URL of a plugin at an endpoint, `{{pluginId}}` replaced. @public */
+export function endpointUrl(endpoint: DiscoveryEndpoint, pluginId: string, which: 'internal' | 'external'): string {
+  return endpoint[which].replace(/\{\{\s*pluginId\s*\}\}/g, encodeURIComponent(pluginId)).replace(/\/$/, '');
 }
 
 /**
@@ -15,12 +31,12 @@ interface Endpoint {
  * @public
  */
 export class HostDiscovery implements DiscoveryService {
-  readonly #endpoints: Endpoint[];
+  readonly #endpoints: DiscoveryEndpoint[];
   readonly #internalBase: () => string;
   readonly #externalBase: string;
   readonly #metadata: RootInstanceMetadataService;
 
-  private constructor(endpoints: Endpoint[], internalBase: () => string, externalBase: string, metadata: RootInstanceMetadataService) {
+  private constructor(endpoints: DiscoveryEndpoint[], internalBase: () => string, externalBase: string, metadata: RootInstanceMetadataService) {
     this.#endpoints = endpoints;
     this.#internalBase = internalBase;
     this.#externalBase = externalBase;
@@ -28,12 +44,7 @@ export class HostDiscovery implements DiscoveryService {
   }
 
   static fromConfig(config: Config, options: { listenUrl: () => string; instanceMetadata: RootInstanceMetadataService }): HostDiscovery {
-    const endpoints = (config.getOptionalConfigArray('discovery.endpoints') ?? []).map(endpoint => {
-      const target = endpoint.getOptional<string | { internal: string; external: string }>('target');
-      const internal = typeof target === 'string' ? target : endpoint.getString('target.internal');
-      const external = typeof target === 'string' ? target : endpoint.getString('target.external');
-      return { internal, external, plugins: endpoint.getStringArray('plugins') };
-    });
+    const endpoints = readDiscoveryEndpoints(config);
     const externalBase = config.getOptionalString('backend.baseUrl');
     return new HostDiscovery(endpoints, options.listenUrl, externalBase ?? '', options.instanceMetadata);
   }
@@ -49,7 +60,7 @@ export class HostDiscovery implements DiscoveryService {
   async #find(pluginId: string, which: 'internal' | 'external'): Promise<string> {
     const endpoint = this.#endpoints.find(e => e.plugins.includes(pluginId));
     if (endpoint) {
-      return endpoint[which].replace(/\{\{\s*pluginId\s*\}\}/g, encodeURIComponent(pluginId)).replace(/\/$/, '');
+      return endpointUrl(endpoint, pluginId, which);
     }
     const installed = await this.#metadata.getInstalledPlugins();
     if (!installed.some(p => p.pluginId === pluginId)) {

@@ -1,2 +1,3 @@
-export { HostDiscovery } from './HostDiscovery';
+export { HostDiscovery, readDiscoveryEndpoints, endpointUrl } from './HostDiscovery';
+export type { DiscoveryEndpoint } from './HostDiscovery';
 export { discoveryServiceFactory } from './discoveryServiceFactory';
