@@ -44,7 +44,10 @@ async function main() {
     minifyWhitespace: true,
     keepNames: true,
     // The CommonJS function wrapper, for index.js to compile app.js as it is (see code-cache-entry.cjs).
-    banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+    // import.meta.url of ESM-only dependencies (fdir, under tinyglobby, makes a require from it)
+    // becomes the bundle's own file URL, as it would be for an unbundled CommonJS file.
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {var __importMetaUrl=require("url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__importMetaUrl' },
     footer: { js: '})' },
     metafile: true,
     external: [...NATIVE, ...OPTIONAL],

@@ -30,7 +30,16 @@ const postgres = databases.eachSupportedId().includes('POSTGRES');
     const port = await freePort();
     fs.writeFileSync(
       path.join(scratch, 'deploy.yaml'),
-      `backend:\n  listen: { host: 127.0.0.1 }\n  auth:\n    externalAccess:\n      - { type: static, options: { token: ${TOKEN}, subject: deploy-test } }\n`,
+      [
+        'backend:',
+        '  listen: { host: 127.0.0.1 }',
+        '  auth:',
+        '    externalAccess:',
+        `      - { type: static, options: { token: ${TOKEN}, subject: deploy-test } }`,
+        'catalog:',
+        `  locations: [{ type: file, target: ${JSON.stringify(path.join(root, 'examples/catalog/catalog-info.yaml'))} }]`,
+        '',
+      ].join('\n'),
     );
     const env = {
       PATH: process.env.PATH,
@@ -65,6 +74,21 @@ const postgres = databases.eachSupportedId().includes('POSTGRES');
       expect(created.status).toBe(201);
       expect(((await created.json()) as any).createdBy).toBe('deploy-test');
       expect((await fetch(`${base}/api/todo/todos`)).status).toBe(401);
+      // The catalog and its OpenAPI module run from the bundle: the sample catalog is read, an
+      // API's definition file attached, and the todo plugin checks entity refs against it.
+      let api: Response | undefined;
+      for (let i = 0; i < 100 && api?.status !== 200; i++) {
+        if (i > 0) await new Promise(r => setTimeout(r, 100));
+        api = await fetch(`${base}/api/catalog/entities/by-ref/api:default/orders-api`, { headers });
+      }
+      expect(api!.status).toBe(200);
+      expect(((await api!.json()) as any).spec.definition).toMatch(/openapi: ['"]?3\./);
+      const withRef = await fetch(`${base}/api/todo/todos`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: 'on the catalog', entityRef: 'component:default/orders-service' }),
+      });
+      expect(withRef.status).toBe(201);
       const firstLine = output.split('\n').find(l => l.trim());
       expect(() => JSON.parse(firstLine!)).not.toThrow();
       const health = spawnSync(process.execPath, ['healthcheck.js'], { cwd: out, env: { PORT: String(port) } });

@@ -5,5 +5,7 @@ const backend = createBackend();
 
 backend.add(import('@trellis/plugin-example-backend'));
 backend.add(import('@trellis/plugin-todo-backend'));
+backend.add(import('@trellis/plugin-catalog-backend'));
+backend.add(import('@trellis/plugin-catalog-backend-module-openapi'));
 
 runUntilSignal(backend);

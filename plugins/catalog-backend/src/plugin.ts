@@ -96,9 +96,9 @@ export const catalogPlugin = createBackendPlugin({
           names.add(name);
           await provider.connect({
             applyMutation: async mutation => {
-              const summary = await applyMutation(store, processor, name, mutation);
+              const { failures, ...summary } = await applyMutation(store, processor, name, mutation);
               logger.info(`Entity provider '${name}' applied a ${mutation.type} mutation`, { provider: name, ...summary });
-              for (const failure of summary.failures) {
+              for (const failure of failures) {
                 logger.warn(`Catalog entity rejected: ${failure.location.target}${failure.ref ? ` ${failure.ref}` : ''}: ${failure.message}`, {
                   provider: name,
                 });
