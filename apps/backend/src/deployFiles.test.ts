@@ -41,7 +41,7 @@ describe('deployment files', () => {
   it('matches the grace period to the shutdown settings and probes the health endpoints', () => {
     const deployment = manifests.find(([, m]) => m.kind === 'Deployment')![1];
     const pod = deployment.spec.template.spec;
-    const config = manifests.find(([, m]) => m.kind === 'ConfigMap')![1];
+    const config = manifests.find(([, m]) => m.kind === 'ConfigMap' && m.metadata.name === 'trellis-backend-config')![1];
     const lifecycle = /shutdownTimeoutMs: (\d+)/.exec(config.data['app-config.kubernetes.yaml'])!;
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(lifecycle[1]));
     const container = pod.containers[0];
@@ -49,6 +49,19 @@ describe('deployment files', () => {
     expect(container.livenessProbe.httpGet.path).toBe('/.trellis/health/v1/liveness');
     expect(container.env.find((e: { name: string }) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef).toBeDefined();
     expect(deployment.spec.replicas).toBe(2);
+  });
+
+  it('mounts the catalog ConfigMap where catalog.locations reads', () => {
+    const deployment = manifests.find(([, m]) => m.kind === 'Deployment')![1];
+    const pod = deployment.spec.template.spec;
+    const config = manifests.find(([, m]) => m.metadata.name === 'trellis-backend-config')![1];
+    const catalog = manifests.find(([, m]) => m.metadata.name === 'trellis-catalog')![1];
+    const volume = pod.volumes.find((v: { configMap?: { name: string } }) => v.configMap?.name === 'trellis-catalog');
+    const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === volume.name);
+    const target = /target: (\S+)/.exec(config.data['app-config.kubernetes.yaml'])![1];
+    expect(target).toBe(`${mount.mountPath}/*.yaml`);
+    const entities = parseAllDocuments(catalog.data['catalog-info.yaml']).map(d => d.toJS());
+    expect(entities.map(e => `${e.kind}:${e.metadata.name}`)).toEqual(['Group:platform', 'Component:trellis-backend']);
   });
 
   it('has a Dockerfile without lint findings', () => {
