@@ -269,3 +269,34 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
 
   const post = (p: string, body: unknown) => get(p, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 });
+
+describe('catalog Location entities', () => {
+  it('follows their targets inside the configured folder and refuses targets outside it', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-outside-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-locations-'));
+    fs.mkdirSync(path.join(dir, 'teams'));
+    fs.writeFileSync(path.join(outside, 'secret.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: outsider }\nspec: { type: team, children: [] }\n');
+    fs.writeFileSync(path.join(dir, 'teams', 'a.entities'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-a }\nspec: { type: team, children: [] }\n');
+    fs.writeFileSync(path.join(dir, 'teams', 'b.entities'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-b }\nspec: { type: team, children: [] }\n');
+    fs.writeFileSync(
+      path.join(dir, 'catalog-info.yaml'),
+      `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: { name: root }\nspec:\n  targets: [./teams/*.entities, ./catalog-info.yaml, ${JSON.stringify(path.relative(dir, path.join(outside, 'secret.yaml')))}]\n`,
+    );
+    const backend = await startTestBackend({
+      features: [catalogPlugin],
+      config: { catalog: { locations: [{ type: 'file', target: path.join(dir, 'catalog-info.yaml') }] } },
+    });
+    const get = async (p: string) => (await fetch(`${backend.baseUrl}/api/catalog${p}`, { headers: { authorization: mockCredentials.user.header() } })).json() as Promise<any>;
+    let names: string[] = [];
+    for (let i = 0; i < 200 && names.length < 3; i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+      names = (await get('/entities')).items.map((e: any) => e.metadata.name).sort();
+    }
+    expect(names).toEqual(['root', 'team-a', 'team-b']);
+    const errors = (await get('/errors')).items.map((e: any) => e.message);
+    expect(errors).toEqual([expect.stringContaining(`leaves ${dir}, the folder of the configured location`)]);
+    await backend.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+});

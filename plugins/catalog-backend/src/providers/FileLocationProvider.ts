@@ -62,7 +62,7 @@ export class FileLocationProvider implements EntityProvider {
     const entities: DeferredEntity[] = [];
     const unreadable: { location: LocationSpec; message: string }[] = [];
     const visited = new Set<string>();
-    const visit = async (target: string, depth: number) => {
+    const visit = async (target: string, depth: number, root: string) => {
       for (const file of await this.#expand(target)) {
         if (visited.has(file)) {
           continue;
@@ -85,17 +85,27 @@ export class FileLocationProvider implements EntityProvider {
         for (const document of documents) {
           entities.push({ entity: document as DeferredEntity['entity'], location });
           for (const next of locationTargets(document, file)) {
+            // A refused target is reported against itself, not against the file naming it,
+            // whose own entities are fine.
+            const refused = { type: 'file', target: next };
             if (depth >= MAX_DEPTH) {
-              unreadable.push({ location, message: `${file}: Location entities nest deeper than ${MAX_DEPTH}` });
-              break;
+              unreadable.push({ location: refused, message: `${file}: Location entities nest deeper than ${MAX_DEPTH}` });
+              continue;
             }
-            await visit(next, depth + 1);
+            if (!isInside(staticBase(next), root)) {
+              unreadable.push({
+                location: refused,
+                message: `${file}: Location target '${next}' leaves ${root}, the folder of the configured location it was reached from`,
+              });
+              continue;
+            }
+            await visit(next, depth + 1, root);
           }
         }
       }
     };
     for (const location of this.#locations) {
-      await visit(location.target, 0);
+      await visit(location.target, 0, staticBase(location.target, true));
     }
     return { entities, unreadable, files: visited.size };
   }
@@ -145,4 +155,25 @@ function locationTargets(document: unknown, file: string): string[] {
   }
   const targets = [entity.spec.target, ...(Array.isArray(entity.spec.targets) ? entity.spec.targets : [])];
   return targets.filter((t): t is string => typeof t === 'string' && t.length > 0).map(t => path.resolve(path.dirname(file), t));
+}
+
+/**
+ * The folder a path or glob stays within: the part before the first segment with glob
+ * characters, or the file's folder. Location entities may only point inside the folder of the
+ * configured location they were reached from, so a catalog file cannot make the backend read
+ * files elsewhere on the machine.
+ */
+function staticBase(target: string, isConfigured = false): string {
+  const resolved = path.resolve(target);
+  if (!isDynamicPattern(resolved)) {
+    return isConfigured ? path.dirname(resolved) : resolved;
+  }
+  const segments = resolved.split(path.sep);
+  const firstDynamic = segments.findIndex(segment => isDynamicPattern(segment));
+  return segments.slice(0, firstDynamic).join(path.sep) || path.sep;
+}
+
+function isInside(candidate: string, root: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
 }
