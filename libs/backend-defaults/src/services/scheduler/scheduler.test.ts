@@ -18,8 +18,11 @@ if (!pgUp) console.warn('Skipping PostgreSQL scheduler tests: no server at 127.0
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) {
-    // Bounded like the backend's own shutdown hooks, so one slow stop cannot stall the suite.
-    await Promise.race([cleanup(), wait(10_000)]);
+    // Bounded like the backend's own shutdown hooks, so one slow stop cannot stall the suite; the
+    // timer is cleared after, so it cannot keep Jest waiting either.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([cleanup(), new Promise(resolve => (timer = setTimeout(resolve, 10_000)))]);
+    clearTimeout(timer);
   }
 }, 60_000);
 
