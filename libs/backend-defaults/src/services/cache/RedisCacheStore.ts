@@ -23,6 +23,7 @@ export class RedisCacheStore implements CacheStore {
   readonly #redis: Redis;
   readonly #options: RedisCacheStoreOptions;
   #lastWarning = 0;
+  #waiting?: Promise<void>;
 
   constructor(options: RedisCacheStoreOptions) {
     const IORedis = require('ioredis') as typeof import('ioredis').default;
@@ -69,11 +70,22 @@ export class RedisCacheStore implements CacheStore {
     this.#redis.disconnect();
   }
 
-  /** Waits for a connection being made, at most the command timeout; commands are not queued. */
+  /**
+   * Waits for a connection being made, at most the command timeout; commands are not queued.
+   * Callers waiting at the same time share one wait, so an outage under load adds one listener to
+   * the client, not one per request.
+   */
   #ready(): Promise<void> {
     if (this.#redis.status === 'ready') {
       return Promise.resolve();
     }
+    this.#waiting ??= this.#waitForReady().finally(() => {
+      this.#waiting = undefined;
+    });
+    return this.#waiting;
+  }
+
+  #waitForReady(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onReady = () => {
         clearTimeout(timer);

@@ -105,11 +105,16 @@ async function startRedis(port: number): Promise<ChildProcess> {
   redis.kill('SIGKILL');
   await new Promise(resolve => redis.once('exit', resolve));
   warnings.length = 0;
+  const IORedis = require('ioredis').default;
+  const once = jest.spyOn(IORedis.prototype, 'once');
   const started = Date.now();
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? cache.get('k') : cache.set('k', i))));
   expect(Date.now() - started).toBeLessThan(2000);
   expect(results.filter(r => r !== undefined)).toEqual([]);
   expect(warnings.length).toBe(1);
+  // Twenty requests during the outage share one wait for the connection, not one listener each.
+  expect(once.mock.calls.filter(([event]) => event === 'ready').length).toBeLessThanOrEqual(2);
+  once.mockRestore();
   redis = await startRedis(port);
   let value: unknown;
   for (let i = 0; i < 60 && value !== 'after'; i++) {
