@@ -39,16 +39,20 @@ export class FileLocationProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
-    await this.#runner.run({ id: 'catalog-file-locations-refresh', fn: () => this.refresh() });
+    await this.#runner.run({ id: 'catalog-file-locations-refresh', fn: signal => this.refresh(signal) });
   }
 
-  /** Reads every location and applies the result. */
-  async refresh(): Promise<void> {
+  /**
+   * Reads every location and applies the result. An aborted run (timeout, shutdown) stops between
+   * files and applies nothing, so it never removes the entities of the files it did not reach.
+   */
+  async refresh(signal?: AbortSignal): Promise<void> {
     if (!this.#connection) {
       throw new Error('FileLocationProvider is not connected');
     }
     const started = Date.now();
-    const { entities, unreadable, files } = await this.read();
+    const { entities, unreadable, files } = await this.read(signal);
+    signal?.throwIfAborted();
     await this.#connection.applyMutation({ type: 'full', entities, unreadable });
     this.#logger.info(`Read ${entities.length} entities from ${files} files in ${Date.now() - started} ms`, {
       entities: entities.length,
@@ -58,12 +62,15 @@ export class FileLocationProvider implements EntityProvider {
   }
 
   /** Reads every location: the entities found and the files that could not be read. */
-  async read(): Promise<{ entities: DeferredEntity[]; unreadable: { location: LocationSpec; message: string }[]; files: number }> {
+  async read(
+    signal?: AbortSignal,
+  ): Promise<{ entities: DeferredEntity[]; unreadable: { location: LocationSpec; message: string }[]; files: number }> {
     const entities: DeferredEntity[] = [];
     const unreadable: { location: LocationSpec; message: string }[] = [];
     const visited = new Set<string>();
     const visit = async (target: string, depth: number, root: string) => {
       for (const file of await this.#expand(target)) {
+        signal?.throwIfAborted();
         if (visited.has(file)) {
           continue;
         }
