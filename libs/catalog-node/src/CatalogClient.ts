@@ -1,5 +1,5 @@
 import { AuthService, Credentials, DiscoveryService } from '@trellis/backend-plugin-api';
-import { ResponseError } from '@trellis/errors';
+import { errorFromResponse, NotFoundError } from '@trellis/errors';
 import { CompoundEntityRef, Entity, stringifyEntityRef } from './entity';
 
 /** Options of {@link CatalogClient.create}. @public */
@@ -41,7 +41,8 @@ export interface GetEntitiesResponse {
 /**
  * A typed client of the catalog's API. It finds the catalog through discovery (on this backend or
  * another) and calls it with a token minted for it on behalf of the caller. Error responses come
- * back as `ResponseError`s carrying the catalog's error (its `body.error.name` and status).
+ * back as the error class the catalog threw (`InputError`, `NotAllowedError`, ...), with the
+ * `ResponseError` (status and body) as `cause`.
  *
  * @public
  */
@@ -89,7 +90,7 @@ export class CatalogClient {
     try {
       return (await this.#request('GET', `/entities/by-ref/${encodeURIComponent(refString)}`, options)) as Entity;
     } catch (error) {
-      if (error instanceof ResponseError && error.statusCode === 404) {
+      if (error instanceof NotFoundError) {
         return undefined;
       }
       throw error;
@@ -119,7 +120,7 @@ export class CatalogClient {
       signal: AbortSignal.timeout(30_000),
     });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await errorFromResponse(response);
     }
     return response.json();
   }

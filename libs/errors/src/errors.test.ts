@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   ConflictError,
   deserializeError,
+  errorFromResponse,
   errorToStatusCode,
   ForwardedError,
   InputError,
@@ -66,5 +67,18 @@ describe('errors', () => {
     expect(text.message).toBe('Request failed with 502 Bad Gateway: upstream exploded');
     const empty = await ResponseError.fromResponse(new Response(null, { status: 503, statusText: 'Service Unavailable' }));
     expect(empty.name).toBe('ServiceUnavailableError');
+  });
+
+  it('rebuilds the class the other service threw, keeping the response as the cause', async () => {
+    const body = { error: { name: 'InputError', message: "'limit' must be a number" }, response: { statusCode: 400 } };
+    const typed = await errorFromResponse(new Response(JSON.stringify(body), { status: 400, statusText: 'Bad Request' }));
+    expect(typed).toBeInstanceOf(InputError);
+    expect(typed.message).toBe("Request failed with 400 Bad Request: 'limit' must be a number");
+    expect(errorToStatusCode(typed)).toBe(400);
+    expect(typed.cause).toBeInstanceOf(ResponseError);
+    expect((typed.cause as ResponseError).statusCode).toBe(400);
+    const unknown = await errorFromResponse(new Response('teapot', { status: 418, statusText: "I'm a teapot" }));
+    expect(unknown).toBeInstanceOf(ResponseError);
+    expect(await errorFromResponse(new Response(null, { status: 404, statusText: 'Not Found' }))).toBeInstanceOf(NotFoundError);
   });
 });

@@ -12,7 +12,7 @@ export {
   ForwardedError,
 } from './errors';
 export { errorToStatusCode, statusCodeToErrorName, isErrorLike, assertError } from './status';
-export { serializeError, deserializeError, ResponseError } from './serialization';
+export { serializeError, deserializeError, errorFromResponse, ResponseError } from './serialization';
 export type { SerializedError, ErrorResponseBody } from './serialization';
 export { TrellisError } from './TrellisError';
 export { errorCodes } from './codes';

@@ -93,3 +93,23 @@ export class ResponseError extends Error {
     );
   }
 }
+
+/**
+ * The error of a failed response as the class the remote service threw (`InputError`,
+ * `NotFoundError`, ...) when the name is a known one, with the {@link ResponseError} (status and
+ * body) as its `cause`; a `ResponseError` otherwise. Node-library clients throw this, so callers
+ * can write `error instanceof NotFoundError` and the local error handler answers with the same
+ * status.
+ *
+ * @public
+ */
+export async function errorFromResponse(response: Response): Promise<Error> {
+  const responseError = await ResponseError.fromResponse(response);
+  const ErrorClass = knownErrors[responseError.name];
+  if (!ErrorClass) {
+    return responseError;
+  }
+  const error = new ErrorClass(responseError.message);
+  Object.defineProperty(error, 'cause', { value: responseError, enumerable: false, configurable: true });
+  return error;
+}

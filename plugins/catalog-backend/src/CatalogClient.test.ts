@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import { mockCredentials, startTestBackend } from '@trellis/backend-test-utils';
+import { InputError } from '@trellis/errors';
 import { catalogServiceRef } from '@trellis/plugin-catalog-node';
 import express from 'express';
 import fs from 'node:fs';
@@ -22,7 +23,7 @@ const caller = createBackendPlugin({
           try {
             res.json({ result: (await (catalog[method] as any)(...args, { credentials })) ?? null });
           } catch (error: any) {
-            res.json({ error: { name: error.name, statusCode: error.statusCode, message: error.message } });
+            res.json({ error: { name: error.name, isInputError: error instanceof InputError, statusCode: error.cause?.statusCode, message: error.message } });
           }
         });
         httpRouter.use(router);
@@ -79,9 +80,9 @@ describe('CatalogClient', () => {
     expect(result.items).toEqual([{ kind: 'Component' }, null]);
   });
 
-  it("maps the catalog's error responses back to errors of the same name and status", async () => {
+  it("throws the catalog's error responses as the same error class, with the response as cause", async () => {
     const { error } = await call('getEntities', { limit: 100000 });
-    expect(error).toMatchObject({ name: 'InputError', statusCode: 400 });
+    expect(error).toMatchObject({ name: 'InputError', isInputError: true, statusCode: 400 });
     expect(error.message).toContain("'limit'");
   });
 });
