@@ -62,8 +62,8 @@ export interface MemoryFigure {
 
 /** What a production install of the backend weighs, two ways. */
 export interface DependenciesFigure {
-  /** The artifact of scripts/build-app.mjs: one bundle plus the native driver. */
-  artifact: { packages: number; mib: number; bundleKiB: number };
+  /** The artifact of scripts/build-app.mjs: one bundle, its V8 code cache (if made) and the native driver. */
+  artifact: { packages: number; mib: number; bundleKiB: number; codeCacheKiB?: number };
   /** The production dependency closure of apps/backend as installed in node_modules. */
   installed: { packages: number; mib: number };
 }

@@ -8,6 +8,7 @@ interface BuildReport {
   productionPackages: number;
   artifactMiB: number;
   bundleKiB: number;
+  codeCache?: { written: boolean; kiB?: number };
 }
 
 interface Manifest {
@@ -31,7 +32,7 @@ export function measureDependencies(options: { rootDir: string; referenceDir: st
     bytes += folderBytes(dir);
   }
   return {
-    artifact: { packages: report.productionPackages, mib: report.artifactMiB, bundleKiB: report.bundleKiB },
+    artifact: { packages: report.productionPackages, mib: report.artifactMiB, bundleKiB: report.bundleKiB, codeCacheKiB: report.codeCache?.kiB },
     installed: { packages: installed.size, mib: round(bytes / 2 ** 20, 1) },
   };
 }

@@ -80,7 +80,7 @@ function dependenciesSection(report: BenchReport): string | undefined {
     return undefined;
   }
   return table(['production install of apps/backend', 'packages', 'MiB'], [
-    [`artifact of \`scripts/build-app.mjs\` (bundle ${deps.artifact.bundleKiB} KiB plus the native driver)`, deps.artifact.packages, deps.artifact.mib],
+    [`artifact of \`scripts/build-app.mjs\` (bundle ${deps.artifact.bundleKiB} KiB${deps.artifact.codeCacheKiB ? `, its V8 code cache ${deps.artifact.codeCacheKiB} KiB` : ''} and the native driver)`, deps.artifact.packages, deps.artifact.mib],
     ['production dependency closure as installed in node_modules', deps.installed.packages, deps.installed.mib],
   ]);
 }

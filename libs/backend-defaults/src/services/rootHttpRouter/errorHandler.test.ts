@@ -3,7 +3,7 @@ import express from 'express';
 import { AddressInfo } from 'node:net';
 import { WinstonLogger } from '../rootLogger/WinstonLogger';
 import { errorHandler } from './errorHandler';
-import { requestId } from './middleware';
+import { requestId, runSteps } from './middleware';
 import winston from 'winston';
 
 async function serve(showInternals: boolean, thrown: unknown) {
@@ -19,7 +19,7 @@ async function serve(showInternals: boolean, thrown: unknown) {
     error: (message: string, meta?: unknown) => logged.push({ message, meta }),
   };
   const app = express();
-  app.use(requestId());
+  app.use(runSteps([requestId()]));
   app.use(express.json({ limit: 100 }));
   app.post('/echo', (req, res) => {
     res.json(req.body);

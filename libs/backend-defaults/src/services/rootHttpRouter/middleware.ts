@@ -1,62 +1,74 @@
-import { LoggerService } from '@trellis/backend-plugin-api';
 import { BackendStateService } from '@trellis/backend-app-api';
 import { InputError, NotFoundError, ServiceUnavailableError } from '@trellis/errors';
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { logSafeUrl } from './logSafeUrl';
+import type { Request, RequestHandler, Response } from 'express';
+import { ResponseHeader } from './securityHeaders';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAYBE_AMBIGUOUS = /[%.\\\0]/;
+const API_PREFIX = '/api/';
 
-/** Gives every request an id (kept from a valid `x-request-id` header) and echoes it. */
-export function requestId(): RequestHandler {
+/**
+ * One synchronous step of the root pipeline: it sets what it must on the response, or returns the
+ * error that ends the request.
+ */
+export type RequestStep = (req: Request, res: Response) => Error | undefined;
+
+/**
+ * Runs steps in order as one middleware, then `then` if given: each express layer costs every
+ * request a pass through the router's dispatch, so the root's fixed steps share one.
+ */
+export function runSteps(steps: readonly RequestStep[], then?: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', id);
-    next();
+    for (const step of steps) {
+      const error = step(req, res);
+      if (error) {
+        next(error);
+        return;
+      }
+    }
+    if (then) {
+      then(req, res, next);
+    } else {
+      next();
+    }
   };
 }
 
-/** Logs one line per finished request; health probes only at debug level. */
-export function requestLogger(logger: LoggerService): RequestHandler {
+/** Runs `parser` only for requests with a body (RFC 9112: Transfer-Encoding or Content-Length). */
+export function onlyWithBody(parser: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    const start = process.hrtime.bigint();
-    res.once('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
-      const url = logSafeUrl(req.originalUrl);
-      const meta = {
-        method: req.method,
-        url,
-        status: res.statusCode,
-        durationMs: Math.round(durationMs * 10) / 10,
-        requestId: res.getHeader('x-request-id'),
-      };
-      const level = req.originalUrl.startsWith('/.trellis/health') ? 'debug' : 'info';
-      logger[level](`${req.method} ${url} ${res.statusCode}`, meta);
-    });
-    next();
-  };
-}
-
-/** Answers 503 at once for a plugin that is installed but not serving (starting, failed, stopping). */
-export function pluginAvailability(state: BackendStateService): RequestHandler {
-  return (req, _res, next) => {
-    const match = /^\/api\/([^/?#]+)/.exec(req.path);
-    const plugin = match ? state.getPlugin(match[1]) : undefined;
-    if (plugin && plugin.state !== 'ready' && plugin.state !== 'stopping') {
-      next(new ServiceUnavailableError(`Plugin '${plugin.pluginId}' is not available (${plugin.state})`));
+    if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
+      next();
       return;
     }
-    next();
+    parser(req, res, next);
   };
 }
 
-/** The JSON 404 for every path no router answered. */
-export function notFound(): RequestHandler {
-  return (req, _res, next) => {
-    next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+/** Gives every request an id (kept from a valid `x-request-id` header) and echoes it. */
+export function requestId(): RequestStep {
+  return (req, res) => {
+    const incoming = req.headers['x-request-id'];
+    res.setHeader('x-request-id', typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID());
+    return undefined;
   };
+}
+
+/** Sets the same headers on every response (the security headers, computed once). */
+export function fixedHeaders(headers: readonly ResponseHeader[]): RequestStep {
+  return (_req, res) => {
+    for (const [name, value] of headers) {
+      res.setHeader(name, value);
+    }
+    return undefined;
+  };
+}
+
+/** HTTP/1.1 requests must name the host (RFC 9112); answered here in the standard shape. */
+export function requireHost(): RequestStep {
+  return req =>
+    req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host ? new InputError('Missing Host header') : undefined;
 }
 
 /**
@@ -64,35 +76,48 @@ export function notFound(): RequestHandler {
  * segments (plain or percent-encoded), backslashes, NUL bytes and percent-encoding that is not
  * valid UTF-8.
  */
-export function rejectAmbiguousPaths(): RequestHandler {
-  return (req, _res, next) => {
+export function rejectAmbiguousPaths(): RequestStep {
+  return req => {
     // Most paths have none of these characters, and then nothing below can match.
     if (!MAYBE_AMBIGUOUS.test(req.path)) {
-      next();
-      return;
+      return undefined;
     }
     let decoded: string;
     try {
       decoded = decodeURIComponent(req.path);
     } catch {
-      next(new InputError('Malformed percent-encoding in the request path'));
-      return;
+      return new InputError('Malformed percent-encoding in the request path');
     }
     if (/[\\\0]/.test(decoded) || decoded.split('/').some(s => s === '.' || s === '..')) {
-      next(new InputError('The request path may not contain dot segments, backslashes or NUL'));
-      return;
+      return new InputError('The request path may not contain dot segments, backslashes or NUL');
     }
-    next();
+    return undefined;
   };
 }
 
-/** HTTP/1.1 requests must name the host (RFC 9112); answered here in the standard shape. */
-export function requireHost(): RequestHandler {
+/** Answers 503 at once for a plugin that is installed but not serving (starting, failed, stopping). */
+export function pluginAvailability(state: BackendStateService): RequestStep {
+  return req => {
+    const pluginId = apiPluginId(req.path);
+    const plugin = pluginId ? state.getPlugin(pluginId) : undefined;
+    return plugin && plugin.state !== 'ready' && plugin.state !== 'stopping'
+      ? new ServiceUnavailableError(`Plugin '${plugin.pluginId}' is not available (${plugin.state})`)
+      : undefined;
+  };
+}
+
+/** The plugin ID of a path under `/api/<pluginId>`, in lower case as express matches mounts. */
+function apiPluginId(path: string): string | undefined {
+  if (path.length <= API_PREFIX.length || path.slice(0, API_PREFIX.length).toLowerCase() !== API_PREFIX) {
+    return undefined;
+  }
+  const end = path.indexOf('/', API_PREFIX.length);
+  return path.slice(API_PREFIX.length, end < 0 ? undefined : end).toLowerCase();
+}
+
+/** The JSON 404 for every path no router answered. */
+export function notFound(): RequestHandler {
   return (req, _res, next) => {
-    if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host) {
-      next(new InputError('Missing Host header'));
-      return;
-    }
-    next();
+    next(new NotFoundError(`No route for ${req.method} ${req.path}`));
   };
 }

@@ -2,14 +2,15 @@ import { coreServices, createServiceFactory, LoggerService } from '@trellis/back
 import { backendStateServiceRef } from '@trellis/backend-app-api';
 import cors from 'cors';
 import express from 'express';
-import helmet from 'helmet';
-import { metricsEndpoint, metricsServiceRef, requestMetrics } from '../metrics';
+import { BackendMetrics, metricsEndpoint, metricsServiceRef } from '../metrics';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
-import { notFound, pluginAvailability, rejectAmbiguousPaths, requestId, requestLogger, requireHost } from './middleware';
+import { fixedHeaders, notFound, onlyWithBody, pluginAvailability, rejectAmbiguousPaths, requestId, requireHost, runSteps } from './middleware';
+import { observeRequests } from './observeRequests';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
+import { securityHeaders } from './securityHeaders';
 
 /** Options of {@link createRootHttpRouterServiceFactory}. @public */
 export interface RootHttpRouterFactoryOptions {
@@ -44,15 +45,15 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const logger = rootLogger.child({ component: 'http' });
       const router = DefaultRootHttpRouter.create();
       const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
-      const app = createApp(settings, logger);
-      app.use(requestMetrics(metrics));
+      const app = createApp(settings, logger, metrics);
       app.use('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
       app.use('/.trellis/health/v1', healthRouter(health));
       if (rateLimiter) {
         app.use(rateLimiter.handler);
       }
-      app.use(express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] }));
-      app.use(pluginAvailability(backendState));
+      // A plugin that is not serving answers 503 before its request's body is read.
+      const json = express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] });
+      app.use(runSteps([pluginAvailability(backendState)], onlyWithBody(json)));
       app.use(router.handler());
       app.use(notFound());
       app.use(errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' }));
@@ -70,19 +71,25 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
   });
 }
 
-function createApp(settings: HttpServerOptions, logger: LoggerService) {
+/**
+ * The app with the fixed steps every request takes first: request id, helmet's headers (computed
+ * once), CORS when configured, then request logging and metrics, the Host and path checks. They
+ * run as one middleware (two with CORS in between), not one express layer each.
+ */
+function createApp(settings: HttpServerOptions, logger: LoggerService, metrics: BackendMetrics) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustProxy);
   app.set('query parser', 'simple');
-  app.use(requestId());
-  app.use(helmet({ contentSecurityPolicy: { directives: settings.csp } }));
+  const first = [requestId(), fixedHeaders(securityHeaders(settings.csp))];
+  const then = [observeRequests({ logger, metrics }), requireHost(), rejectAmbiguousPaths()];
   if (settings.cors) {
+    app.use(runSteps(first));
     app.use(cors(settings.cors));
+    app.use(runSteps(then));
+  } else {
+    app.use(runSteps([...first, ...then]));
   }
-  app.use(requestLogger(logger));
-  app.use(requireHost());
-  app.use(rejectAmbiguousPaths());
   return app;
 }
 

@@ -68,12 +68,17 @@ export class WinstonLogger implements RootLoggerService {
     this.#log('debug', message, meta);
   }
 
+  /** Whether lines of this level are written; callers can skip building a line that would not be. */
+  isLevelEnabled(level: string): boolean {
+    return this.#logger.isLevelEnabled(level);
+  }
+
   child(meta: LogMeta): LoggerService {
     return new WinstonLogger(this.#logger.child(meta), this.#redactor, this.#includeStacks);
   }
 
   #log(level: string, message: string, meta?: Error | LogMeta): void {
-    if (!this.#logger.isLevelEnabled(level)) {
+    if (!this.isLevelEnabled(level)) {
       return;
     }
     this.#logger.log(level, message, this.#normalizeMeta(meta));
