@@ -42,7 +42,7 @@ export function metricsEndpoint(metrics: BackendMetrics, token: string | undefin
       next(new AuthenticationError('Metrics need the token configured in backend.metrics.token'));
       return;
     }
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
+    res.setHeader('content-type', metrics.contentType);
+    res.send(await metrics.render());
   };
 }

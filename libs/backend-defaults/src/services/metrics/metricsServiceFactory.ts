@@ -1,6 +1,7 @@
 import { coreServices, createServiceFactory, createServiceRef } from '@trellis/backend-plugin-api';
 import { backendStateServiceRef, BackendStateService } from '@trellis/backend-app-api';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { CounterVec, GaugeVec, HistogramVec } from './series';
 
 /** Pool use of one plugin's database client. @public */
 export interface PoolStats {
@@ -11,61 +12,54 @@ export interface PoolStats {
 }
 
 /**
- * The backend's Prometheus metrics: one registry with process metrics (memory, event-loop lag,
- * ...) and the framework's series. Services record into it; `/.trellis/metrics` serves it.
+ * The backend's Prometheus metrics: the framework's series (requests, scheduler runs, cache
+ * operations, plugin start times, database pools) and the process series of prom-client (memory,
+ * CPU, event-loop lag, GC). Recording a framework series is a map update, cheap enough for every
+ * request; prom-client is loaded at the first scrape, so a backend that is never scraped never
+ * pays for it, and its process series start then.
  *
  * @public
  */
 export class BackendMetrics {
-  readonly registry = new Registry();
-  readonly httpRequests: Counter<'plugin' | 'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'plugin' | 'method' | 'route' | 'status'>;
-  readonly schedulerRuns: Counter<'plugin' | 'task' | 'result'>;
-  readonly schedulerDuration: Histogram<'plugin' | 'task'>;
-  readonly cacheOperations: Counter<'plugin' | 'operation' | 'result'>;
+  /** The content type of {@link BackendMetrics.render}. */
+  readonly contentType = 'text/plain; version=0.0.4; charset=utf-8';
+  readonly httpRequests = new CounterVec('trellis_http_requests_total', 'HTTP requests by plugin, route, method and status', [
+    'plugin',
+    'method',
+    'route',
+    'status',
+  ] as const);
+  readonly httpDuration = new HistogramVec(
+    'trellis_http_request_duration_seconds',
+    'HTTP request latency',
+    ['plugin', 'method', 'route', 'status'] as const,
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  readonly schedulerRuns = new CounterVec('trellis_scheduler_task_runs_total', 'Scheduled task runs by result', ['plugin', 'task', 'result'] as const);
+  readonly schedulerDuration = new HistogramVec('trellis_scheduler_task_duration_seconds', 'Scheduled task run time', ['plugin', 'task'] as const, [
+    0.01, 0.1, 1, 10, 60, 600,
+  ]);
+  readonly cacheOperations = new CounterVec('trellis_cache_operations_total', 'Cache reads (hit or miss) and errors', ['plugin', 'operation', 'result'] as const);
+  readonly #gauges: GaugeVec<'plugin' | 'state'>[];
   readonly #poolSources: Array<() => PoolStats[]> = [];
+  #processRegistry?: Registry;
 
   private constructor(state: BackendStateService) {
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
-    const registers = [this.registry];
-    this.httpRequests = new Counter({ name: 'trellis_http_requests_total', help: 'HTTP requests by plugin, route, method and status', labelNames: ['plugin', 'method', 'route', 'status'], registers });
-    this.httpDuration = new Histogram({
-      name: 'trellis_http_request_duration_seconds',
-      help: 'HTTP request latency',
-      labelNames: ['plugin', 'method', 'route', 'status'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    this.schedulerRuns = new Counter({ name: 'trellis_scheduler_task_runs_total', help: 'Scheduled task runs by result', labelNames: ['plugin', 'task', 'result'], registers });
-    this.schedulerDuration = new Histogram({ name: 'trellis_scheduler_task_duration_seconds', help: 'Scheduled task run time', labelNames: ['plugin', 'task'], buckets: [0.01, 0.1, 1, 10, 60, 600], registers });
-    this.cacheOperations = new Counter({ name: 'trellis_cache_operations_total', help: 'Cache reads (hit or miss) and errors', labelNames: ['plugin', 'operation', 'result'], registers });
-    new Gauge({
-      name: 'trellis_plugin_startup_seconds',
-      help: 'How long each plugin took to start',
-      labelNames: ['plugin', 'state'],
-      registers,
-      collect() {
-        this.reset();
-        for (const p of state.getPlugins()) {
-          this.set({ plugin: p.pluginId, state: p.state }, (p.startupMs ?? 0) / 1000);
-        }
-      },
-    });
     const pools = this.#poolSources;
-    new Gauge({
-      name: 'trellis_database_pool_connections',
-      help: 'Database connections of each plugin by state (used, free, pending acquires)',
-      labelNames: ['plugin', 'state'],
-      registers,
-      collect() {
-        this.reset();
-        for (const stats of pools.flatMap(source => source())) {
-          this.set({ plugin: stats.pluginId, state: 'used' }, stats.used);
-          this.set({ plugin: stats.pluginId, state: 'free' }, stats.free);
-          this.set({ plugin: stats.pluginId, state: 'pending' }, stats.pending);
-        }
-      },
-    });
+    this.#gauges = [
+      new GaugeVec('trellis_plugin_startup_seconds', 'How long each plugin took to start', ['plugin', 'state'], () =>
+        state.getPlugins().map(p => [{ plugin: p.pluginId, state: p.state }, (p.startupMs ?? 0) / 1000]),
+      ),
+      new GaugeVec('trellis_database_pool_connections', 'Database connections of each plugin by state (used, free, pending acquires)', ['plugin', 'state'], () =>
+        pools
+          .flatMap(source => source())
+          .flatMap(stats => [
+            [{ plugin: stats.pluginId, state: 'used' }, stats.used] as [{ plugin: string; state: string }, number],
+            [{ plugin: stats.pluginId, state: 'free' }, stats.free] as [{ plugin: string; state: string }, number],
+            [{ plugin: stats.pluginId, state: 'pending' }, stats.pending] as [{ plugin: string; state: string }, number],
+          ]),
+      ),
+    ];
   }
 
   static create(options: { backendState: BackendStateService }): BackendMetrics {
@@ -75,6 +69,17 @@ export class BackendMetrics {
   /** Adds a source of database pool statistics, read at each scrape. */
   addPoolSource(source: () => PoolStats[]): void {
     this.#poolSources.push(source);
+  }
+
+  /** Every series in the Prometheus text format. */
+  async render(): Promise<string> {
+    if (!this.#processRegistry) {
+      const prometheus = require('prom-client') as typeof import('prom-client');
+      this.#processRegistry = new prometheus.Registry();
+      prometheus.collectDefaultMetrics({ register: this.#processRegistry, eventLoopMonitoringPrecision: 20 });
+    }
+    const own = [this.httpRequests, this.httpDuration, this.schedulerRuns, this.schedulerDuration, this.cacheOperations, ...this.#gauges];
+    return `${await this.#processRegistry.metrics()}\n${own.map(series => series.render()).join('\n')}`;
   }
 }
 

@@ -6,6 +6,7 @@ import { BackendMetrics, metricsEndpoint, metricsServiceRef } from '../metrics';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
+import { MountDispatcher } from './mountDispatcher';
 import { fixedHeaders, notFound, onlyWithBody, pluginAvailability, rejectAmbiguousPaths, requestId, requireHost, runSteps } from './middleware';
 import { observeRequests } from './observeRequests';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
@@ -46,8 +47,11 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const router = DefaultRootHttpRouter.create();
       const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
       const app = createApp(settings, logger, metrics);
-      app.use('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
-      app.use('/.trellis/health/v1', healthRouter(health));
+      // The framework's own endpoints, before rate limit and body parsing, in one layer.
+      const framework = new MountDispatcher();
+      framework.mount('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
+      framework.mount('/.trellis/health/v1', healthRouter(health));
+      app.use(framework.handler());
       if (rateLimiter) {
         app.use(rateLimiter.handler);
       }

@@ -1,0 +1,63 @@
+import express from 'express';
+import { AddressInfo } from 'node:net';
+import { MountDispatcher } from './mountDispatcher';
+
+async function serve(app: express.Express) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise(resolve => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { get: async (path: string) => (await fetch(base + path)).text(), close: () => new Promise(resolve => server.close(resolve)) };
+}
+
+describe('MountDispatcher', () => {
+  it('calls a mounted router as app.use(path) would: prefix in baseUrl, rest in url, restored after', async () => {
+    const dispatcher = new MountDispatcher();
+    const todo = express.Router();
+    todo.get('/todos', (req, res) => void res.send(`todos base=${req.baseUrl} url=${req.url} q=${String(req.query.x)}`));
+    todo.get('/', (req, res) => void res.send(`root base=${req.baseUrl} url=${req.url}`));
+    dispatcher.mount('/api/todo', todo);
+    dispatcher.mount('/deep/a/b', (req, res) => void res.send(`deep ${req.baseUrl} ${req.url}`));
+    const app = express();
+    app.use(dispatcher.handler());
+    app.use((req, res) => void res.status(404).send(`fallthrough base=${req.baseUrl} url=${req.url}`));
+    const http = await serve(app);
+    expect(await http.get('/api/todo/todos?x=1')).toBe('todos base=/api/todo url=/todos?x=1 q=1');
+    expect(await http.get('/API/Todo/todos')).toBe('todos base=/API/Todo url=/todos q=undefined');
+    expect(await http.get('/api/todo')).toBe('root base=/api/todo url=/');
+    expect(await http.get('/api/todo?x=2')).toBe('root base=/api/todo url=/?x=2');
+    expect(await http.get('/deep/a/b/c')).toBe('deep /deep/a/b /c');
+    // A path the mounted router does not answer falls through with url and baseUrl restored.
+    expect(await http.get('/api/todo/nope?y=1')).toBe('fallthrough base= url=/api/todo/nope?y=1');
+    expect(await http.get('/api/todos')).toBe('fallthrough base= url=/api/todos');
+    expect(await http.get('/api')).toBe('fallthrough base= url=/api');
+    expect(await http.get('/deep/a')).toBe('fallthrough base= url=/deep/a');
+    await http.close();
+  });
+
+  it('passes errors of mounted handlers, thrown or rejected, to the error handler', async () => {
+    const dispatcher = new MountDispatcher();
+    dispatcher.mount('/sync', () => {
+      throw new Error('sync boom');
+    });
+    dispatcher.mount('/async', async () => {
+      throw new Error('async boom');
+    });
+    const app = express();
+    app.use(dispatcher.handler());
+    app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send(`${error.message} at ${req.url}`));
+    const http = await serve(app);
+    expect(await http.get('/sync/x')).toBe('sync boom at /sync/x');
+    expect(await http.get('/async/y')).toBe('async boom at /async/y');
+    await http.close();
+  });
+
+  it('refuses overlapping and malformed mount paths', () => {
+    const dispatcher = new MountDispatcher();
+    dispatcher.mount('/api/todo', (_req, _res, next) => next());
+    expect(() => dispatcher.mount('/api/todo', (_req, _res, next) => next())).toThrow("overlaps the already mounted path '/api/todo'");
+    expect(() => dispatcher.mount('/API/TODO/x', (_req, _res, next) => next())).toThrow('overlaps');
+    expect(() => dispatcher.mount('/api', (_req, _res, next) => next())).toThrow('overlaps');
+    expect(() => dispatcher.mount('api/x', (_req, _res, next) => next())).toThrow("must start with '/'");
+    expect(() => dispatcher.mount('/a/b/c/d/e/f/g/h/i', (_req, _res, next) => next())).toThrow('deeper than 8');
+  });
+});
