@@ -1,6 +1,6 @@
 import { Credentials, HttpAuthService } from '@trellis/backend-plugin-api';
 import express, { Router } from 'express';
-import { createTodoBody, listTodosQuery, parseInput, todoId, updateTodoBody } from './schemas';
+import { parseInput, schemas } from './schemas';
 import { TodoInput, TodoStore } from './TodoStore';
 
 /** Checks that a todo's entity ref exists, throwing an error that names it when not. */
@@ -26,28 +26,28 @@ export function createRouter(options: RouterOptions): Router {
 
   router.get('/todos', async (req, res) => {
     await caller(req);
-    res.json(await store.list(parseInput(listTodosQuery, req.query, 'query')));
+    res.json(await store.list(parseInput(schemas().listTodosQuery, req.query, 'query')));
   });
   router.post('/todos', async (req, res) => {
     const credentials = await caller(req);
-    const input = parseInput(createTodoBody, req.body, 'body');
+    const input = parseInput(schemas().createTodoBody, req.body, 'body');
     await checkRef(input, credentials);
     res.status(201).json(await store.create(input, principalName(credentials)));
   });
   router.get('/todos/:id', async (req, res) => {
     await caller(req);
-    res.json(await store.get(parseInput(todoId, req.params.id, 'id')));
+    res.json(await store.get(parseInput(schemas().todoId, req.params.id, 'id')));
   });
   router.put('/todos/:id', async (req, res) => {
     const credentials = await caller(req);
-    const id = parseInput(todoId, req.params.id, 'id');
-    const { version, ...input } = parseInput(updateTodoBody, req.body, 'body');
+    const id = parseInput(schemas().todoId, req.params.id, 'id');
+    const { version, ...input } = parseInput(schemas().updateTodoBody, req.body, 'body');
     await checkRef(input, credentials);
     res.json(await store.update(id, input, version));
   });
   router.delete('/todos/:id', async (req, res) => {
     await caller(req);
-    await store.delete(parseInput(todoId, req.params.id, 'id'));
+    await store.delete(parseInput(schemas().todoId, req.params.id, 'id'));
     res.status(204).end();
   });
   return router;

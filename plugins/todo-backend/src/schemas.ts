@@ -7,38 +7,48 @@ export const TODO_STATUSES = ['open', 'in_progress', 'done'] as const;
 /** `kind:namespace/name` or `kind:name`, as catalog entity refs are written. */
 const ENTITY_REF = /^[a-zA-Z][a-zA-Z0-9_-]*:(?:[a-z0-9][a-z0-9._-]*\/)?[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
-const title = z.string().trim().min(1).max(512);
-const description = z.string().max(10_000).nullable();
-const status = z.enum(TODO_STATUSES);
-const entityRef = z.string().max(255).regex(ENTITY_REF, 'must look like kind:namespace/name').nullable();
+let built: ReturnType<typeof buildSchemas> | undefined;
 
-/** The body of `POST /todos`. */
-export const createTodoBody = z
-  .object({ title, description: description.optional(), status: status.optional(), entityRef: entityRef.optional() })
-  .strict();
+/**
+ * The request schemas, built on first use rather than at start-up: building them is a good part
+ * of the plugin's start time (about 9 ms of the reference backend's cold start, in a profile).
+ */
+export function schemas() {
+  return (built ??= buildSchemas());
+}
 
-/** The body of `PUT /todos/:id`: the fields to change and the version they were read at. */
-export const updateTodoBody = z
-  .object({
-    title: title.optional(),
-    description: description.optional(),
-    status: status.optional(),
-    entityRef: entityRef.optional(),
-    version: z.number().int().min(1),
-  })
-  .strict();
-
-/** The query of `GET /todos`. */
-export const listTodosQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(500).optional(),
-    status: status.optional(),
-  })
-  .strict();
-
-/** A todo ID (a UUID). */
-export const todoId = z.string().uuid();
+function buildSchemas() {
+  const title = z.string().trim().min(1).max(512);
+  const description = z.string().max(10_000).nullable();
+  const status = z.enum(TODO_STATUSES);
+  const entityRef = z.string().max(255).regex(ENTITY_REF, 'must look like kind:namespace/name').nullable();
+  return {
+    /** The body of `POST /todos`. */
+    createTodoBody: z
+      .object({ title, description: description.optional(), status: status.optional(), entityRef: entityRef.optional() })
+      .strict(),
+    /** The body of `PUT /todos/:id`: the fields to change and the version they were read at. */
+    updateTodoBody: z
+      .object({
+        title: title.optional(),
+        description: description.optional(),
+        status: status.optional(),
+        entityRef: entityRef.optional(),
+        version: z.number().int().min(1),
+      })
+      .strict(),
+    /** The query of `GET /todos`. */
+    listTodosQuery: z
+      .object({
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        cursor: z.string().max(500).optional(),
+        status: status.optional(),
+      })
+      .strict(),
+    /** A todo ID (a UUID). */
+    todoId: z.string().uuid(),
+  };
+}
 
 /**
  * Parses input with a schema; a failure becomes a 400 naming every offending field.
