@@ -48,6 +48,7 @@ async function main() {
     // becomes the bundle's own file URL, as it would be for an unbundled CommonJS file.
     banner: { js: '(function (exports, require, module, __filename, __dirname) {var __importMetaUrl=require("url").pathToFileURL(__filename).href;' },
     define: { 'import.meta.url': '__importMetaUrl' },
+    alias: { depd: path.join(root, 'scripts/shims/depd.cjs') },
     footer: { js: '})' },
     metafile: true,
     external: [...NATIVE, ...OPTIONAL],

@@ -1,7 +1,7 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
 import { TooManyRequestsError } from '@trellis/errors';
 import type { RequestHandler } from 'express';
-import { MemoryStore, rateLimit, Store } from 'express-rate-limit';
+import type { Store } from 'express-rate-limit';
 import { RateLimitOptions } from './readRateLimit';
 import { RedisRateLimitStore } from './RedisRateLimitStore';
 
@@ -13,11 +13,13 @@ export interface RateLimiter {
 
 /**
  * Limits requests per client address (per /56 for IPv6) within a window, answering 429 in the
- * standard error shape with `RateLimit` and `Retry-After` headers. The Redis driver loads only
- * when the Redis store is configured.
+ * standard error shape with `RateLimit` and `Retry-After` headers. express-rate-limit loads only
+ * when a limit is configured (its module set-up is a few milliseconds of every start otherwise),
+ * the Redis driver only when the Redis store is.
  */
 export async function createRateLimiter(options: RateLimitOptions, logger: LoggerService): Promise<RateLimiter> {
-  const store = await createStore(options, logger);
+  const { MemoryStore, rateLimit } = require('express-rate-limit') as typeof import('express-rate-limit');
+  const store = await createStore(options, logger, MemoryStore);
   const allowed = new Set(options.ipAllowList);
   const handler = rateLimit({
     windowMs: options.windowMs,
@@ -36,7 +38,11 @@ export async function createRateLimiter(options: RateLimitOptions, logger: Logge
   return { handler, close: async () => store.shutdown?.() };
 }
 
-async function createStore(options: RateLimitOptions, logger: LoggerService): Promise<Store> {
+async function createStore(
+  options: RateLimitOptions,
+  logger: LoggerService,
+  MemoryStore: typeof import('express-rate-limit').MemoryStore,
+): Promise<Store> {
   if (options.store.type === 'memory') {
     return new MemoryStore();
   }
