@@ -1,3 +1,3 @@
 export { BackendMetrics, metricsServiceFactory, metricsServiceRef } from './metricsServiceFactory';
 export type { PoolStats } from './metricsServiceFactory';
-export { metricsEndpoint, recordRequest, requestMetrics } from './metricsMiddleware';
+export { metricsEndpoint, recordRequest } from './metricsMiddleware';

@@ -3,23 +3,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { BackendMetrics } from './metricsServiceFactory';
 
-/** Records every finished request: its plugin, matched route pattern (not the raw path), method, status and latency. */
-export function requestMetrics(metrics: BackendMetrics): RequestHandler {
-  return (req, res, next) => {
-    const start = performance.now();
-    res.once('finish', () => recordRequest(metrics, req, res, (performance.now() - start) / 1000));
-    next();
-  };
-}
-
-/** Records one finished request into the request counter and the latency histogram. */
+/** Records one finished request: its plugin, matched route pattern (not the raw path), method, status and latency. */
 export function recordRequest(metrics: BackendMetrics, req: Request, res: Response, seconds: number): void {
   const url = req.originalUrl;
-  const plugin = /^\/api\/([^/?#]+)/.exec(url)?.[1] ?? 'none';
+  const plugin = url.startsWith('/api/') ? (/^\/api\/([^/?#]+)/.exec(url)?.[1] ?? 'none') : 'none';
   const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : url.startsWith('/.trellis/') ? req.path : 'unmatched';
-  const labels = { plugin, method: req.method, route, status: String(res.statusCode) };
-  metrics.httpRequests.inc(labels);
-  metrics.httpDuration.observe(labels, seconds);
+  metrics.httpRequests.observeValues([plugin, req.method, route, String(res.statusCode)], seconds);
 }
 
 /**

@@ -23,13 +23,11 @@ export interface PoolStats {
 export class BackendMetrics {
   /** The content type of {@link BackendMetrics.render}. */
   readonly contentType = 'text/plain; version=0.0.4; charset=utf-8';
-  readonly httpRequests = new CounterVec('trellis_http_requests_total', 'HTTP requests by plugin, route, method and status', [
-    'plugin',
-    'method',
-    'route',
-    'status',
-  ] as const);
-  readonly httpDuration = new HistogramVec(
+  /**
+   * Finished requests by `[plugin, method, route, status]`, in that order; rendered as the latency
+   * histogram and, from its counts, the request counter.
+   */
+  readonly httpRequests = new HistogramVec(
     'trellis_http_request_duration_seconds',
     'HTTP request latency',
     ['plugin', 'method', 'route', 'status'] as const,
@@ -78,7 +76,14 @@ export class BackendMetrics {
       this.#processRegistry = new prometheus.Registry();
       prometheus.collectDefaultMetrics({ register: this.#processRegistry, eventLoopMonitoringPrecision: 20 });
     }
-    const own = [this.httpRequests, this.httpDuration, this.schedulerRuns, this.schedulerDuration, this.cacheOperations, ...this.#gauges];
+    const own = [
+      this.httpRequests.counter('trellis_http_requests_total', 'HTTP requests by plugin, route, method and status'),
+      this.httpRequests,
+      this.schedulerRuns,
+      this.schedulerDuration,
+      this.cacheOperations,
+      ...this.#gauges,
+    ];
     return `${await this.#processRegistry.metrics()}\n${own.map(series => series.render()).join('\n')}`;
   }
 }

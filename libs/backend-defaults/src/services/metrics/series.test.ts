@@ -21,6 +21,7 @@ describe('metric series', () => {
     const reference = {
       counter: new Counter({ name: 'c_total', help: 'c', labelNames: ['plugin', 'status'], registers: [registry] }),
       histogram: new Histogram({ name: 'h_seconds', help: 'h', labelNames: ['plugin'], buckets: [0.01, 0.1, 1], registers: [registry] }),
+      observations: new Counter({ name: 'h_total', help: 'h', labelNames: ['plugin'], registers: [registry] }),
     };
     const counter = new CounterVec('c_total', 'c', ['plugin', 'status'] as const);
     const histogram = new HistogramVec('h_seconds', 'h', ['plugin'] as const, [0.1, 0.01, 1]);
@@ -34,10 +35,12 @@ describe('metric series', () => {
     for (const [plugin, status, seconds] of observations) {
       reference.counter.inc({ plugin, status });
       reference.histogram.observe({ plugin }, seconds);
+      reference.observations.inc({ plugin });
       counter.inc({ plugin, status });
-      histogram.observe({ plugin }, seconds);
+      histogram.observeValues([plugin], seconds);
     }
-    expect(samples(counter.render() + histogram.render())).toEqual(samples(await registry.metrics()));
+    const ours = counter.render() + histogram.render() + histogram.counter('h_total', 'h').render();
+    expect(samples(ours)).toEqual(samples(await registry.metrics()));
   });
 
   it('reads gauges at render time and escapes label values', () => {

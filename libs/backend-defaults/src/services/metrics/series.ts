@@ -20,7 +20,13 @@ abstract class LabelledSeries<L extends string, S extends Series> {
   ) {}
 
   protected series(labels: Labels<L>, create: (values: string[]) => S): S {
-    const values = this.labelNames.map(name => labels[name]);
+    return this.seriesOf(
+      this.labelNames.map(name => labels[name]),
+      create,
+    );
+  }
+
+  protected seriesOf(values: string[], create: (values: string[]) => S): S {
     const key = values.join('\u0000');
     let series = this.#series.get(key);
     if (!series) {
@@ -30,11 +36,11 @@ abstract class LabelledSeries<L extends string, S extends Series> {
     return series;
   }
 
-  protected all(): IterableIterator<S> {
+  all(): IterableIterator<S> {
     return this.#series.values();
   }
 
-  protected labelText(values: string[], extra?: [string, string]): string {
+  labelText(values: string[], extra?: [string, string]): string {
     const pairs = this.labelNames.map((name, i) => `${name}="${escapeLabel(values[i] ?? '')}"`);
     if (extra) {
       pairs.push(`${extra[0]}="${escapeLabel(extra[1])}"`);
@@ -52,7 +58,7 @@ abstract class LabelledSeries<L extends string, S extends Series> {
 /** A counter per label set. */
 export class CounterVec<L extends string> extends LabelledSeries<L, Series & { value: number }> {
   inc(labels: Labels<L>, amount = 1): void {
-    this.series(labels, values => ({ values, value: 0 })).value += amount;
+    this.series(labels, createCounter).value += amount;
   }
 
   render(): string {
@@ -64,8 +70,10 @@ export class CounterVec<L extends string> extends LabelledSeries<L, Series & { v
   }
 }
 
+type HistogramSeries = Series & { counts: number[]; sum: number; count: number };
+
 /** A histogram per label set, with fixed upper bounds in seconds. */
-export class HistogramVec<L extends string> extends LabelledSeries<L, Series & { counts: number[]; sum: number; count: number }> {
+export class HistogramVec<L extends string> extends LabelledSeries<L, HistogramSeries> {
   readonly #buckets: number[];
 
   constructor(name: string, help: string, labelNames: readonly L[], buckets: number[]) {
@@ -73,11 +81,44 @@ export class HistogramVec<L extends string> extends LabelledSeries<L, Series & {
     this.#buckets = [...buckets].sort((a, b) => a - b);
   }
 
+  readonly #createSeries = (values: string[]) => this.#create(values);
+
   observe(labels: Labels<L>, value: number): void {
-    const series = this.series(labels, values => ({ values, counts: new Array(this.#buckets.length).fill(0), sum: 0, count: 0 }));
-    const index = this.#buckets.findIndex(bound => value <= bound);
-    if (index !== -1) {
-      series.counts[index]!++;
+    this.#add(this.series(labels, this.#createSeries), value);
+  }
+
+  /**
+   * The same with the label values in the order of the label names, for the request path: no
+   * label object to build and read by name.
+   */
+  observeValues(values: string[], value: number): void {
+    this.#add(this.seriesOf(values, this.#createSeries), value);
+  }
+
+  /** The observation counts as a counter of their own (`<name>_total` style series). */
+  counter(name: string, help: string): { render(): string } {
+    return {
+      render: () => {
+        let text = `# HELP ${name} ${help}\n# TYPE ${name} counter\n`;
+        for (const { values, count } of this.all()) {
+          text += `${name}${this.labelText(values)} ${count}\n`;
+        }
+        return text;
+      },
+    };
+  }
+
+  #create(values: string[]): HistogramSeries {
+    return { values, counts: new Array(this.#buckets.length).fill(0), sum: 0, count: 0 };
+  }
+
+  #add(series: HistogramSeries, value: number): void {
+    const buckets = this.#buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      if (value <= buckets[i]!) {
+        series.counts[i]!++;
+        break;
+      }
     }
     series.sum += value;
     series.count++;
@@ -115,6 +156,10 @@ export class GaugeVec<L extends string> extends LabelledSeries<L, Series> {
     }
     return text;
   }
+}
+
+function createCounter(values: string[]): Series & { value: number } {
+  return { values, value: 0 };
 }
 
 function escapeLabel(value: string): string {

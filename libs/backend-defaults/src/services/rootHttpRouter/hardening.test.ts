@@ -53,13 +53,20 @@ describe('root router hardening', () => {
     expect(body.error).toEqual({ name: 'InputError', message: expect.stringMatching(/^Malformed JSON/) });
   });
 
-  it('sends a CSP that forbids framing and foreign sources', async () => {
+  it('sends a CSP that forbids framing and foreign sources, and the security headers an API needs', async () => {
     const response = await fetch(`${backend.baseUrl}/api/alpha/open`);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    for (const documentOnly of ['x-xss-protection', 'x-download-options', 'x-dns-prefetch-control', 'x-permitted-cross-domain-policies', 'origin-agent-cluster']) {
+      expect(response.headers.get(documentOnly)).toBeNull();
+    }
   });
 
   it('sends no CORS headers unless CORS is configured', async () => {

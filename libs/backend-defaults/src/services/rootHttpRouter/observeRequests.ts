@@ -1,5 +1,7 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
 import type { Request, Response } from 'express';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Server, ServerResponse } from 'node:http';
 import { BackendMetrics, recordRequest } from '../metrics';
 import { isLevelEnabled } from '../rootLogger';
 import { logSafeUrl } from './logSafeUrl';
@@ -7,7 +9,15 @@ import { RequestStep } from './middleware';
 
 const STARTED = Symbol('trellis.requestStarted');
 
-type TimedResponse = Response & { [STARTED]?: number };
+/** Node publishes every finished response here once someone subscribes (no listener per request). */
+const responseFinished = diagnosticsChannel.channel('http.server.response.finish');
+const observers = new WeakMap<Server, (res: ServerResponse) => void>();
+let subscribed = false;
+
+function onResponseFinished(message: unknown): void {
+  const { server, response } = message as { server: Server; response: ServerResponse };
+  observers.get(server)?.(response);
+}
 
 /** Options of {@link observeRequests}. */
 export interface ObserveRequestsOptions {
@@ -15,21 +25,44 @@ export interface ObserveRequestsOptions {
   metrics: BackendMetrics;
 }
 
+/** The request observer: a step that notes when a request began, and the server to watch. */
+export interface RequestObserver {
+  step: RequestStep;
+  /** Observes the finished responses of this server from now on. */
+  attach(server: Server): void;
+}
+
 /**
  * Logs one line per finished request (health probes only at debug level) and records it in the
- * request metrics. One `finish` listener, the same function for every request, serves both.
+ * request metrics. The start time goes into `res.locals` (a property added to the response itself
+ * would change its hidden class on every request), and finished responses come from Node's
+ * `http.server.response.finish` diagnostics channel, one subscription for every request instead
+ * of a `finish` listener on each.
  */
-export function observeRequests(options: ObserveRequestsOptions): RequestStep {
+export function observeRequests(options: ObserveRequestsOptions): RequestObserver {
   const { logger, metrics } = options;
-  function onFinish(this: TimedResponse) {
-    const durationMs = performance.now() - (this[STARTED] ?? 0);
-    recordRequest(metrics, this.req, this, durationMs / 1000);
-    logRequest(logger, this.req, this, durationMs);
-  }
-  return (_req, res: TimedResponse) => {
-    res[STARTED] = performance.now();
-    res.on('finish', onFinish);
-    return undefined;
+  const finished = (res: ServerResponse) => {
+    const response = res as Response;
+    const started = (response.locals as { [STARTED]?: number } | undefined)?.[STARTED];
+    if (started === undefined) {
+      return;
+    }
+    const durationMs = performance.now() - started;
+    recordRequest(metrics, response.req, response, durationMs / 1000);
+    logRequest(logger, response.req, response, durationMs);
+  };
+  return {
+    step: (_req, res) => {
+      (res.locals as { [STARTED]?: number })[STARTED] = performance.now();
+      return undefined;
+    },
+    attach(server) {
+      observers.set(server, finished);
+      if (!subscribed) {
+        subscribed = true;
+        responseFinished.subscribe(onResponseFinished);
+      }
+    },
   };
 }
 

@@ -1,13 +1,13 @@
-import { coreServices, createServiceFactory, LoggerService } from '@trellis/backend-plugin-api';
+import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
 import { backendStateServiceRef } from '@trellis/backend-app-api';
 import cors from 'cors';
 import express from 'express';
-import { BackendMetrics, metricsEndpoint, metricsServiceRef } from '../metrics';
+import { metricsEndpoint, metricsServiceRef } from '../metrics';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
 import { MountDispatcher } from './mountDispatcher';
-import { fixedHeaders, notFound, onlyWithBody, pluginAvailability, rejectAmbiguousPaths, requestId, requireHost, runSteps } from './middleware';
+import { fixedHeaders, notFound, onlyWithBody, pluginAvailability, rejectAmbiguousPaths, RequestStep, requestId, requireHost, runSteps } from './middleware';
 import { observeRequests } from './observeRequests';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
@@ -46,7 +46,8 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const logger = rootLogger.child({ component: 'http' });
       const router = DefaultRootHttpRouter.create();
       const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
-      const app = createApp(settings, logger, metrics);
+      const observer = observeRequests({ logger, metrics });
+      const app = createApp(settings, observer.step);
       // The framework's own endpoints, before rate limit and body parsing, in one layer.
       const framework = new MountDispatcher();
       framework.mount('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
@@ -62,6 +63,7 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       app.use(notFound());
       app.use(errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' }));
       const server = await HttpServer.listen(app, settings, logger);
+      observer.attach(server.server);
       router.setListenUrl(server.url);
       lifecycle.addBeforeShutdownHook(() => server.close(), {
         timeoutMs: settings.shutdownDelayMs + settings.drainTimeoutMs + 1000,
@@ -80,13 +82,13 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
  * once), CORS when configured, then request logging and metrics, the Host and path checks. They
  * run as one middleware (two with CORS in between), not one express layer each.
  */
-function createApp(settings: HttpServerOptions, logger: LoggerService, metrics: BackendMetrics) {
+function createApp(settings: HttpServerOptions, observe: RequestStep) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustProxy);
   app.set('query parser', 'simple');
   const first = [requestId(), fixedHeaders(securityHeaders(settings.csp))];
-  const then = [observeRequests({ logger, metrics }), requireHost(), rejectAmbiguousPaths()];
+  const then = [observe, requireHost(), rejectAmbiguousPaths()];
   if (settings.cors) {
     app.use(runSteps(first));
     app.use(cors(settings.cors));

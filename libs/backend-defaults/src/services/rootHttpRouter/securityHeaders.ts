@@ -19,7 +19,18 @@ export function securityHeaders(csp: CspDirectives): readonly ResponseHeader[] {
     removeHeader() {},
   };
   let failure: unknown;
-  helmet({ contentSecurityPolicy: { directives: csp } })(
+  helmet({
+    contentSecurityPolicy: { directives: csp },
+    // Left out: headers that only ever concerned HTML documents in browsers that no longer exist
+    // or plug-ins that are gone (IE8 downloads, the removed XSS auditors, Flash and Acrobat
+    // cross-domain policies, DNS prefetching and agent clusters of documents). The backend serves
+    // APIs; each costs every response a header to validate and send.
+    xXssProtection: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xDnsPrefetchControl: false,
+    originAgentCluster: false,
+  })(
     {} as IncomingMessage,
     recorder as unknown as ServerResponse,
     (error?: unknown) => {
