@@ -1,5 +1,5 @@
 import { AuthService, Credentials, DiscoveryService } from '@trellis/backend-plugin-api';
-import { errorFromResponse, NotFoundError } from '@trellis/errors';
+import { errorFromResponse } from '@trellis/errors';
 import { CompoundEntityRef, Entity, stringifyEntityRef } from './entity';
 
 /** Options of {@link CatalogClient.create}. @public */
@@ -84,17 +84,15 @@ export class CatalogClient {
     return (await this.#request('GET', `/entities${search}`, options)) as GetEntitiesResponse;
   }
 
-  /** The entity with that ref (`kind:namespace/name`, namespace optional), or undefined if there is none. */
+  /**
+   * The entity with that ref (`kind:namespace/name`, namespace optional), or undefined if there is
+   * none. Asked as a batch of one, so that "no such entity" is an answer of the catalog and never
+   * a 404 of a backend that does not host it (that one is thrown, as `NotFoundError`).
+   */
   async getEntityByRef(ref: string | CompoundEntityRef, options: CatalogRequestOptions): Promise<Entity | undefined> {
     const refString = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
-    try {
-      return (await this.#request('GET', `/entities/by-ref/${encodeURIComponent(refString)}`, options)) as Entity;
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        return undefined;
-      }
-      throw error;
-    }
+    const { items } = await this.getEntitiesByRefs({ entityRefs: [refString] }, options);
+    return items[0] ?? undefined;
   }
 
   /** The entities of many refs at once, in the order asked, `null` where there is none. */

@@ -13,6 +13,9 @@ export function catalogEntityRefValidator(catalog: CatalogClient): EntityRefVali
     try {
       found = (await catalog.getEntityByRef(entityRef, { credentials })) !== undefined;
     } catch (error) {
+      if (error instanceof InputError) {
+        throw new InputError(`Invalid body: 'entityRef' ${entityRef} was refused by the catalog`, error);
+      }
       const reason = error instanceof Error ? error.message : String(error);
       throw new ServiceUnavailableError(`Could not check entityRef '${entityRef}' with the catalog: ${reason}`);
     }

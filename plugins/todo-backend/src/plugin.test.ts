@@ -182,6 +182,23 @@ describe('todo plugin without a reachable catalog', () => {
     await backend.stop();
   });
 
+  it('answers 503, not "no such entity", when discovery names a backend that does not host the catalog', async () => {
+    const elsewhere = await startTestBackend({ features: [import('@trellis/plugin-example-backend')] });
+    const backend = await startTestBackend({
+      features: [todoPlugin],
+      config: { discovery: { endpoints: [{ target: `${elsewhere.baseUrl}/api/{{pluginId}}`, plugins: ['catalog'] }] } },
+    });
+    const created = await fetch(`${backend.baseUrl}/api/todo/todos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: mockCredentials.user.header() },
+      body: JSON.stringify({ title: 'Ref', entityRef: 'component:default/trellis' }),
+    });
+    expect(created.status).toBe(503);
+    expect(((await created.json()) as any).error.message).toContain('No route for POST /api/catalog/entities/by-refs');
+    await backend.stop();
+    await elsewhere.stop();
+  });
+
   it('skips the check when todo.checkEntityRefs is false', async () => {
     const backend = await startTestBackend({ features: [todoPlugin], config: { todo: { checkEntityRefs: false } } });
     const created = await fetch(`${backend.baseUrl}/api/todo/todos`, {
