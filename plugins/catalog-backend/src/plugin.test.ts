@@ -278,6 +278,8 @@ describe('catalog Location entities', () => {
     fs.writeFileSync(path.join(outside, 'secret.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: outsider }\nspec: { type: team, children: [] }\n');
     fs.writeFileSync(path.join(dir, 'teams', 'a.entities'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-a }\nspec: { type: team, children: [] }\n');
     fs.writeFileSync(path.join(dir, 'teams', 'b.entities'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-b }\nspec: { type: team, children: [] }\n');
+    // A link inside the folder to a file outside it is refused too.
+    fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'teams', 'link.entities'));
     fs.writeFileSync(
       path.join(dir, 'catalog-info.yaml'),
       `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: { name: root }\nspec:\n  targets: [./teams/*.entities, ./catalog-info.yaml, ${JSON.stringify(path.relative(dir, path.join(outside, 'secret.yaml')))}]\n`,
@@ -293,8 +295,10 @@ describe('catalog Location entities', () => {
       names = (await get('/entities')).items.map((e: any) => e.metadata.name).sort();
     }
     expect(names).toEqual(['root', 'team-a', 'team-b']);
-    const errors = (await get('/errors')).items.map((e: any) => e.message);
-    expect(errors).toEqual([expect.stringContaining(`leaves ${dir}, the folder of the configured location`)]);
+    const errors = (await get('/errors')).items.map((e: any) => e.message).sort();
+    expect(errors).toHaveLength(2);
+    expect(errors.some((m: string) => m.includes(`link.entities: leads outside ${dir}, the folder of the configured location`))).toBe(true);
+    expect(errors.some((m: string) => m.includes(`secret.yaml' leaves ${dir}, the folder of the configured location`))).toBe(true);
     await backend.stop();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(outside, { recursive: true, force: true });

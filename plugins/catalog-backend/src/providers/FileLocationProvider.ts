@@ -76,6 +76,11 @@ export class FileLocationProvider implements EntityProvider {
         }
         visited.add(file);
         const location: LocationSpec = { type: 'file', target: file };
+        if (depth > 0 && !(await resolvesInside(file, root))) {
+          // A symbolic link inside the folder must not lead outside it either.
+          unreadable.push({ location, message: `${file}: leads outside ${root}, the folder of the configured location it was reached from` });
+          continue;
+        }
         let documents: unknown[];
         try {
           documents = await readEntityFile(file);
@@ -183,4 +188,13 @@ function staticBase(target: string, isConfigured = false): string {
 function isInside(candidate: string, root: string): boolean {
   const relative = path.relative(root, candidate);
   return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
+}
+
+/** Whether `file`, symbolic links resolved, lies inside `root` (a file that is gone is left to the read). */
+async function resolvesInside(file: string, root: string): Promise<boolean> {
+  try {
+    return isInside(await fs.realpath(file), await fs.realpath(root));
+  } catch {
+    return true;
+  }
 }
