@@ -50,6 +50,8 @@ export interface RequestsFigure {
   tokenRoute?: RequestRow;
   todoSqlite: RequestRow;
   todoPostgres?: RequestRow;
+  /** Components of the sample catalog, 20 per page, with relations, from SQLite (absent in older results). */
+  catalogList?: RequestRow;
 }
 
 /** RSS at readiness and after the open-route load (medians, KiB). */

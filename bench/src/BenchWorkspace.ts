@@ -18,7 +18,12 @@ export interface ReferenceOptions {
   database?: BenchDatabase;
   /** `warn` (no request lines) unless a figure measures logging. */
   logLevel?: 'warn' | 'info';
+  /** The catalog reads the repository's sample catalog (47 entities); otherwise it is empty. */
+  catalog?: boolean;
 }
+
+/** The Location of the sample catalog the reference backend ships with. */
+const SAMPLE_CATALOG = path.resolve(__dirname, '../../examples/catalog/catalog-info.yaml');
 
 /**
  * Makes the server specs of a run: each server in its own temporary directory whose
@@ -48,7 +53,8 @@ export class BenchWorkspace {
     const dir = this.#tempDir();
     const port = await freePort();
     const database = options.database ?? { client: 'sqlite' };
-    this.#writeConfig(dir, port, options.logLevel ?? 'warn', databaseConfig(database, dir));
+    const catalog = options.catalog ? { catalog: { locations: [{ type: 'file', target: SAMPLE_CATALOG }] } } : {};
+    this.#writeConfig(dir, port, options.logLevel ?? 'warn', databaseConfig(database, dir), catalog);
     return { name: 'reference backend', file: path.join(this.#servers.referenceDir, 'index.js'), cwd: dir, port, firstPath: '/api/example/hello', readyPath: READY_PATH };
   }
 
@@ -61,8 +67,9 @@ export class BenchWorkspace {
     return { name: `backend of ${count} plugins`, file: this.#servers.plugins, cwd: dir, port, env, firstPath: '/api/p0/hello', readyPath: READY_PATH };
   }
 
-  #writeConfig(dir: string, port: number, level: string, database: object): void {
+  #writeConfig(dir: string, port: number, level: string, database: object, extra: object = {}): void {
     const config = {
+      ...extra,
       backend: {
         listen: { host: '127.0.0.1', port },
         logger: { level, format: 'json' },

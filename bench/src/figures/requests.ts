@@ -20,6 +20,7 @@ type Rss = { idle: number[]; loaded: number[] };
 
 const STATIC_AUTH = { authorization: `Bearer ${STATIC_TOKEN}` };
 const TODO_LIST = '/api/todo/todos?limit=20';
+const CATALOG_LIST = '/api/catalog/entities?filter=kind=component&limit=20';
 
 /**
  * Requests per second and latency of each route, one server at a time, round after round so
@@ -44,6 +45,10 @@ export async function measureRequests(workspace: BenchWorkspace, settings: LoadS
       add('openRoute', await measureWithRss(server, rss.reference, () => load(server, '/api/example/hello')));
       await seedTodos(server.baseUrl);
       add('todoSqlite', await load(server, TODO_LIST, STATIC_AUTH));
+    });
+    await withServer(await workspace.referenceBackend({ catalog: true }), async server => {
+      await waitForCatalog(server.baseUrl);
+      add('catalogList', await load(server, CATALOG_LIST, STATIC_AUTH));
     });
     await withServer(await workspace.referenceBackend({ logLevel: 'info' }), async server => {
       add('openRouteLogged', await load(server, '/api/example/hello'));
@@ -139,6 +144,7 @@ function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure 
     tokenRoute: row('tokenRoute'),
     todoSqlite: row('todoSqlite')!,
     todoPostgres: row('todoPostgres'),
+    catalogList: row('catalogList'),
   };
 }
 
@@ -152,4 +158,17 @@ function memoryFigure(rss: { express: Rss; reference: Rss }): MemoryFigure {
     ratioIdle: round(reference.idleKiB / express.idleKiB, 2),
     ratioLoaded: round(reference.loadedKiB / express.loadedKiB, 2),
   };
+}
+
+/** Waits until the catalog has read the sample catalog's components (its first refresh runs at start). */
+async function waitForCatalog(baseUrl: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const response = await fetch(baseUrl + CATALOG_LIST, { headers: STATIC_AUTH }).catch(() => undefined);
+    const body = response?.ok ? ((await response.json()) as { totalItems?: number }) : undefined;
+    if ((body?.totalItems ?? 0) >= 10) {
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the catalog did not read the sample catalog within 30 s (${CATALOG_LIST})`);
 }

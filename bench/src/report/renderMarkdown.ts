@@ -30,6 +30,9 @@ function comparisonTable(report: BenchReport): string | undefined {
     rows.push(['Route of that backend that verifies a plugin token (req/s)', x, requests.tokenRoute?.rps ?? 'skipped', ratio(requests.tokenRoute)]);
     rows.push(['Todo list (20 rows) from SQLite (req/s)', x, requests.todoSqlite.rps, ratio(requests.todoSqlite)]);
     rows.push(['Todo list (20 rows) from PostgreSQL (req/s)', x, requests.todoPostgres?.rps ?? 'skipped', ratio(requests.todoPostgres)]);
+    if (requests.catalogList) {
+      rows.push(['Catalog list (20 components with relations) from SQLite (req/s)', x, requests.catalogList.rps, ratio(requests.catalogList)]);
+    }
   }
   if (memory) {
     rows.push(['RSS after start (KiB)', memory.express.idleKiB, memory.reference.idleKiB, `${memory.ratioIdle}×`]);
@@ -60,6 +63,7 @@ function latencyTable(report: BenchReport): string | undefined {
     line('plugin-token route', requests.tokenRoute),
     line('todo list, SQLite', requests.todoSqlite),
     line('todo list, PostgreSQL', requests.todoPostgres),
+    ...(requests.catalogList ? [line('catalog list, SQLite', requests.catalogList)] : []),
   ])}`;
 }
 

@@ -74,6 +74,9 @@ function ratioBars(report: BenchReport): Bar[] {
     if (requests.todoPostgres) {
       bars.push({ label: 'todo list from PostgreSQL req/s', ratio: requests.todoPostgres.ratio });
     }
+    if (requests.catalogList) {
+      bars.push({ label: 'catalog list from SQLite req/s', ratio: requests.catalogList.ratio });
+    }
   }
   if (memory) {
     bars.push({ label: 'RSS after start (lower is better)', ratio: memory.ratioIdle, target: less(2) });
