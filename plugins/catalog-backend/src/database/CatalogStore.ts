@@ -140,7 +140,9 @@ export class CatalogStore {
         writes.push(processed);
       }
 
-      const removable = toRemove.length === 0 ? [] : await this.#ownedBy(trx, provider, toRemove);
+      // Full mode picked its candidates from this provider's own rows; a delta names refs that
+      // another provider may hold, which it may not remove.
+      const removable = mode === 'full' || toRemove.length === 0 ? toRemove : await this.#ownedBy(trx, provider, toRemove);
       await this.#deleteEntities(trx, removable);
       summary.removed = removable.length;
 

@@ -47,12 +47,17 @@ export class EntityProcessor {
       let entity = validateEnvelope(deferred.entity);
       const emitted: CatalogProcessorResult[] = [];
       const emit = (result: CatalogProcessorResult) => emitted.push(result);
+      let preProcessed = false;
       for (const processor of this.#processors) {
         if (processor.preProcessEntity) {
           entity = await processor.preProcessEntity(entity, location, emit);
+          preProcessed = true;
         }
       }
-      entity = validateEnvelope(entity);
+      if (preProcessed) {
+        // A processor may have changed the envelope; check it again.
+        entity = validateEnvelope(entity);
+      }
       if (!validateBuiltInKind(entity) && !(await this.#claimedByProcessor(entity))) {
         throw new Error(
           `unknown kind '${entity.kind}' with apiVersion '${entity.apiVersion}': no built-in kind or processor accepts it`,

@@ -68,6 +68,7 @@ export class FileLocationProvider implements EntityProvider {
     const entities: DeferredEntity[] = [];
     const unreadable: { location: LocationSpec; message: string }[] = [];
     const visited = new Set<string>();
+    const realRoots: Record<string, Promise<string>> = {};
     const visit = async (target: string, depth: number, root: string) => {
       for (const file of await this.#expand(target)) {
         signal?.throwIfAborted();
@@ -76,7 +77,7 @@ export class FileLocationProvider implements EntityProvider {
         }
         visited.add(file);
         const location: LocationSpec = { type: 'file', target: file };
-        if (depth > 0 && !(await resolvesInside(file, root))) {
+        if (depth > 0 && !(await resolvesInside(file, (realRoots[root] ??= realPathOrSelf(root))))) {
           // A symbolic link inside the folder must not lead outside it either.
           unreadable.push({ location, message: `${file}: leads outside ${root}, the folder of the configured location it was reached from` });
           continue;
@@ -190,11 +191,18 @@ function isInside(candidate: string, root: string): boolean {
   return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
 }
 
-/** Whether `file`, symbolic links resolved, lies inside `root` (a file that is gone is left to the read). */
-async function resolvesInside(file: string, root: string): Promise<boolean> {
+/**
+ * Whether `file`, symbolic links resolved, lies inside the folder whose real path is `realRoot`
+ * (a file that is gone is left to the read, which reports it).
+ */
+async function resolvesInside(file: string, realRoot: Promise<string>): Promise<boolean> {
   try {
-    return isInside(await fs.realpath(file), await fs.realpath(root));
+    return isInside(await fs.realpath(file), await realRoot);
   } catch {
     return true;
   }
+}
+
+async function realPathOrSelf(folder: string): Promise<string> {
+  return fs.realpath(folder).catch(() => folder);
 }

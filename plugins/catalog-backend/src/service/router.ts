@@ -1,6 +1,6 @@
 import { HttpAuthService } from '@trellis/backend-plugin-api';
 import { InputError, NotFoundError } from '@trellis/errors';
-import { DEFAULT_NAMESPACE, Entity, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
+import { Entity, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
 import express, { Request, Router } from 'express';
 import { z } from 'zod';
 import { CatalogStore } from '../database/CatalogStore';
@@ -98,7 +98,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 }
 
 async function getOne(store: CatalogStore, ref: { kind: string; namespace: string; name: string }): Promise<Entity> {
-  const refString = stringifyEntityRef({ ...ref, namespace: ref.namespace || DEFAULT_NAMESPACE });
+  const refString = stringifyEntityRef(ref);
   const [entity] = await store.getByKeys([refString.toLowerCase()]);
   if (!entity) {
     throw new NotFoundError(`No entity ${refString}`);

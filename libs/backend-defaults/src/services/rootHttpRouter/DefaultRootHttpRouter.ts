@@ -28,9 +28,6 @@ export class DefaultRootHttpRouter implements RootHttpRouterService {
   }
 
   use(path: string, handler: Handler): void {
-    if (!path.startsWith('/')) {
-      throw new Error(`Root router paths must start with '/', got '${path}'`);
-    }
     this.#mounts.mount(path, handler);
   }
 
