@@ -35,6 +35,7 @@ const boundaries = (extra = {}) => ({
     { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api'] },
     { sourceTag: 'type:test-utils', onlyDependOnLibsWithTags: ['type:defaults', 'type:runtime', 'type:api'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils'] },
   ],
 });
 

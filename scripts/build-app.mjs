@@ -14,9 +14,11 @@ import { trainCodeCache } from './trainCodeCache.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const appDir = path.resolve(root, args.find(a => !a.startsWith('--')) ?? 'apps/backend');
 const outIndex = args.indexOf('--out');
-const outDir = path.resolve(outIndex >= 0 ? args[outIndex + 1] : path.join(root, 'dist', path.relative(root, appDir)));
+const appArg = args.find((a, i) => !a.startsWith('--') && (outIndex < 0 || i !== outIndex + 1));
+// Paths on the command line are the caller's: `yarn build backend` runs this from apps/backend with `.`.
+const appDir = appArg ? path.resolve(process.cwd(), appArg) : path.join(root, 'apps/backend');
+const outDir = outIndex >= 0 ? path.resolve(process.cwd(), args[outIndex + 1]) : path.join(root, 'dist', path.relative(root, appDir));
 
 // Native modules cannot be bundled; optional drivers that are not installed stay unresolved.
 const NATIVE = ['better-sqlite3'];

@@ -2,6 +2,7 @@ import { formatFiles, generateFiles, Tree } from '@nx/devkit';
 import { execSync } from 'node:child_process';
 import path from 'node:path';
 import { assertFree, assertId, idNames } from '../shared';
+import { wireExtensionPoint } from './wireExtensionPoint';
 
 /** Options of the node-library generator. */
 export interface NodeLibraryOptions {
@@ -24,11 +25,13 @@ export function writeNodeLibrary(tree: Tree, id: string): string {
 export default async function nodeLibraryGenerator(tree: Tree, options: NodeLibraryOptions) {
   const id = assertId('plugin', options.id);
   const dir = writeNodeLibrary(tree, id);
+  const wiring = wireExtensionPoint(tree, id);
   await formatFiles(tree);
   return () => {
     if (!options.skipInstall) {
       execSync('yarn install', { cwd: tree.root, stdio: 'inherit' });
     }
-    console.log(`\nCreated ${dir}. Plugins call '${id}' with deps: { ${idNames(id).camel}: ${idNames(id).camel}ServiceRef }.`);
+    console.log(`\n${wiring}`);
+    console.log(`Created ${dir}. Plugins call '${id}' with deps: { ${idNames(id).camel}: ${idNames(id).camel}ServiceRef }.`);
   };
 }
