@@ -161,7 +161,8 @@ function writePackageJson(copied) {
     private: true,
     main: 'index.js',
     scripts: { start: 'node --enable-source-maps index.js' },
-    engines: { node: '>=20' },
+    // The native driver and the code cache are built for this Node's ABI: run it on the same major.
+    engines: { node: `${process.versions.node.split('.')[0]}.x` },
     dependencies: Object.fromEntries(NATIVE.filter(n => copied.has(n)).map(n => [n, copied.get(n)])),
   };
   fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');

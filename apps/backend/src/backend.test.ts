@@ -36,7 +36,7 @@ describe('the backend process', () => {
     expect(backend.output()).toMatch(/Hello from example plugin/);
 
     const inFlight = Array.from({ length: 5 }, () => fetch(`${base}/api/slow/wait?ms=1500`).then(r => r.json()));
-    await new Promise(resolve => setTimeout(resolve, 300));
+    await untilWaiting(base, 5);
     backend.child.kill('SIGTERM');
     await expect(Promise.all(inFlight)).resolves.toEqual(Array(5).fill({ waited: 1500 }));
     expect(await backend.exited).toBe(0);
@@ -67,7 +67,7 @@ describe('the backend process', () => {
     const base = `http://127.0.0.1:${port}`;
     await waitForStatus(`${base}/.trellis/health/v1/readiness`, 200, backend);
     const slow = fetch(`${base}/api/slow/wait?ms=5000`).catch(() => 'cut');
-    await new Promise(resolve => setTimeout(resolve, 200));
+    await untilWaiting(base, 1);
     backend.child.kill('SIGTERM');
     expect(await backend.exited).toBe(1);
     expect(backend.output()).toMatch(/TRELLIS_ERR_SHUTDOWN_TIMEOUT/);
@@ -96,3 +96,13 @@ describe('the backend process', () => {
     expect(backend.output()).toMatch(/app-config\.yaml/);
   });
 });
+
+/** Waits until the slow plugin holds `count` requests, so a signal finds them in flight. */
+async function untilWaiting(base: string, count: number): Promise<void> {
+  for (const deadline = Date.now() + 20_000; ; ) {
+    const { waiting } = (await (await fetch(`${base}/api/slow/waiting`)).json()) as { waiting: number };
+    if (waiting >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${waiting} of ${count} requests reached the slow plugin in 20 s`);
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}

@@ -34,11 +34,15 @@ describe('metrics', () => {
       await fetch(`${backend.baseUrl}/api/todo/todos`, { headers: { authorization: mockCredentials.user.header() } });
     }
     await fetch(`${backend.baseUrl}/api/todo/todos`);
-    await new Promise(resolve => setTimeout(resolve, 200));
     expect((await fetch(`${backend.baseUrl}/.trellis/metrics`)).status).toBe(401);
-    const response = await fetch(`${backend.baseUrl}/.trellis/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(response.status).toBe(200);
-    const text = await response.text();
+    // Scrape until the busy plugin's task has run twice (its 50 ms ticks slow down on a loaded machine).
+    let text = '';
+    for (const deadline = Date.now() + 20_000; (sample(text, 'trellis_scheduler_task_runs_total', { plugin: 'busy', task: 'tick', result: 'success' }) ?? 0) < 2; ) {
+      if (Date.now() > deadline) throw new Error(`the busy plugin's task did not run twice in 20 s:\n${text}`);
+      const response = await fetch(`${backend.baseUrl}/.trellis/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(response.status).toBe(200);
+      text = await response.text();
+    }
     expect(sample(text, 'trellis_http_requests_total', { plugin: 'todo', route: '/api/todo/todos', status: '200', method: 'GET' })).toBe(3);
     expect(sample(text, 'trellis_http_requests_total', { plugin: 'todo', status: '401' })).toBe(1);
     expect(sample(text, 'trellis_http_request_duration_seconds_count', { plugin: 'todo', status: '200' })).toBe(3);

@@ -42,13 +42,23 @@ async function startInstances(database: string, env: Record<string, string>) {
     const database = await databases.createPostgresDatabase();
     await startInstances(database, { TASK_FREQ_MS: '500' });
     check = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', user: 'postgres', database }, searchPath: ['jobs'] });
-    const since = Date.now();
-    await new Promise(resolve => setTimeout(resolve, 3000));
-    const global = await check('runs').where({ task: 'global' }).andWhere('at', '>=', since).andWhere('at', '<', since + 3000);
-    const local = await check('runs').where({ task: 'local' }).andWhere('at', '>=', since);
-    // 3 s at one run per 500 ms: 6 runs, give or take one at either edge.
-    expect(global.length).toBeGreaterThanOrEqual(5);
-    expect(global.length).toBeLessThanOrEqual(7);
+    // Wait for six runs instead of counting runs in a fixed window: a loaded machine delays runs,
+    // it must never double them. Once per interval means no two runs closer than the interval
+    // (each next run is planned from its start); half of it leaves room for timer jitter.
+    const deadline = Date.now() + 30_000;
+    let global: { instance: string; at: string }[] = [];
+    while (global.length < 6) {
+      if (Date.now() > deadline) throw new Error(`only ${global.length} global runs in 30 s`);
+      await new Promise(resolve => setTimeout(resolve, 200));
+      global = await check('runs').where({ task: 'global' }).orderBy('at');
+    }
+    const gaps = global.slice(1).map((run, i) => Number(run.at) - Number(global[i].at));
+    expect(gaps.filter(gap => gap < 250)).toEqual([]);
+    let local: { instance: string }[] = [];
+    while (new Set(local.map(r => r.instance)).size < 2 && Date.now() < deadline) {
+      local = await check('runs').where({ task: 'local' });
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
     expect(new Set(local.map(r => r.instance))).toEqual(new Set(['i0', 'i1']));
   });
 
@@ -66,12 +76,13 @@ async function startInstances(database: string, env: Record<string, string>) {
     holder.child.kill('SIGKILL');
     const killedAt = Date.now();
     let takeover: { instance: string; at: number } | undefined;
-    for (let i = 0; i < 60 && !takeover; i++) {
+    for (let i = 0; i < 200 && !takeover; i++) {
       takeover = await check('runs').where({ task: 'global' }).andWhereNot({ instance: first!.instance }).first();
       if (!takeover) await new Promise(resolve => setTimeout(resolve, 100));
     }
     expect(takeover).toBeDefined();
-    // lease 1.5 s + one poll of 100 ms, with slack for a busy machine.
-    expect(Number(takeover!.at) - killedAt).toBeLessThan(3500);
+    // Lease 1.5 s + one poll of 100 ms; the rest is room for a loaded 2-core machine (the run
+    // itself lasts a minute, so without the takeover there would be no second instance's run).
+    expect(Number(takeover!.at) - killedAt).toBeLessThan(10_000);
   });
 });

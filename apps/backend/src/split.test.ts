@@ -105,7 +105,7 @@ function configDir(lines: string[]): string {
         .output()
         .split('\n')
         .filter(line => line.includes('POST /api/catalog/entities/by-refs'));
-    for (let i = 0; i < 50 && byRefsLines().length < 2; i++) {
+    for (let i = 0; i < 400 && byRefsLines().length < 2; i++) {
       await new Promise(resolve => setTimeout(resolve, 50)); // log lines arrive through a pipe
     }
     expect(byRefsLines().filter(line => line.includes('status=200'))).toHaveLength(2);

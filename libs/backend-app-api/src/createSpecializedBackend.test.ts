@@ -372,8 +372,11 @@ describe('stop', () => {
       await gate.promise;
     }, { s: backendStateServiceRef }));
     const started = backend.start();
-    await new Promise(resolve => setTimeout(resolve, 20));
-    expect(state!.getState()).toBe('starting');
+    for (const deadline = Date.now() + 10_000; !state; ) {
+      if (Date.now() > deadline) throw new Error('the slow plugin never started its init');
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    expect(state.getState()).toBe('starting');
     const stopped = backend.stop();
     gate.resolve();
     await started;
