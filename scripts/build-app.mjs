@@ -48,7 +48,7 @@ async function main() {
     // The CommonJS function wrapper, for index.js to compile app.js as it is (see code-cache-entry.cjs).
     // import.meta.url of ESM-only dependencies (fdir, under tinyglobby, makes a require from it)
     // becomes the bundle's own file URL, as it would be for an unbundled CommonJS file.
-    banner: { js: '(function (exports, require, module, __filename, __dirname) {var __importMetaUrl=require("url").pathToFileURL(__filename).href;' },
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl=require("url").pathToFileURL(__filename).href;' },
     define: { 'import.meta.url': '__importMetaUrl' },
     alias: { depd: path.join(root, 'scripts/shims/depd.cjs') },
     footer: { js: '})' },

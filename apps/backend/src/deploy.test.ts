@@ -22,6 +22,9 @@ const postgres = databases.eachSupportedId().includes('POSTGRES');
     });
     expect(build.status).toBe(0);
     expect(build.stdout).toMatch(/production packages/);
+    // Strict mode holds only when "use strict" is the first statement of the wrapper's body.
+    const bundle = fs.readFileSync(path.join(out, 'app.js'), 'utf8');
+    expect(bundle).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{"use strict";/);
     const installed = fs.readdirSync(path.join(out, 'node_modules'));
     for (const devOnly of ['typescript', 'tsx', 'nx', 'jest', 'esbuild']) {
       expect(installed).not.toContain(devOnly);
