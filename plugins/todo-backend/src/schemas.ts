@@ -51,7 +51,12 @@ function buildSchemas() {
     /** The query of `GET /todos`. */
     listTodosQuery: z
       .object({
-        limit: z.coerce.number().int().min(1).max(100).default(20),
+        limit: z
+          .string()
+          .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+          .transform(Number)
+          .pipe(z.number().min(1).max(100))
+          .default(20),
         cursor: text().max(500).optional(),
         status: status.optional(),
       })

@@ -9,7 +9,6 @@ import { decodeCursor, encodeCursor, parseFieldList, parseFields, parseFilters, 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const MAX_REFS = 1000;
-const QUERY_PARAMS = new Set(['filter', 'fields', 'limit', 'cursor']);
 
 const byRefsBody = z
   .object({
@@ -34,10 +33,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 
   router.get('/entities', async (req, res) => {
     await caller(req);
-    const unknown = Object.keys(req.query).filter(key => !QUERY_PARAMS.has(key));
-    if (unknown.length > 0) {
-      throw new InputError(`Invalid query: unknown parameter(s) ${unknown.map(k => `'${k}'`).join(', ')}; use filter, fields, limit and cursor`);
-    }
+    checkQueryParams(req.query, ['filter', 'fields', 'limit', 'cursor']);
     const limit = parseLimit(req.query.limit);
     let fields = parseFields(req.query.fields);
     let filter = parseFilters(req.query.filter);
@@ -88,6 +84,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 
   router.get('/errors', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, ['limit']);
     res.json({ items: await store.listErrors(parseLimit(req.query.limit)) });
   });
 
@@ -101,6 +98,15 @@ async function getOne(store: CatalogStore, ref: { kind: string; namespace: strin
     throw new NotFoundError(`No entity ${refString}`);
   }
   return entity;
+}
+
+/** Refuses query parameters a route does not read, rather than ignoring a mistyped one. */
+function checkQueryParams(query: object, allowed: string[]): void {
+  const unknown = Object.keys(query).filter(key => !allowed.includes(key));
+  if (unknown.length > 0) {
+    const names = unknown.map(key => `'${JSON.stringify(key.slice(0, 100)).slice(1, -1)}'`).join(', ');
+    throw new InputError(`Invalid query: unknown parameter(s) ${names}; use ${allowed.join(', ')}`);
+  }
 }
 
 function parseLimit(raw: unknown): number {
