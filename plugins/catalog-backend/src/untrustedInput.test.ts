@@ -129,7 +129,7 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     const forged: Array<[string, unknown]> = [
       ['160 conditions in one filter', { after: 'component:default/a', filter: [conditions(160)] }],
       ['21 filters', { after: 'component:default/a', filter: Array(21).fill('kind=component') }],
-      ['41 conditions over all filters', { after: 'component:default/a', filter: [conditions(20), conditions(20), 'kind=x'] }],
+      ['21 conditions in the second filter', { after: 'component:default/a', filter: [conditions(20), conditions(21)] }],
       ['a 300-character value', { after: 'component:default/a', filter: [`kind=${'a'.repeat(300)}`] }],
       ['a NUL in a value', { after: 'component:default/a', filter: ['kind=a\0b'] }],
       ['a NUL in the position', { after: 'component:default/a\0', filter: [] }],
