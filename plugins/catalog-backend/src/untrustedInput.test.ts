@@ -36,6 +36,11 @@ kind: Component
 metadata: { name: nul-key }
 spec: { type: service, lifecycle: production, owner: platform, "we\\0ird": 1 }
 ---
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: { name: nul-target }
+spec: { targets: ["./sub\0dir/*.yaml"] }
+---
 ${component('still-good')}`;
 
 type Answer = { status: number; body: any };
@@ -175,6 +180,7 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
       ['component:default/nul-key', "'spec.we\\0ird': a field name contains a NUL character"],
       ['component:default/nul-spec', "'spec.lifecycle' contains a NUL character, which the catalog cannot store"],
       ['component:default/proto-key', "'metadata.__proto__': '__proto__' is not allowed as a field name"],
+      ['location:default/nul-target', "'spec.targets.0' contains a NUL character, which the catalog cannot store"],
     ]);
   });
 });
