@@ -141,6 +141,12 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
     },
   );
 
+  it('refuses to record a creator name longer than its column with a 400, not a database error', async () => {
+    const response = await api('/todos', { method: 'POST', body: JSON.stringify({ title: 'Long name' }), as: mockCredentials.user.header(`user:default/${'n'.repeat(300)}`) });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain('over 255 characters');
+  });
+
   it('refuses forged and garbage cursors with 400, never 500', async () => {
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const id = crypto.randomUUID();
