@@ -167,6 +167,9 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     }
     const byRefs = await get('/entities/by-refs', { method: 'POST', body: JSON.stringify({ entityRefs: ['component:default/a\u0000b'] }) });
     expect(byRefs.status).toBe(400);
+    for (const route of ['/entities/by-ref/component:good-service?__proto__=1', '/entities/by-name/component/default/good-service?x=%00', '/errors?constructor=1']) {
+      expect({ route, status: (await get(route)).status }).toEqual({ route, status: 400 });
+    }
   });
 
   it('refuses an entity with a NUL in any scalar or key on its own, listing it, and applies the rest', async () => {

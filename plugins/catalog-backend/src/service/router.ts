@@ -58,18 +58,21 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 
   router.get('/entities/by-ref/*ref', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, []);
     const raw = (req.params as { ref: string[] }).ref.join('/');
     res.json(await getOne(store, parseEntityRef(raw)));
   });
 
   router.get('/entities/by-name/:kind/:namespace/:name', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, []);
     const { kind, namespace, name } = req.params;
     res.json(await getOne(store, parseEntityRef(`${kind}:${namespace}/${name}`)));
   });
 
   router.post('/entities/by-refs', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, []);
     const parsed = byRefsBody.safeParse(req.body);
     if (!parsed.success) {
       throw new InputError(
@@ -105,7 +108,7 @@ function checkQueryParams(query: object, allowed: string[]): void {
   const unknown = Object.keys(query).filter(key => !allowed.includes(key));
   if (unknown.length > 0) {
     const names = unknown.map(key => `'${JSON.stringify(key.slice(0, 100)).slice(1, -1)}'`).join(', ');
-    throw new InputError(`Invalid query: unknown parameter(s) ${names}; use ${allowed.join(', ')}`);
+    throw new InputError(`Invalid query: unknown parameter(s) ${names}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`);
   }
 }
 
