@@ -7,6 +7,18 @@ export interface HostileRoute {
   json?: boolean;
   /** The path is open without credentials (an `unauthenticated` auth policy). */
   open?: boolean;
+  /**
+   * Query parameters the route reads, each with a valid value. Each is sent alone with hostile
+   * values (NUL characters, prototype paths, over-long text; out-of-range numbers where the valid
+   * value is a number), and every one of them must be refused.
+   */
+  query?: Record<string, string>;
+  /**
+   * A valid JSON body of the route. Each field is sent with hostile values in place of the valid
+   * one (NUL in text, out-of-range numbers, prototype-polluting objects), and the body with extra
+   * `__proto__` and `constructor` keys; every one of them must be refused.
+   */
+  body?: Record<string, unknown>;
 }
 
 /** One malformed request: raw bytes, and a second part sent after the first (large bodies). */
@@ -212,6 +224,64 @@ function badCredentials(route: HostileRoute, extra: Header[]): HostileCase[] {
   }));
 }
 
+/** The property that the prototype-polluting values below try to set on every object. */
+export const POLLUTION_MARKER = 'trellisPolluted';
+
+const PROTO_PATHS = ['__proto__', 'constructor', 'prototype', `__proto__.${POLLUTION_MARKER}`, `constructor.prototype.${POLLUTION_MARKER}`, `metadata.__proto__.${POLLUTION_MARKER}`, `__proto__=1`, `constructor.prototype=1`];
+const NUL_TEXTS = (valid: string) => ['\0', `a\0b`, `${valid}\0`, `\0${valid}`];
+const BAD_NUMBERS = [2147483647, 2147483648, 4294967296, 9007199254740993, 1e308, -1, 0.5];
+const POLLUTERS: unknown[] = [
+  JSON.parse(`{"__proto__":{"${POLLUTION_MARKER}":true}}`),
+  { constructor: { prototype: { [POLLUTION_MARKER]: true } } },
+];
+
+function hostileQueries(route: HostileRoute, extra: Header[]): HostileCase[] {
+  return Object.entries(route.query ?? {}).flatMap(([name, valid]) => {
+    const values = [
+      ...NUL_TEXTS(valid),
+      ...PROTO_PATHS,
+      'x'.repeat(3000),
+      ...(/^\d+$/.test(valid) ? BAD_NUMBERS.map(String).concat(['99999999999999999999999', 'NaN', '0x10']) : []),
+    ];
+    const separator = route.path.includes('?') ? '&' : '?';
+    const cases = values.map(value => ({
+      name: `query ${name}=${JSON.stringify(value).slice(0, 60)}`,
+      data: buildRequest(route, extra, { path: `${route.path}${separator}${name}=${encodeURIComponent(value)}` }),
+    }));
+    const keys = [`${name}[__proto__]`, `${name}[constructor][prototype]`, '__proto__', 'constructor'];
+    return [
+      ...cases,
+      ...keys.map(key => ({
+        name: `query key ${key}`,
+        data: buildRequest(route, extra, { path: `${route.path}${separator}${encodeURIComponent(key)}=${encodeURIComponent(valid)}` }),
+      })),
+    ];
+  });
+}
+
+function hostileBodies(route: HostileRoute, extra: Header[]): HostileCase[] {
+  const valid = route.body;
+  if (!valid) {
+    return [];
+  }
+  const send = (name: string, body: string): HostileCase => ({ name, data: buildRequest(route, extra, { headers: [JSON_TYPE], body }) });
+  const perField = Object.entries(valid).flatMap(([field, value]) => {
+    const replacements: unknown[] = [
+      ...(typeof value === 'string' ? NUL_TEXTS(value) : []),
+      ...(typeof value === 'number' ? BAD_NUMBERS : []),
+      ...(Array.isArray(value) ? [NUL_TEXTS('x'), [{ [POLLUTION_MARKER]: true }]] : []),
+      ...POLLUTERS,
+    ];
+    return replacements.map(replacement =>
+      send(`body ${field}: ${JSON.stringify(replacement).slice(0, 60)}`, JSON.stringify({ ...valid, [field]: replacement })),
+    );
+  });
+  const withKeys = [`"__proto__":{"${POLLUTION_MARKER}":true}`, `"constructor":{"prototype":{"${POLLUTION_MARKER}":true}}`].map(key =>
+    send(`body with ${key.slice(0, 40)}`, `{${key},${JSON.stringify(valid).slice(1)}`),
+  );
+  return [...perField, ...withKeys];
+}
+
 /** Every hostile request for one route. */
 export function hostileCasesFor(route: HostileRoute, extra: Header[], bodyLimitBytes: number): HostileCase[] {
   return [
@@ -223,5 +293,7 @@ export function hostileCasesFor(route: HostileRoute, extra: Header[], bodyLimitB
     ...hugeBodies(route, extra, bodyLimitBytes),
     ...malformedFraming(route, extra),
     ...badCredentials(route, extra),
+    ...hostileQueries(route, extra),
+    ...hostileBodies(route, extra),
   ];
 }

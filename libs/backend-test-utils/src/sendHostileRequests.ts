@@ -1,4 +1,4 @@
-import { HostileCase, HostileRoute, hostileCasesFor } from './hostileRequestCases';
+import { HostileCase, HostileRoute, hostileCasesFor, POLLUTION_MARKER } from './hostileRequestCases';
 import { rawHttpRequest, RawHttpResponse } from './rawHttpRequest';
 
 /** Options of {@link sendHostileRequests}. @public */
@@ -82,10 +82,36 @@ async function send(options: SendHostileRequestsOptions, { route, hostile }: Pla
  * @public
  */
 export function findUnexpectedAnswers(results: HostileRequestResult[]): string[] {
-  return results.flatMap(result => {
-    const problem = problemOf(result);
-    return problem ? [`${result.route} — ${result.name}: ${problem}`] : [];
-  });
+  return [
+    ...findPrototypePollution(),
+    ...results.flatMap(result => {
+      const problem = problemOf(result);
+      return problem ? [`${result.route} — ${result.name}: ${problem}`] : [];
+    }),
+  ];
+}
+
+const PROTOTYPES: Array<[string, object]> = [
+  ['Object.prototype', Object.prototype],
+  ['Array.prototype', Array.prototype],
+  ['Function.prototype', Function.prototype],
+];
+const ORIGINAL_KEYS = new Map(PROTOTYPES.map(([name, proto]) => [name, new Set(Reflect.ownKeys(proto))]));
+
+/**
+ * Properties the built-in prototypes gained since this module loaded: the requests run against a
+ * backend in this process, so a request that polluted a prototype shows here.
+ */
+function findPrototypePollution(): string[] {
+  const problems = PROTOTYPES.flatMap(([name, proto]) =>
+    Reflect.ownKeys(proto)
+      .filter(key => !ORIGINAL_KEYS.get(name)!.has(key))
+      .map(key => `${name} gained the property '${String(key)}' (prototype pollution)`),
+  );
+  if (problems.length === 0 && (POLLUTION_MARKER in {})) {
+    problems.push(`objects inherit '${POLLUTION_MARKER}' (prototype pollution)`);
+  }
+  return problems;
 }
 
 function problemOf(result: HostileRequestResult): string | undefined {

@@ -4,6 +4,7 @@ import {
   mockCredentials,
   sendHostileRequests,
   startTestBackend,
+  TestDatabases,
 } from '@trellis/backend-test-utils';
 import examplePlugin from '.';
 
@@ -12,12 +13,18 @@ const routes: HostileRoute[] = [
   { method: 'GET', path: '/api/example/.trellis/auth/v1/jwks.json', open: true },
 ];
 
-describe('example plugin under hostile input', () => {
+const databases = TestDatabases.create();
+
+// The plugin keeps nothing in a database, but the backend around it has one.
+describe.each(databases.eachSupportedId())('example plugin on %s under hostile input', databaseId => {
   it('refuses every malformed request with a 4xx in the standard shape and keeps serving', async () => {
     const backend = await startTestBackend({
       features: [examplePlugin],
       config: {
-        backend: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, bodyLimit: '64kb' } },
+        backend: {
+          database: await databases.backendConfig(databaseId),
+          http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, bodyLimit: '64kb' },
+        },
         example: { message: 'still here' },
       },
     });

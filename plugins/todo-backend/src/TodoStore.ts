@@ -1,6 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '@trellis/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 
 /** A todo as the API shows it. */
 export interface Todo {
@@ -150,11 +151,25 @@ function encodeCursor(row: TodoRow): string {
   return Buffer.from(JSON.stringify({ c: row.created_at, i: row.id })).toString('base64url');
 }
 
+/** What a cursor holds: the creation time and ID of the last todo of the page, as stored. */
+const cursorSchema = z
+  .object({
+    c: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    i: z.string().uuid(),
+  })
+  .strict();
+
+/**
+ * Reads a cursor back. It is client input: anything but the two values this API writes, in the
+ * form it writes them, is a 400, never a query with a value the database refuses.
+ */
 function decodeCursor(cursor: string): { c: string; i: string } {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value?.c === 'string' && typeof value?.i === 'string') {
-      return value;
+    if (/^[A-Za-z0-9_-]+$/.test(cursor)) {
+      const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+      if (parsed.success) {
+        return parsed.data;
+      }
     }
   } catch {
     // fall through to the error below

@@ -119,6 +119,58 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
     expect(response.body.error.message).toContain(naming);
   });
 
+  it.each([
+    [{ title: 'a\u0000b' }, "'title' must not contain NUL characters"],
+    [{ title: '\u0000' }, "'title'"],
+    [{ title: 'ok', description: 'before\u0000after' }, "'description' must not contain NUL characters"],
+    [{ title: 'ok', entityRef: 'component:default/a\u0000b' }, "'entityRef'"],
+  ])('refuses NUL characters in body #%# with a 400 naming %s, on every database', async (body, naming) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain(naming);
+  });
+
+  it.each([2_147_483_647, 2_147_483_648, 4_294_967_296, 9_007_199_254_740_993, 1e308, 0, -1, 1.5])(
+    'refuses version %p, outside the version column, with a 400 rather than a database error',
+    async version => {
+      const { body } = await post({ title: `Versioned ${version}` });
+      const response = await api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ title: 'x', version }) });
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain("'version'");
+      expect((await api(`/todos/${body.id}`)).body.version).toBe(1);
+    },
+  );
+
+  it('refuses to record a creator name longer than its column with a 400, not a database error', async () => {
+    const response = await api('/todos', { method: 'POST', body: JSON.stringify({ title: 'Long name' }), as: mockCredentials.user.header(`user:default/${'n'.repeat(300)}`) });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain('over 255 characters');
+  });
+
+  it('refuses forged and garbage cursors with 400, never 500', async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const id = crypto.randomUUID();
+    const cursors = [
+      forged({ c: '2026-01-01T00:00:00.000Z\u0000', i: id }),
+      forged({ c: '2026-01-01T00:00:00.000Z', i: `${id}\u0000` }),
+      forged({ c: 2 ** 62, i: id }),
+      forged({ c: '2026-01-01T00:00:00.000Z', i: 12 }),
+      forged({ c: 'x'.repeat(300), i: id }),
+      forged({ c: '2026-01-01T00:00:00.000Z', i: id, extra: 1 }),
+      forged([1, 2]),
+      forged(null),
+      '%00',
+      'bm90IGpzb24',
+      '____',
+      encodeURIComponent('a+b/c=='),
+    ];
+    for (const cursor of cursors) {
+      const response = await api(`/todos?cursor=${cursor}`);
+      expect({ cursor, status: response.status }).toEqual({ cursor, status: 400 });
+      expect(response.body.error.message).toContain("'cursor'");
+    }
+  });
+
   it('refuses bad ids, limits, cursors and statuses with 400', async () => {
     expect((await api('/todos/not-a-uuid')).body.error.message).toContain("Invalid id");
     expect((await api('/todos?limit=101')).status).toBe(400);

@@ -1,4 +1,5 @@
 import { Credentials, HttpAuthService } from '@trellis/backend-plugin-api';
+import { InputError } from '@trellis/errors';
 import express, { Router } from 'express';
 import { parseInput, schemas } from './schemas';
 import { TodoInput, TodoStore } from './TodoStore';
@@ -53,7 +54,15 @@ export function createRouter(options: RouterOptions): Router {
   return router;
 }
 
+/**
+ * Who created a todo, as stored in `created_by` (255 characters). A principal from an identity
+ * provider's token may hold what that column cannot: refused with a 400, not a database error.
+ */
 function principalName(credentials: Credentials): string | null {
   const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  return principal.userEntityRef ?? principal.subject ?? null;
+  const name = principal.userEntityRef ?? principal.subject ?? null;
+  if (name !== null && (name.length > 255 || name.includes('\0'))) {
+    throw new InputError("Your principal's name cannot be recorded as a todo's creator: it is over 255 characters or holds a NUL character");
+  }
+  return name;
 }

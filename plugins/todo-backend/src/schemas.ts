@@ -7,6 +7,12 @@ export const TODO_STATUSES = ['open', 'in_progress', 'done'] as const;
 /** `kind:namespace/name` or `kind:name`, as catalog entity refs are written. */
 const ENTITY_REF = /^[a-zA-Z][a-zA-Z0-9_-]*:(?:[a-z0-9][a-z0-9._-]*\/)?[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
+/**
+ * The largest version a todo may be read at: `version` is a 32-bit integer column, and an update
+ * stores the version it was read at plus one.
+ */
+export const MAX_VERSION = 2_147_483_646;
+
 let built: ReturnType<typeof buildSchemas> | undefined;
 
 /**
@@ -17,11 +23,16 @@ export function schemas() {
   return (built ??= buildSchemas());
 }
 
+/** Text without NUL characters, which PostgreSQL refuses to store or compare. */
+function text() {
+  return z.string().refine(value => !value.includes('\0'), 'must not contain NUL characters');
+}
+
 function buildSchemas() {
-  const title = z.string().trim().min(1).max(512);
-  const description = z.string().max(10_000).nullable();
+  const title = text().trim().min(1).max(512);
+  const description = text().max(10_000).nullable();
   const status = z.enum(TODO_STATUSES);
-  const entityRef = z.string().max(255).regex(ENTITY_REF, 'must look like kind:namespace/name').nullable();
+  const entityRef = text().max(255).regex(ENTITY_REF, 'must look like kind:namespace/name').nullable();
   return {
     /** The body of `POST /todos`. */
     createTodoBody: z
@@ -34,14 +45,19 @@ function buildSchemas() {
         description: description.optional(),
         status: status.optional(),
         entityRef: entityRef.optional(),
-        version: z.number().int().min(1),
+        version: z.number().int().min(1).max(MAX_VERSION, `must be at most ${MAX_VERSION}`),
       })
       .strict(),
     /** The query of `GET /todos`. */
     listTodosQuery: z
       .object({
-        limit: z.coerce.number().int().min(1).max(100).default(20),
-        cursor: z.string().max(500).optional(),
+        limit: z
+          .string()
+          .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+          .transform(Number)
+          .pipe(z.number().min(1).max(100))
+          .default(20),
+        cursor: text().max(500).optional(),
         status: status.optional(),
       })
       .strict(),

@@ -1,4 +1,4 @@
-import { Entity, EntityRelation, LocationSpec } from '@trellis/plugin-catalog-node';
+import { Entity, EntityRelation, LocationSpec, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { ProcessedEntity, ProcessingFailure } from '../processing/EntityProcessor';
@@ -120,8 +120,11 @@ export class CatalogStore {
           }
         }
       } else {
+        // A ref no entity can have (malformed, NUL) is not there to remove.
         for (const ref of options.removeRefs ?? []) {
-          toRemove.push(ref.toLowerCase());
+          if (isEntityKey(ref.toLowerCase())) {
+            toRemove.push(ref.toLowerCase());
+          }
         }
       }
 
@@ -199,7 +202,7 @@ export class CatalogStore {
           await trx('catalog_errors').where({ provider }).whereIn('location_key', touched.slice(i, i + CHUNK)).delete();
         }
       }
-      await insertChunked(trx, 'catalog_errors', errors);
+      await insertChunked(trx, 'catalog_errors', errors.map(storableError));
       return summary;
     });
   }
@@ -326,6 +329,28 @@ function etagOf(processed: ProcessedEntity): string {
 
 function error(provider: string, processed: ProcessedEntity, now: string, message: string) {
   return { provider, location_key: locationKey(processed.location), entity_ref: processed.ref, message, created_at: now };
+}
+
+/**
+ * An error row every database accepts: messages quote what providers and processors hand over,
+ * which may hold NUL characters; PostgreSQL refuses those in text, and the whole mutation with it.
+ */
+function storableError<T extends { location_key: string; entity_ref: string | null; message: string }>(row: T): T {
+  const clean = (text: string) => text.replaceAll('\0', '\\0');
+  return {
+    ...row,
+    location_key: clean(row.location_key),
+    entity_ref: row.entity_ref !== null && isEntityKey(row.entity_ref.toLowerCase()) ? row.entity_ref : null,
+    message: clean(row.message),
+  };
+}
+
+function isEntityKey(key: string): boolean {
+  try {
+    return stringifyEntityRef(parseEntityRef(key)).toLowerCase() === key;
+  } catch {
+    return false;
+  }
 }
 
 async function insertChunked(db: Knex | Knex.Transaction, table: string, rows: object[]): Promise<void> {

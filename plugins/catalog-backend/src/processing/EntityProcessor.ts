@@ -9,6 +9,7 @@ import {
 } from '@trellis/plugin-catalog-node';
 import { createHash } from 'node:crypto';
 import { builtInRelations, Relation } from './builtInRelations';
+import { checkStorable } from './checkStorable';
 import { validateBuiltInKind, validateEnvelope } from './validateEntity';
 
 /** An entity ready to store. */
@@ -44,6 +45,8 @@ export class EntityProcessor {
     const { location } = deferred;
     const ref = refOf(deferred.entity);
     try {
+      checkLocation(location);
+      checkStorable(deferred.entity);
       let entity = validateEnvelope(deferred.entity);
       const emitted: CatalogProcessorResult[] = [];
       const emit = (result: CatalogProcessorResult) => emitted.push(result);
@@ -72,6 +75,8 @@ export class EntityProcessor {
       if (errors.length > 0) {
         throw new Error(errors.join('; '));
       }
+      // Processors may have added anything; what is stored must be storable.
+      checkStorable(entity);
       const relations = [...builtInRelations(entity), ...emitted.flatMap(r => (r.type === 'relation' ? [normalise(r.relation)] : []))];
       const unique = [...new Map(relations.map(r => [`${r.source.toLowerCase()} ${r.type} ${r.target.toLowerCase()}`, r])).values()];
       const hash = createHash('sha256').update(JSON.stringify([entity, unique])).digest('hex');
@@ -89,6 +94,17 @@ export class EntityProcessor {
       }
     }
     return false;
+  }
+}
+
+/** Relation types as the relations table stores them. */
+const RELATION_TYPE = /^[a-zA-Z][a-zA-Z0-9_.-]{0,99}$/;
+
+/** A location the catalog can record against its entities and errors. */
+function checkLocation(location: LocationSpec): void {
+  const key = `${location.type}:${location.target}`;
+  if (key.includes('\0') || key.length > 4096) {
+    throw new Error('the location of this entity is not a path the catalog can store (NUL character, or over 4096 characters)');
   }
 }
 
@@ -120,5 +136,8 @@ function normalise(relation: { source: string; type: string; target: string }): 
       throw new Error(`a processor emitted a relation with the malformed ref '${ref}'`);
     }
   };
+  if (typeof relation.type !== 'string' || !RELATION_TYPE.test(relation.type)) {
+    throw new Error(`a processor emitted a relation with the malformed type '${String(relation.type).slice(0, 100)}'; use 1 to 100 letters and digits`);
+  }
   return { source: parse(relation.source), type: relation.type, target: parse(relation.target) };
 }

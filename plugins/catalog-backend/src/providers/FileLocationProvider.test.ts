@@ -1,4 +1,5 @@
 import { EntityProviderMutation } from '@trellis/plugin-catalog-node';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,5 +53,40 @@ describe('FileLocationProvider', () => {
     controller.abort();
     await expect(instance.refresh(controller.signal)).rejects.toThrow();
     expect(applied).toHaveLength(1);
+  });
+
+  it('reads only regular files inside the folder: links out of it, devices and FIFOs are refused unread', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'file-locations-special-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'file-locations-outside-'));
+    try {
+      fs.writeFileSync(path.join(root, 'fine.yaml'), group('fine'));
+      fs.writeFileSync(path.join(outside, 'secret.yaml'), group('secret'));
+      fs.symlinkSync('/dev/zero', path.join(root, 'zero.yaml'));
+      fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(root, 'secret.yaml'));
+      fs.symlinkSync(path.join(root, 'fine.yaml'), path.join(root, 'alias.yaml'));
+      fs.symlinkSync(outside, path.join(root, 'elsewhere'));
+      execFileSync('mkfifo', [path.join(root, 'pipe.yaml')]);
+      const glob = await provider(`${root}/**/*.yaml`).instance.read();
+      expect(glob.entities.map(e => [(e.entity.metadata as { name: string }).name, path.basename(e.location.target)])).toEqual([
+        ['fine', 'alias.yaml'],
+        ['fine', 'fine.yaml'],
+      ]);
+      expect(glob.unreadable.map(u => `${path.basename(u.location.target)} ${u.message.slice(u.location.target.length + 2)}`)).toEqual([
+        'pipe.yaml is a FIFO; only regular files are read',
+        `secret.yaml leads outside ${root}, the folder of the configured location it was reached from`,
+        `zero.yaml leads outside ${root}, the folder of the configured location it was reached from`,
+      ]);
+      for (const [file, message] of [
+        ['pipe.yaml', 'is a FIFO; only regular files are read'],
+        ['zero.yaml', 'leads outside'],
+      ]) {
+        const single = await provider(path.join(root, file!)).instance.read();
+        expect(single.entities).toEqual([]);
+        expect(single.unreadable.map(u => u.message)).toEqual([expect.stringContaining(message!)]);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { LoggerService, SchedulerServiceTaskRunner } from '@trellis/backend-plugin-api';
 import { DeferredEntity, EntityProvider, EntityProviderConnection, LocationSpec } from '@trellis/plugin-catalog-node';
+import nodeFs from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -77,14 +78,9 @@ export class FileLocationProvider implements EntityProvider {
         }
         visited.add(file);
         const location: LocationSpec = { type: 'file', target: file };
-        if (depth > 0 && !(await resolvesInside(file, (realRoots[root] ??= realPathOrSelf(root))))) {
-          // A symbolic link inside the folder must not lead outside it either.
-          unreadable.push({ location, message: `${file}: leads outside ${root}, the folder of the configured location it was reached from` });
-          continue;
-        }
         let documents: unknown[];
         try {
-          documents = await readEntityFile(file);
+          documents = parseEntityFile(await readCatalogFile(file, root, (realRoots[root] ??= realPathOrSelf(root))));
         } catch (error) {
           const message = `${file}: ${error instanceof Error ? error.message : String(error)}`;
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -127,18 +123,95 @@ export class FileLocationProvider implements EntityProvider {
     if (!isDynamicPattern(target)) {
       return [path.resolve(target)];
     }
-    const files = await glob(target.replaceAll(path.sep, '/'), { absolute: true, onlyFiles: true, ignore: ['**/node_modules/**'] });
+    const files = await glob(target.replaceAll(path.sep, '/'), {
+      absolute: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      ignore: ['**/node_modules/**'],
+      fs: linksAsFiles,
+    });
     return files.map(file => path.resolve(file)).sort();
   }
 }
 
-/** The documents of a YAML file: empty documents are skipped; a syntax error fails the file. */
-async function readEntityFile(file: string): Promise<unknown[]> {
-  const stat = await fs.stat(file);
-  if (stat.size > MAX_FILE_BYTES) {
-    throw new Error(`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} an entity file may have`);
+/**
+ * The glob walks real directories only and never into a symbolic link (a link to `/` would have it
+ * walk the machine), but it lists every other entry its pattern matches: links, FIFOs and devices
+ * too, so that {@link readCatalogFile} refuses them and the refusal is listed, rather than the
+ * file silently missing. tinyglobby's walker lists only what `readdir` calls a file.
+ */
+const linksAsFiles = {
+  ...nodeFs,
+  readdir: ((dir: string, options: object, callback: (error: Error | null, entries: nodeFs.Dirent[]) => void) =>
+    nodeFs.readdir(dir, { ...options, withFileTypes: true }, (error, entries) =>
+      callback(error, (entries ?? []).map(asFileUnlessDirectory)),
+    )) as unknown as typeof nodeFs.readdir,
+  readdirSync: ((dir: string, options: object) =>
+    nodeFs.readdirSync(dir, { ...options, withFileTypes: true }).map(asFileUnlessDirectory)) as unknown as typeof nodeFs.readdirSync,
+};
+
+function asFileUnlessDirectory(entry: nodeFs.Dirent): nodeFs.Dirent {
+  const isDirectory = entry.isDirectory();
+  return Object.assign(Object.create(entry) as nodeFs.Dirent, {
+    isDirectory: () => isDirectory,
+    isFile: () => !isDirectory,
+    isSymbolicLink: () => false,
+  });
+}
+
+/**
+ * The bytes of a catalog file, read only when it is a regular file whose real path lies inside the
+ * real path of `root`, the folder of its configured location. The real path is opened with
+ * O_NOFOLLOW (a link swapped in after the check is refused) and O_NONBLOCK (a FIFO never blocks
+ * the open), the opened descriptor must be a regular file, and at most 5 MiB are read from it
+ * whatever size it claims, so a device, a FIFO or a growing file cannot hold the refresh.
+ */
+async function readCatalogFile(file: string, root: string, realRoot: Promise<string>): Promise<Buffer> {
+  const real = await fs.realpath(file);
+  if (!isInside(real, await realRoot)) {
+    throw new Error(`leads outside ${root}, the folder of the configured location it was reached from`);
   }
-  const text = await fs.readFile(file, 'utf8');
+  const handle = await fs.open(real, nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new Error(`is ${fileType(stat)}; only regular files are read`);
+    }
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new Error(`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} an entity file may have`);
+    }
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) {
+        break;
+      }
+      length += bytesRead;
+      if (length > MAX_FILE_BYTES) {
+        throw new Error(`file grew past the ${MAX_FILE_BYTES} bytes an entity file may have while it was read`);
+      }
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileType(stat: nodeFs.Stats): string {
+  const types: [boolean, string][] = [
+    [stat.isDirectory(), 'a directory'],
+    [stat.isFIFO(), 'a FIFO'],
+    [stat.isCharacterDevice(), 'a character device'],
+    [stat.isBlockDevice(), 'a block device'],
+    [stat.isSocket(), 'a socket'],
+  ];
+  return types.find(([is]) => is)?.[1] ?? 'not a regular file';
+}
+
+/** The documents of a YAML file: empty documents are skipped; a syntax error fails the file. */
+function parseEntityFile(bytes: Buffer): unknown[] {
+  const text = bytes.toString('utf8');
   const documents = parseAllDocuments(text, { prettyErrors: true });
   if (!Array.isArray(documents)) {
     return [];
@@ -189,18 +262,6 @@ function staticBase(target: string, isConfigured = false): string {
 function isInside(candidate: string, root: string): boolean {
   const relative = path.relative(root, candidate);
   return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
-}
-
-/**
- * Whether `file`, symbolic links resolved, lies inside the folder whose real path is `realRoot`
- * (a file that is gone is left to the read, which reports it).
- */
-async function resolvesInside(file: string, realRoot: Promise<string>): Promise<boolean> {
-  try {
-    return isInside(await fs.realpath(file), await realRoot);
-  } catch {
-    return true;
-  }
 }
 
 async function realPathOrSelf(folder: string): Promise<string> {

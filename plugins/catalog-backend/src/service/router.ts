@@ -9,12 +9,11 @@ import { decodeCursor, encodeCursor, parseFieldList, parseFields, parseFilters, 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const MAX_REFS = 1000;
-const QUERY_PARAMS = new Set(['filter', 'fields', 'limit', 'cursor']);
 
 const byRefsBody = z
   .object({
-    entityRefs: z.array(z.string()).max(MAX_REFS, `at most ${MAX_REFS} refs`),
-    fields: z.array(z.string()).optional(),
+    entityRefs: z.array(z.string().max(255)).max(MAX_REFS, `at most ${MAX_REFS} refs`),
+    fields: z.array(z.string().max(255)).max(50).optional(),
   })
   .strict();
 
@@ -34,18 +33,12 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 
   router.get('/entities', async (req, res) => {
     await caller(req);
-    const unknown = Object.keys(req.query).filter(key => !QUERY_PARAMS.has(key));
-    if (unknown.length > 0) {
-      throw new InputError(`Invalid query: unknown parameter(s) ${unknown.map(k => `'${k}'`).join(', ')}; use filter, fields, limit and cursor`);
-    }
+    checkQueryParams(req.query, ['filter', 'fields', 'limit', 'cursor']);
     const limit = parseLimit(req.query.limit);
     let fields = parseFields(req.query.fields);
     let filter = parseFilters(req.query.filter);
     let after: string | undefined;
     if (req.query.cursor !== undefined) {
-      if (typeof req.query.cursor !== 'string') {
-        throw new InputError("Invalid query: 'cursor' is not a cursor this API returned");
-      }
       const cursor = decodeCursor(req.query.cursor);
       if (req.query.filter !== undefined && JSON.stringify(filter) !== JSON.stringify(cursor.filter)) {
         throw new InputError("Invalid query: 'filter' differs from the filter the cursor was taken with; send the cursor alone");
@@ -65,18 +58,21 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 
   router.get('/entities/by-ref/*ref', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, []);
     const raw = (req.params as { ref: string[] }).ref.join('/');
     res.json(await getOne(store, parseEntityRef(raw)));
   });
 
   router.get('/entities/by-name/:kind/:namespace/:name', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, []);
     const { kind, namespace, name } = req.params;
     res.json(await getOne(store, parseEntityRef(`${kind}:${namespace}/${name}`)));
   });
 
   router.post('/entities/by-refs', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, []);
     const parsed = byRefsBody.safeParse(req.body);
     if (!parsed.success) {
       throw new InputError(
@@ -91,6 +87,7 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
 
   router.get('/errors', async (req, res) => {
     await caller(req);
+    checkQueryParams(req.query, ['limit']);
     res.json({ items: await store.listErrors(parseLimit(req.query.limit)) });
   });
 
@@ -104,6 +101,15 @@ async function getOne(store: CatalogStore, ref: { kind: string; namespace: strin
     throw new NotFoundError(`No entity ${refString}`);
   }
   return entity;
+}
+
+/** Refuses query parameters a route does not read, rather than ignoring a mistyped one. */
+function checkQueryParams(query: object, allowed: string[]): void {
+  const unknown = Object.keys(query).filter(key => !allowed.includes(key));
+  if (unknown.length > 0) {
+    const names = unknown.map(key => `'${JSON.stringify(key.slice(0, 100)).slice(1, -1)}'`).join(', ');
+    throw new InputError(`Invalid query: unknown parameter(s) ${names}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`);
+  }
 }
 
 function parseLimit(raw: unknown): number {
