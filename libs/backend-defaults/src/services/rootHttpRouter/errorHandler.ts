@@ -38,6 +38,11 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
       req.socket.destroy();
       return;
     }
+    // A body left unread (refused by its length, cut at the limit, or never wanted) would be read
+    // to its end to keep the connection; close it instead.
+    if (!req.complete) {
+      res.setHeader('connection', 'close');
+    }
     const body: ErrorResponseBody = {
       error: publicError(error, statusCode, requestId, options.showInternals),
       request: { method: req.method, url: safeUrl(req) },

@@ -35,17 +35,6 @@ export function runSteps(steps: readonly RequestStep[], then?: RequestHandler): 
   };
 }
 
-/** Runs `parser` only for requests with a body (RFC 9112: Transfer-Encoding or Content-Length). */
-export function onlyWithBody(parser: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
-      next();
-      return;
-    }
-    parser(req, res, next);
-  };
-}
-
 /** Gives every request an id (kept from a valid `x-request-id` header) and echoes it. */
 export function requestId(): RequestStep {
   return (req, res) => {
