@@ -9,6 +9,7 @@ import {
 import type { ErrorRequestHandler, Request } from 'express';
 import { isDatabaseUnavailableError } from '../database/isDatabaseUnavailableError';
 import { logSafeUrl } from './logSafeUrl';
+import { clientRequestId } from './middleware';
 
 /** Options of {@link errorHandler}. @public */
 export interface ErrorHandlerOptions {
@@ -19,8 +20,9 @@ export interface ErrorHandlerOptions {
 
 /**
  * The one error handler: maps errors to status codes and answers in the standard JSON shape.
- * Server errors are logged with the request id; outside development their response says only
- * "Internal server error" with that id, so an operator can find the log line.
+ * Server errors are logged with the server's request id (the client's own `x-request-id` goes
+ * beside it as `clientRequestId`) and their stack and causes; outside development their response
+ * says only "Internal server error" with that id, so an operator can find the log line.
  *
  * @public
  */
@@ -30,9 +32,16 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const statusCode = errorToStatusCode(error);
     const requestId = res.getHeader('x-request-id')?.toString();
     if (statusCode === 503) {
-      options.logger.warn(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}: ${error.message}`, { requestId });
+      options.logger.warn(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}: ${error.message}`, {
+        requestId,
+        clientRequestId: clientRequestId(req),
+      });
     } else if (statusCode >= 500) {
-      options.logger.error(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}`, { error, requestId });
+      options.logger.error(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}`, {
+        error: serializeError(error, { includeStack: true }),
+        requestId,
+        clientRequestId: clientRequestId(req),
+      });
     }
     if (res.headersSent) {
       req.socket.destroy();
