@@ -8,6 +8,7 @@ import {
 } from '@trellis/errors';
 import type { ErrorRequestHandler, Request } from 'express';
 import { isDatabaseUnavailableError } from '../database/isDatabaseUnavailableError';
+import { isDatabaseDataError } from './isDatabaseDataError';
 import { logSafeUrl } from './logSafeUrl';
 import { clientRequestId } from './middleware';
 
@@ -22,7 +23,9 @@ export interface ErrorHandlerOptions {
  * The one error handler: maps errors to status codes and answers in the standard JSON shape.
  * Server errors are logged with the server's request id (the client's own `x-request-id` goes
  * beside it as `clientRequestId`) and their stack and causes; outside development their response
- * says only "Internal server error" with that id, so an operator can find the log line.
+ * says only "Internal server error" with that id, so an operator can find the log line. A
+ * database's refusal of a value the request brought (see {@link isDatabaseDataError}) is the
+ * client's error: 400, with a message that names no table, query or driver.
  *
  * @public
  */
@@ -76,6 +79,9 @@ function normalize(raw: unknown): Error {
   }
   if (isDatabaseUnavailableError(raw)) {
     return renamed(raw, 'ServiceUnavailableError', 'The database is not reachable right now; try again later');
+  }
+  if (isDatabaseDataError(raw)) {
+    return renamed(raw, 'InputError', 'The request holds a value the database cannot take: malformed, out of range or too long for its field');
   }
   const type = (raw as { type?: unknown }).type;
   if (type === 'entity.parse.failed') {
