@@ -36,6 +36,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const requestId = res.getHeader('x-request-id')?.toString();
     if (statusCode === 503) {
       options.logger.warn(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}: ${error.message}`, {
+        error: serializeError(error, { includeStack: true }),
         requestId,
         clientRequestId: clientRequestId(req),
       });

@@ -48,6 +48,13 @@ describe('log lines in production', () => {
     expect((failure!.error as { stack?: string }).stack).toMatch(/^Error: connect ECONNREFUSED[^\n]*\n\s+at /);
   });
 
+  it('carry the stack of a 503 too', async () => {
+    const response = await fetch(`${backend.baseUrl}/api/alpha/unavailable`, { headers: { authorization } });
+    expect(response.status).toBe(503);
+    const warning = linesOf(response.headers.get('x-request-id')).find(line => line.level === 'warn');
+    expect((warning!.error as { stack?: string }).stack).toMatch(/^ServiceUnavailableError: upstream is restarting\n\s+at /);
+  });
+
   it("use the server's request id as the log id and keep a client's x-request-id apart", async () => {
     const response = await fetch(`${backend.baseUrl}/api/alpha/boom`, { headers: { authorization, 'x-request-id': 'client-chosen-id-1' } });
     const requestId = response.headers.get('x-request-id');
