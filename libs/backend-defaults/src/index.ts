@@ -6,8 +6,8 @@ export {
   loadConfigFiles,
   collectSecretValues,
 } from './services/rootConfig';
-export { WinstonLogger, rootLoggerServiceFactory, loggerServiceFactory } from './services/rootLogger';
-export type { WinstonLoggerOptions } from './services/rootLogger';
+export { WinstonLogger, createRootLoggerServiceFactory, rootLoggerServiceFactory, loggerServiceFactory } from './services/rootLogger';
+export type { RootLoggerFactoryOptions, WinstonLoggerOptions } from './services/rootLogger';
 export {
   DefaultRootHttpRouter,
   HttpServer,

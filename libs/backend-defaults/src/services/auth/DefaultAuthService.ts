@@ -13,7 +13,7 @@ import { createCredentials, isCredentials } from './createCredentials';
 import { JwksTokenHandler } from './external/JwksTokenHandler';
 import { StaticTokenHandler } from './external/StaticTokenHandler';
 import { PluginTokenHandler } from './PluginTokenHandler';
-import { PLUGIN_ID_PATTERN, PLUGIN_SUBJECT_PREFIX, PLUGIN_TOKEN_TYPE, PluginKeySource } from './types';
+import { PLUGIN_ID_PATTERN, PLUGIN_SUBJECT_PREFIX, PLUGIN_TOKEN_TYPE, PluginKeySource, PUBLISHED_KEYS_CACHE_MS } from './types';
 
 /** Options of {@link DefaultAuthService.create}. */
 export interface DefaultAuthServiceOptions {
@@ -37,6 +37,7 @@ const MAX_TOKEN_LENGTH = 8192;
  */
 export class DefaultAuthService implements AuthService {
   readonly #options: DefaultAuthServiceOptions;
+  #published?: { readAt: number; generation: number | undefined; keys: Promise<{ keys: JsonObject[] }> };
 
   private constructor(options: DefaultAuthServiceOptions) {
     this.#options = options;
@@ -83,9 +84,27 @@ export class DefaultAuthService implements AuthService {
     return { token: await this.#options.pluginTokens.issue({ targetPluginId, onBehalfOf: user }) };
   }
 
+  /**
+   * The plugin's published keys, as its open JWKS endpoint serves them: read from the key store
+   * at most every {@link PUBLISHED_KEYS_CACHE_MS} (callers without credentials must not be able
+   * to make every request a database read), and at once after this instance added a key.
+   */
   async listPublicServiceKeys(): Promise<{ keys: JsonObject[] }> {
-    const records = await this.#options.keys.listPublicKeys();
-    return { keys: records.map(r => ({ ...r.key }) as JsonObject) };
+    const source = this.#options.keys;
+    const now = Date.now();
+    const cached = this.#published;
+    if (cached && now - cached.readAt < PUBLISHED_KEYS_CACHE_MS && cached.generation === source.generation) {
+      return cached.keys;
+    }
+    const keys = source.listPublicKeys().then(records => ({ keys: records.map(r => ({ ...r.key }) as JsonObject) }));
+    const entry = { readAt: now, generation: source.generation, keys };
+    this.#published = entry;
+    keys.catch(() => {
+      if (this.#published === entry) {
+        this.#published = undefined;
+      }
+    });
+    return keys;
   }
 
   async #verify(token: string): Promise<Verified> {

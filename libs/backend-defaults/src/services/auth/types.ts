@@ -27,7 +27,15 @@ export interface SigningKey {
 export interface PluginKeySource {
   getSigningKey(): Promise<SigningKey>;
   listPublicKeys(): Promise<PublicKeyRecord[]>;
+  /**
+   * Changes whenever this process adds a key, so a cached copy of {@link listPublicKeys} knows
+   * to read again; absent for sources whose keys never change.
+   */
+  readonly generation?: number;
 }
+
+/** How long a plugin's published key set (its JWKS endpoint) is served from memory. */
+export const PUBLISHED_KEYS_CACHE_MS = 5_000;
 
 /** Algorithms accepted on any token: asymmetric only, so no `none` and no HMAC-key confusion. */
 export const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([

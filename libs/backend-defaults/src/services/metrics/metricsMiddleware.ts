@@ -2,13 +2,38 @@ import { AuthenticationError, NotFoundError } from '@trellis/errors';
 import type { Request, RequestHandler, Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { BackendMetrics } from './metricsServiceFactory';
+import { OTHER_LABEL } from './series';
 
-/** Records one finished request: its plugin, matched route pattern (not the raw path), method, status and latency. */
+const API_PLUGIN = /^\/api\/([^/?#]+)/i;
+const NO_PLUGIN = 'none';
+
+/**
+ * Records one finished request: its plugin, matched route pattern, method, status and latency.
+ * Only values the backend defines become labels, so callers cannot create series at will: a
+ * plugin ID that is not installed and a path no route or mount matched are both `other`.
+ */
 export function recordRequest(metrics: BackendMetrics, req: Request, res: Response, seconds: number): void {
-  const url = req.originalUrl;
-  const plugin = url.startsWith('/api/') ? (/^\/api\/([^/?#]+)/.exec(url)?.[1] ?? 'none') : 'none';
-  const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : url.startsWith('/.trellis/') ? req.path : 'unmatched';
-  metrics.httpRequests.observeValues([plugin, req.method, route, String(res.statusCode)], seconds);
+  const match = API_PLUGIN.exec(req.originalUrl);
+  let plugin = NO_PLUGIN;
+  if (match) {
+    const id = match[1]!.toLowerCase();
+    plugin = metrics.isPlugin(id) ? id : OTHER_LABEL;
+  }
+  metrics.httpRequests.observeValues([plugin, req.method, plugin === OTHER_LABEL ? OTHER_LABEL : routeLabel(req), String(res.statusCode)], seconds);
+}
+
+/**
+ * The route pattern that answered: the mount path (in lower case, as mounts match) and the
+ * matched route's pattern; a mount that answered without a route is its mount path; `other` when
+ * nothing matched.
+ */
+function routeLabel(req: Request): string {
+  const base = req.baseUrl;
+  const route = req.route as { path?: unknown } | undefined;
+  if (route?.path !== undefined) {
+    return `${base.toLowerCase()}${String(route.path)}`;
+  }
+  return base ? base.toLowerCase() : OTHER_LABEL;
 }
 
 /**

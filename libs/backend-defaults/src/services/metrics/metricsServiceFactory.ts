@@ -1,7 +1,7 @@
-import { coreServices, createServiceFactory, createServiceRef } from '@trellis/backend-plugin-api';
+import { Config, coreServices, createServiceFactory, createServiceRef, LoggerService } from '@trellis/backend-plugin-api';
 import { backendStateServiceRef, BackendStateService } from '@trellis/backend-app-api';
 import type { Registry } from 'prom-client';
-import { CounterVec, GaugeVec, HistogramVec } from './series';
+import { CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec } from './series';
 
 /** Pool use of one plugin's database client. @public */
 export interface PoolStats {
@@ -9,6 +9,15 @@ export interface PoolStats {
   used: number;
   free: number;
   pending: number;
+}
+
+/** Options of {@link BackendMetrics.create}. @public */
+export interface BackendMetricsOptions {
+  backendState: BackendStateService;
+  /** Label sets each metric keeps before folding new ones into an `other` series (2000). */
+  maxSeriesPerMetric?: number;
+  /** Where the first overflow of each metric is reported. */
+  logger?: LoggerService;
 }
 
 /**
@@ -40,9 +49,21 @@ export class BackendMetrics {
   readonly cacheOperations = new CounterVec('trellis_cache_operations_total', 'Cache reads (hit or miss) and errors', ['plugin', 'operation', 'result'] as const);
   readonly #gauges: GaugeVec<'plugin' | 'state'>[];
   readonly #poolSources: Array<() => PoolStats[]> = [];
+  readonly #state: BackendStateService;
   #processRegistry?: Registry;
 
-  private constructor(state: BackendStateService) {
+  private constructor(options: BackendMetricsOptions) {
+    const state = options.backendState;
+    this.#state = state;
+    const maxSeries = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES;
+    const logger = options.logger;
+    const warn = (name: string, max: number) =>
+      logger?.warn(
+        `Metric ${name} reached ${max} label sets; new ones are counted in its 'other' series (raise backend.metrics.maxSeriesPerMetric if this is expected)`,
+      );
+    for (const series of [this.httpRequests, this.schedulerRuns, this.schedulerDuration, this.cacheOperations]) {
+      series.limit(maxSeries, warn);
+    }
     const pools = this.#poolSources;
     this.#gauges = [
       new GaugeVec('trellis_plugin_startup_seconds', 'How long each plugin took to start', ['plugin', 'state'], () =>
@@ -60,8 +81,13 @@ export class BackendMetrics {
     ];
   }
 
-  static create(options: { backendState: BackendStateService }): BackendMetrics {
-    return new BackendMetrics(options.backendState);
+  static create(options: BackendMetricsOptions): BackendMetrics {
+    return new BackendMetrics(options);
+  }
+
+  /** Whether `pluginId` is installed in this backend, so it may become a label value. */
+  isPlugin(pluginId: string): boolean {
+    return this.#state.getPlugin(pluginId) !== undefined;
   }
 
   /** Adds a source of database pool statistics, read at each scrape. */
@@ -76,15 +102,21 @@ export class BackendMetrics {
       this.#processRegistry = new prometheus.Registry();
       prometheus.collectDefaultMetrics({ register: this.#processRegistry, eventLoopMonitoringPrecision: 20 });
     }
+    const capped = [this.httpRequests, this.schedulerRuns, this.schedulerDuration, this.cacheOperations];
     const own = [
       this.httpRequests.counter('trellis_http_requests_total', 'HTTP requests by plugin, route, method and status'),
-      this.httpRequests,
-      this.schedulerRuns,
-      this.schedulerDuration,
-      this.cacheOperations,
+      ...capped,
       ...this.#gauges,
     ];
-    return `${await this.#processRegistry.metrics()}\n${own.map(series => series.render()).join('\n')}`;
+    const overflow = new CounterVec(
+      'trellis_metrics_series_overflow_total',
+      'Observations folded into a metric\'s other series because it reached backend.metrics.maxSeriesPerMetric',
+      ['metric'] as const,
+    );
+    for (const series of capped) {
+      overflow.inc({ metric: series.name }, series.overflowed);
+    }
+    return `${await this.#processRegistry.metrics()}\n${[...own, overflow].map(series => series.render()).join('\n')}`;
   }
 }
 
@@ -94,6 +126,19 @@ export const metricsServiceRef = createServiceRef<BackendMetrics>({ id: 'core.me
 /** Factory of the backend's metrics. @public */
 export const metricsServiceFactory = createServiceFactory({
   service: metricsServiceRef,
-  deps: { backendState: backendStateServiceRef, config: coreServices.rootConfig },
-  factory: ({ backendState }) => BackendMetrics.create({ backendState }),
+  deps: { backendState: backendStateServiceRef, config: coreServices.rootConfig, rootLogger: coreServices.rootLogger },
+  factory: ({ backendState, config, rootLogger }) =>
+    BackendMetrics.create({
+      backendState,
+      maxSeriesPerMetric: readMaxSeries(config),
+      logger: rootLogger.child({ component: 'metrics' }),
+    }),
 });
+
+function readMaxSeries(config: Config): number {
+  const value = config.getOptionalNumber('backend.metrics.maxSeriesPerMetric') ?? DEFAULT_MAX_SERIES;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`backend.metrics.maxSeriesPerMetric must be a positive integer, got ${value}`);
+  }
+  return value;
+}

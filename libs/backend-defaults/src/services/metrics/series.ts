@@ -10,14 +10,38 @@ interface Series {
   values: string[];
 }
 
+/** The label value every label of the overflow series takes, and of unknown plugins and routes. */
+export const OTHER_LABEL = 'other';
+
+/** How many label sets a series keeps before it folds new ones into its overflow series. */
+export const DEFAULT_MAX_SERIES = 2000;
+
+/** Called once per metric, the first time a label set is folded into its overflow series. */
+export type OverflowListener = (metricName: string, maxSeries: number) => void;
+
 abstract class LabelledSeries<L extends string, S extends Series> {
   readonly #series = new Map<string, S>();
+  #maxSeries = DEFAULT_MAX_SERIES;
+  #onOverflow?: OverflowListener;
+  #overflow?: S;
+  /** Observations folded into the overflow series because the cap was reached. */
+  overflowed = 0;
 
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly L[],
   ) {}
+
+  /**
+   * Caps the number of label sets: once `maxSeries` exist, observations of a new label set go to
+   * one series whose labels are all `other`, so no caller can grow memory or a scrape without bound.
+   */
+  limit(maxSeries: number, onOverflow?: OverflowListener): this {
+    this.#maxSeries = maxSeries;
+    this.#onOverflow = onOverflow;
+    return this;
+  }
 
   protected series(labels: Labels<L>, create: (values: string[]) => S): S {
     return this.seriesOf(
@@ -30,14 +54,29 @@ abstract class LabelledSeries<L extends string, S extends Series> {
     const key = values.join('\u0000');
     let series = this.#series.get(key);
     if (!series) {
+      if (this.#series.size >= this.#maxSeries) {
+        return this.#overflowSeries(create);
+      }
       series = create(values);
       this.#series.set(key, series);
     }
     return series;
   }
 
-  all(): IterableIterator<S> {
-    return this.#series.values();
+  #overflowSeries(create: (values: string[]) => S): S {
+    if (!this.#overflow) {
+      this.#overflow = create(this.labelNames.map(() => OTHER_LABEL));
+      this.#onOverflow?.(this.name, this.#maxSeries);
+    }
+    this.overflowed++;
+    return this.#overflow;
+  }
+
+  *all(): IterableIterator<S> {
+    yield* this.#series.values();
+    if (this.#overflow) {
+      yield this.#overflow;
+    }
   }
 
   labelText(values: string[], extra?: [string, string]): string {

@@ -1,26 +1,42 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import { HttpServerOptions } from './readHttpOptions';
 import { rejectUnparsableRequests } from './rejectUnparsableRequests';
 
+/** Node's socket with the response it is writing now (`_httpMessage`, set by Node's HTTP server). */
+interface HttpSocket extends Socket {
+  _httpMessage?: unknown;
+}
+
+/** Whether the server drains: shared by the request listener and {@link HttpServer.close}. */
+interface DrainState {
+  draining: boolean;
+  sockets: Set<Socket>;
+}
+
 /**
  * The node HTTP server of the backend with a graceful close: stop accepting, let in-flight
  * requests finish (closing idle keep-alive sockets), then cut what is left after the drain limit.
+ * From the moment it stops accepting, every response says `Connection: close`, so no client
+ * reuses a connection the server is about to close.
  */
 export class HttpServer {
   readonly #server: http.Server;
   readonly #options: HttpServerOptions;
   readonly #logger: LoggerService;
+  readonly #drain: DrainState;
 
-  private constructor(server: http.Server, options: HttpServerOptions, logger: LoggerService) {
+  private constructor(server: http.Server, options: HttpServerOptions, logger: LoggerService, drain: DrainState) {
     this.#server = server;
     this.#options = options;
     this.#logger = logger;
+    this.#drain = drain;
   }
 
   static async listen(app: Express, options: HttpServerOptions, logger: LoggerService): Promise<HttpServer> {
+    const drain: DrainState = { draining: false, sockets: new Set() };
     const server = http.createServer(
       {
         requestTimeout: options.requestTimeoutMs,
@@ -32,8 +48,14 @@ export class HttpServer {
         // client hold its socket far past them.
         connectionsCheckingInterval: Math.max(250, Math.min(5_000, options.headersTimeoutMs / 4)),
       },
-      app,
+      (req, res) => {
+        if (drain.draining) {
+          res.shouldKeepAlive = false;
+        }
+        app(req, res);
+      },
     );
+    trackSockets(server, drain.sockets);
     server.keepAliveTimeout = options.keepAliveTimeoutMs;
     rejectUnparsableRequests(server);
     await new Promise<void>((resolve, reject) => {
@@ -43,7 +65,7 @@ export class HttpServer {
         resolve();
       });
     });
-    const instance = new HttpServer(server, options, logger);
+    const instance = new HttpServer(server, options, logger, drain);
     logger.info(`Listening on ${instance.url}`);
     return instance;
   }
@@ -63,6 +85,7 @@ export class HttpServer {
       this.#logger.info(`Waiting ${this.#options.shutdownDelayMs}ms before closing the server`);
       await new Promise(resolve => setTimeout(resolve, this.#options.shutdownDelayMs));
     }
+    this.#startDraining();
     const closed = new Promise<void>(resolve => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
     const idleTimer = setInterval(() => this.#server.closeIdleConnections(), 100);
@@ -77,4 +100,29 @@ export class HttpServer {
       await closed;
     }
   }
+
+  /**
+   * Requests that arrive from now on are answered with `Connection: close` (see the request
+   * listener); so are those in flight whose headers are not sent yet.
+   */
+  #startDraining(): void {
+    this.#drain.draining = true;
+    for (const socket of this.#drain.sockets) {
+      const response = (socket as HttpSocket)._httpMessage;
+      if (response instanceof http.ServerResponse && !response.headersSent) {
+        response.shouldKeepAlive = false;
+      }
+    }
+  }
+}
+
+/** Keeps the server's open connections in `sockets` (one listener per connection, none per request). */
+function trackSockets(server: http.Server, sockets: Set<Socket>): void {
+  function forget(this: Socket) {
+    sockets.delete(this);
+  }
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', forget);
+  });
 }

@@ -8,7 +8,9 @@ import {
 } from '@trellis/errors';
 import type { ErrorRequestHandler, Request } from 'express';
 import { isDatabaseUnavailableError } from '../database/isDatabaseUnavailableError';
+import { isDatabaseDataError } from './isDatabaseDataError';
 import { logSafeUrl } from './logSafeUrl';
+import { clientRequestId } from './middleware';
 
 /** Options of {@link errorHandler}. @public */
 export interface ErrorHandlerOptions {
@@ -19,8 +21,11 @@ export interface ErrorHandlerOptions {
 
 /**
  * The one error handler: maps errors to status codes and answers in the standard JSON shape.
- * Server errors are logged with the request id; outside development their response says only
- * "Internal server error" with that id, so an operator can find the log line.
+ * Server errors are logged with the server's request id (the client's own `x-request-id` goes
+ * beside it as `clientRequestId`) and their stack and causes; outside development their response
+ * says only "Internal server error" with that id, so an operator can find the log line. A
+ * database's refusal of a value the request brought (see {@link isDatabaseDataError}) is the
+ * client's error: 400, with a message that names no table, query or driver.
  *
  * @public
  */
@@ -30,13 +35,26 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const statusCode = errorToStatusCode(error);
     const requestId = res.getHeader('x-request-id')?.toString();
     if (statusCode === 503) {
-      options.logger.warn(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}: ${error.message}`, { requestId });
+      options.logger.warn(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}: ${error.message}`, {
+        error: serializeError(error, { includeStack: true }),
+        requestId,
+        clientRequestId: clientRequestId(req),
+      });
     } else if (statusCode >= 500) {
-      options.logger.error(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}`, { error, requestId });
+      options.logger.error(`Request failed: ${req.method} ${logSafeUrl(req.originalUrl)}`, {
+        error: serializeError(error, { includeStack: true }),
+        requestId,
+        clientRequestId: clientRequestId(req),
+      });
     }
     if (res.headersSent) {
       req.socket.destroy();
       return;
+    }
+    // A body left unread (refused by its length, cut at the limit, or never wanted) would be read
+    // to its end to keep the connection; close it instead.
+    if (!req.complete) {
+      res.setHeader('connection', 'close');
     }
     const body: ErrorResponseBody = {
       error: publicError(error, statusCode, requestId, options.showInternals),
@@ -62,6 +80,9 @@ function normalize(raw: unknown): Error {
   }
   if (isDatabaseUnavailableError(raw)) {
     return renamed(raw, 'ServiceUnavailableError', 'The database is not reachable right now; try again later');
+  }
+  if (isDatabaseDataError(raw)) {
+    return renamed(raw, 'InputError', 'The request holds a value the database cannot take: malformed, out of range or too long for its field');
   }
   const type = (raw as { type?: unknown }).type;
   if (type === 'entity.parse.failed') {

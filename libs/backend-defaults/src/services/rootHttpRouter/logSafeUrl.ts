@@ -3,11 +3,13 @@ const MAX_LOGGED_URL = 2048;
 
 /**
  * The request URL as it may appear in a log line: values of query parameters whose names suggest
- * credentials are replaced (the logger hides token-shaped strings in what is left), and the URL
- * is cut at a length no log line needs.
+ * credentials are replaced (names compared after percent-decoding, so `%74oken` is `token`; the
+ * logger hides known secrets and token-shaped strings in what is left), and the URL is cut at a
+ * length no log line needs. The cut drops the segment it falls in, so no secret is left half
+ * logged where the logger could no longer recognise it.
  */
 export function logSafeUrl(url: string): string {
-  const cut = url.length > MAX_LOGGED_URL ? `${url.slice(0, MAX_LOGGED_URL)}...` : url;
+  const cut = url.length > MAX_LOGGED_URL ? `${url.slice(0, MAX_LOGGED_URL).replace(/[^/?&=;,]*$/, '')}...` : url;
   const queryStart = cut.indexOf('?');
   if (queryStart < 0) {
     return cut;
@@ -17,8 +19,19 @@ export function logSafeUrl(url: string): string {
     .split('&')
     .map(pair => {
       const eq = pair.indexOf('=');
-      return eq >= 0 && SENSITIVE_PARAM.test(pair.slice(0, eq)) ? `${pair.slice(0, eq)}=[REDACTED]` : pair;
+      return eq >= 0 && SENSITIVE_PARAM.test(decodedName(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=[REDACTED]` : pair;
     })
     .join('&');
   return `${cut.slice(0, queryStart)}?${query}`;
+}
+
+function decodedName(name: string): string {
+  if (!name.includes('%') && !name.includes('+')) {
+    return name;
+  }
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }

@@ -35,24 +35,23 @@ export function runSteps(steps: readonly RequestStep[], then?: RequestHandler): 
   };
 }
 
-/** Runs `parser` only for requests with a body (RFC 9112: Transfer-Encoding or Content-Length). */
-export function onlyWithBody(parser: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
-      next();
-      return;
-    }
-    parser(req, res, next);
+/**
+ * Gives every request an id of the server's own, in the `x-request-id` response header: the id
+ * of its log lines and of its error responses. A client's `x-request-id` never becomes it (a
+ * client could otherwise choose, or collide with, the id an operator looks up); it is logged
+ * beside it as `clientRequestId`.
+ */
+export function requestId(): RequestStep {
+  return (_req, res) => {
+    res.setHeader('x-request-id', randomUUID());
+    return undefined;
   };
 }
 
-/** Gives every request an id (kept from a valid `x-request-id` header) and echoes it. */
-export function requestId(): RequestStep {
-  return (req, res) => {
-    const incoming = req.headers['x-request-id'];
-    res.setHeader('x-request-id', typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID());
-    return undefined;
-  };
+/** The `x-request-id` the client sent, when it looks like an id (else undefined), for log lines. */
+export function clientRequestId(req: Request): string | undefined {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : undefined;
 }
 
 /** Sets the same headers on every response (the security headers, computed once). */

@@ -5,7 +5,7 @@ import type { Server, ServerResponse } from 'node:http';
 import { BackendMetrics, recordRequest } from '../metrics';
 import { isLevelEnabled } from '../rootLogger';
 import { logSafeUrl } from './logSafeUrl';
-import { RequestStep } from './middleware';
+import { clientRequestId, RequestStep } from './middleware';
 
 const STARTED = Symbol('trellis.requestStarted');
 
@@ -78,6 +78,7 @@ function logRequest(logger: LoggerService, req: Request, res: Response, duration
     status: res.statusCode,
     durationMs: Math.round(durationMs * 10) / 10,
     requestId: res.getHeader('x-request-id'),
+    clientRequestId: clientRequestId(req),
   };
   logger[level](`${req.method} ${url} ${res.statusCode}`, meta);
 }

@@ -7,8 +7,9 @@ import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
 import { MountDispatcher } from './mountDispatcher';
-import { fixedHeaders, notFound, onlyWithBody, pluginAvailability, rejectAmbiguousPaths, RequestStep, requestId, requireHost, runSteps } from './middleware';
+import { fixedHeaders, notFound, pluginAvailability, rejectAmbiguousPaths, RequestStep, requestId, requireHost, runSteps } from './middleware';
 import { observeRequests } from './observeRequests';
+import { parseByteSize, readRequestBody } from './readRequestBody';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
 import { securityHeaders } from './securityHeaders';
@@ -57,8 +58,8 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
         app.use(rateLimiter.handler);
       }
       // A plugin that is not serving answers 503 before its request's body is read.
-      const json = express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] });
-      app.use(runSteps([pluginAvailability(backendState)], onlyWithBody(json)));
+      const limitBytes = parseByteSize(settings.bodyLimit, 'backend.http.bodyLimit');
+      app.use(runSteps([pluginAvailability(backendState)], readRequestBody({ limitBytes })));
       app.use(router.handler());
       app.use(notFound());
       app.use(errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' }));

@@ -18,7 +18,14 @@ describe('WinstonLogger', () => {
   it('writes JSON lines with the fields of child loggers', () => {
     const { logger, output } = capture('json');
     logger.child({ plugin: 'example' }).child({ requestId: 'r1' }).info('hello', { extra: 1 });
-    expect(JSON.parse(output[0])).toEqual({ level: 'info', message: 'hello', plugin: 'example', requestId: 'r1', extra: 1 });
+    expect(JSON.parse(output[0])).toEqual({
+      level: 'info',
+      message: 'hello',
+      plugin: 'example',
+      requestId: 'r1',
+      extra: 1,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
   });
 
   it('writes readable lines with key=value fields in development', () => {

@@ -17,8 +17,8 @@ export interface WinstonLoggerOptions {
 }
 
 /**
- * The default logger, on winston. Secrets are redacted from every line; errors passed as meta
- * are serialised.
+ * The default logger, on winston. Every line carries an ISO `timestamp`; secrets are redacted
+ * from every line; errors passed as meta are serialised.
  *
  * @public
  */
@@ -40,6 +40,7 @@ export class WinstonLogger implements RootLoggerService {
       defaultMeta: options.meta,
       format: winston.format.combine(
         redactFormat(redactor)(),
+        winston.format.timestamp(),
         options.format === 'pretty' ? prettyFormat() : winston.format.json(),
       ),
       transports: options.transports ?? [new winston.transports.Console()],

@@ -1,4 +1,5 @@
 export { WinstonLogger } from './WinstonLogger';
 export type { WinstonLoggerOptions } from './WinstonLogger';
-export { rootLoggerServiceFactory, loggerServiceFactory } from './rootLoggerServiceFactory';
+export { createRootLoggerServiceFactory, rootLoggerServiceFactory, loggerServiceFactory } from './rootLoggerServiceFactory';
+export type { RootLoggerFactoryOptions } from './rootLoggerServiceFactory';
 export { isLevelEnabled } from './isLevelEnabled';

@@ -1,6 +1,8 @@
 const REDACTED = '[REDACTED]';
 const SENSITIVE_KEYS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|token|access_token|refresh_token)$/i;
 const MIN_SECRET_LENGTH = 4;
+// Shorter base64 fragments would match ordinary text.
+const MIN_ENCODED_FRAGMENT = 8;
 // Tokens minted at runtime are not known values: hide whatever has the shape of one. Runs of
 // token characters are cut first so that the check stays linear on hostile input.
 const TOKEN_RUN = /[A-Za-z0-9_.-]{16,}/g;
@@ -8,7 +10,10 @@ const BEARER_CREDENTIALS = /\b(Bearer\s+)[^\s"',;]+/gi;
 
 /**
  * Removes secrets from log data: every known secret value wherever it appears in a string, and
- * the values of keys that always hold credentials (`authorization`, `cookie`, ...).
+ * the values of keys that always hold credentials (`authorization`, `cookie`, ...). A secret is
+ * also found percent-encoded (any of its characters, either hex case, `+` for a space) and
+ * base64- or base64url-encoded at any byte offset (as in `Basic` credentials or a token
+ * wrapped in another).
  */
 export class Redactor {
   #pattern?: RegExp;
@@ -20,10 +25,8 @@ export class Redactor {
         this.#values.add(value);
       }
     }
-    const escaped = [...this.#values]
-      .sort((a, b) => b.length - a.length)
-      .map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.#pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'g') : undefined;
+    const forms = [...new Set([...this.#values].flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+    this.#pattern = forms.length > 0 ? new RegExp(forms.map(percentTolerant).join('|'), 'g') : undefined;
   }
 
   redactString(value: string): string {
@@ -63,4 +66,37 @@ function hideJwt(run: string): string {
   }
   const parts = run.slice(start).split('.');
   return parts.length >= 3 && parts[0].length >= 8 && parts[1].length >= 2 ? `${run.slice(0, start)}${REDACTED}` : run;
+}
+
+/** The secret and its base64 and base64url fragments that do not depend on neighbouring bytes. */
+function encodedForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = [secret];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // Only characters whose six bits all come from the secret are the same wherever it sits.
+    const fragment = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
+    if (fragment.length >= MIN_ENCODED_FRAGMENT) {
+      forms.push(fragment, fragment.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return forms;
+}
+
+/** A pattern matching `text` with any of its characters percent-encoded, in either hex case. */
+function percentTolerant(text: string): string {
+  return [...text]
+    .map(char => {
+      const literal = char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+      const encoded = [...Buffer.from(char, 'utf8')].map(byte => `%${hexEitherCase(byte)}`).join('');
+      return char === ' ' ? `(?: |\\+|${encoded})` : `(?:${literal}|${encoded})`;
+    })
+    .join('');
+}
+
+function hexEitherCase(byte: number): string {
+  return byte
+    .toString(16)
+    .padStart(2, '0')
+    .replace(/[a-f]/g, digit => `[${digit}${digit.toUpperCase()}]`);
 }

@@ -6,7 +6,7 @@ import winston from 'winston';
 import { defaultServiceFactories } from '../../../createBackend';
 import { createRootConfigServiceFactory } from '../../rootConfig';
 import { createRootHttpRouterServiceFactory, HttpServer } from '../../rootHttpRouter';
-import { WinstonLogger } from '../../rootLogger';
+import { createRootLoggerServiceFactory, WinstonLogger } from '../../rootLogger';
 
 /** A backend started by {@link startBackend}. */
 export interface StartedBackend {
@@ -33,12 +33,17 @@ export async function startBackend(options: {
   features: BackendFeature[];
   config?: JsonObject;
   logLines?: LogLine[];
+  /**
+   * Use the default root logger (its level, format and redactions from config and NODE_ENV),
+   * capturing into `logLines` the lines exactly as it writes them, instead of a debug-level logger.
+   */
+  defaultLogger?: boolean;
 }): Promise<StartedBackend> {
   let server: HttpServer | undefined;
   const config = mergeBackendConfig(options.config ?? {});
   const overrides = [
     createRootConfigServiceFactory({ data: config }),
-    captureLogger(options.logLines),
+    options.defaultLogger ? defaultLoggerWritingTo(options.logLines ?? []) : captureLogger(options.logLines),
     createRootHttpRouterServiceFactory({ onListening: s => (server = s) }),
   ];
   const ids = new Set(overrides.map(f => f.service.id));
@@ -79,4 +84,16 @@ function captureLogger(lines?: LogLine[]) {
       return WinstonLogger.create({ level: 'debug', format: 'json', transports });
     },
   });
+}
+
+/** The default root logger, each written line parsed into `lines`. */
+function defaultLoggerWritingTo(lines: LogLine[]) {
+  const stream = new Writable({
+    objectMode: true,
+    write(info: Record<string | symbol, unknown>, _encoding, done) {
+      lines.push(JSON.parse(String(info[Symbol.for('message')])));
+      done();
+    },
+  });
+  return createRootLoggerServiceFactory({ transports: [new winston.transports.Stream({ stream })] });
 }

@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
+import { ServiceUnavailableError } from '@trellis/errors';
 import express from 'express';
 
 /** Where the test backend listens, filled in once it started. */
@@ -43,6 +44,9 @@ export function createProbePlugin(pluginId: string, holder: BaseUrlHolder = {}) 
           });
           router.get('/boom', () => {
             throw new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2');
+          });
+          router.get('/unavailable', () => {
+            throw new ServiceUnavailableError('upstream is restarting');
           });
           httpRouter.use(router);
           httpRouter.addAuthPolicy({ path: '/open', allow: 'unauthenticated' });
