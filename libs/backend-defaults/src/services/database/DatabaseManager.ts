@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 import { migrateWithLock } from './migrateWithLock';
 import { createPgClient, createSchemaClient, ensurePgDatabase, ensurePgSchema, pgTargetName, pluginDatabaseConnection } from './pg';
 import { describePgConnection, normalizePgConnection } from './pgConnection';
-import { PluginDatabaseSettings, readDatabaseConfig } from './readDatabaseConfig';
+import { PluginDatabaseSettings, readDatabaseConfig, validateDatabaseConfig } from './readDatabaseConfig';
 import { createSqliteClient, sqliteFilename } from './sqlite';
 
 /**
@@ -26,7 +26,9 @@ export class DatabaseManager {
     this.#logger = logger;
   }
 
+  /** Checks every `backend.database` setting first: a bad value throws here, at start. */
   static fromConfig(config: Config, options: { logger: LoggerService }): DatabaseManager {
+    validateDatabaseConfig(config);
     return new DatabaseManager(config, options.logger);
   }
 
@@ -42,7 +44,14 @@ export class DatabaseManager {
           logger.info('Skipping migrations (backend.database.migrations.skip)');
           return;
         }
-        await migrateWithLock({ knex: await getClient(), directory, logger, lockTimeoutMs: settings.migrationLockTimeoutMs });
+        const knex = await this.#migrationClient(settings, await getClient());
+        try {
+          await migrateWithLock({ knex, directory, logger, lockTimeoutMs: settings.migrationLockTimeoutMs });
+        } finally {
+          if (knex !== (await getClient())) {
+            await knex.destroy();
+          }
+        }
       },
     };
   }
@@ -124,9 +133,26 @@ export class DatabaseManager {
     return verified(createSchemaClient(shared, schema, settings));
   }
 
+  /**
+   * Migrations may run longer than requests: on PostgreSQL they get a client of their own with
+   * `migrations.statementTimeoutMs`, on the shared pool in schema mode, else one short-lived
+   * connection to the plugin's database.
+   */
+  async #migrationClient(settings: PluginDatabaseSettings, client: Knex): Promise<Knex> {
+    if (settings.client !== 'pg' || settings.migrationStatementTimeoutMs === settings.statementTimeoutMs) {
+      return client;
+    }
+    const migrating = { ...settings, statementTimeoutMs: settings.migrationStatementTimeoutMs };
+    if (settings.divisionMode === 'schema') {
+      return createSchemaClient(this.#sharedPool(settings), pgTargetName(settings), migrating);
+    }
+    return createPgClient(pluginDatabaseConnection(settings), { ...migrating, pool: { min: 0, max: 1, maxPerPlugin: 1 } });
+  }
+
+  /** One pool per connection target and pool size: a plugin with its own `pool` gets its own. */
   #sharedPool(settings: PluginDatabaseSettings): Knex {
     const connection = normalizePgConnection(settings.connection);
-    const key = JSON.stringify(connection);
+    const key = JSON.stringify({ connection, min: settings.pool.min, max: settings.pool.max, acquireTimeoutMs: settings.acquireTimeoutMs });
     let pool = this.#sharedPools.get(key);
     if (!pool) {
       pool = createPgClient(connection, settings);

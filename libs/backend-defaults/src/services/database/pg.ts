@@ -1,5 +1,6 @@
 import knexFactory, { Knex } from 'knex';
 import { normalizePgConnection, PgConnection } from './pgConnection';
+import { PoolShare } from './PoolShare';
 import { PluginDatabaseSettings } from './readDatabaseConfig';
 
 const DUPLICATE_CODES = new Set(['42P04', '23505', '42P06']);
@@ -14,7 +15,8 @@ export function pgTargetName(settings: PluginDatabaseSettings): string {
 export function createPgClient(connection: PgConnection, settings: PluginDatabaseSettings, searchPath?: string): Knex {
   return knexFactory({
     client: 'pg',
-    connection: { ...connection, connectionTimeoutMillis: settings.acquireTimeoutMs },
+    // statement_timeout goes in the startup packet, so it holds from a connection's first query.
+    connection: { ...connection, connectionTimeoutMillis: settings.acquireTimeoutMs, statement_timeout: settings.statementTimeoutMs },
     searchPath: searchPath ? [searchPath] : undefined,
     acquireConnectionTimeout: settings.acquireTimeoutMs,
     pool: { min: settings.pool.min, max: settings.pool.max, idleTimeoutMillis: 30_000 },
@@ -32,7 +34,7 @@ export function pluginDatabaseConnection(settings: PluginDatabaseSettings): PgCo
  */
 export async function ensurePgDatabase(settings: PluginDatabaseSettings): Promise<void> {
   const base = normalizePgConnection(settings.connection);
-  const admin = createPgClient({ ...base, database: base.database ?? 'postgres' }, { ...settings, pool: { min: 0, max: 1 } });
+  const admin = createPgClient({ ...base, database: base.database ?? 'postgres' }, { ...settings, pool: { min: 0, max: 1, maxPerPlugin: 1 } });
   const name = pgTargetName(settings);
   try {
     const exists = await admin.raw('select 1 from pg_database where datname = ?', [name]);
@@ -55,7 +57,7 @@ function ignoreDuplicate(error: { code?: string }): void {
   }
 }
 
-type PooledConnection = { query(sql: string): Promise<unknown>; __trellisSearchPath?: string };
+type PooledConnection = { query(sql: string): Promise<unknown>; __trellisSession?: string };
 type TarnPool = {
   acquire(): { promise: Promise<PooledConnection> };
   release(connection: PooledConnection): boolean;
@@ -67,29 +69,48 @@ type TarnPool = {
 
 /**
  * A plugin client in division mode `schema`: it borrows connections from the one pool shared by
- * every plugin and points each at the plugin's schema before use, so the backend's connection
- * count does not grow with the number of plugins.
+ * every plugin and points each at the plugin's schema and statement timeout before use, so the
+ * backend's connection count does not grow with the number of plugins. The plugin holds at most
+ * `pool.maxPerPlugin` of the shared connections at once.
  */
 export function createSchemaClient(shared: Knex, schema: string, settings: PluginDatabaseSettings): Knex {
   const pool = (shared.client as { pool: TarnPool }).pool;
-  const quoted = `"${schema.replace(/"/g, '""')}"`;
+  const share = PoolShare.create({ pluginId: settings.pluginId, max: settings.pool.maxPerPlugin, timeoutMs: settings.acquireTimeoutMs });
+  const borrowed = new Set<PooledConnection>();
+  const session = `set search_path to "${schema.replace(/"/g, '""')}"; set statement_timeout = ${settings.statementTimeoutMs}`;
+  const prepare = async (connection: PooledConnection) => {
+    borrowed.add(connection);
+    if (connection.__trellisSession !== session) {
+      try {
+        connection.__trellisSession = undefined;
+        await connection.query(session);
+      } catch (error) {
+        release(connection);
+        throw error;
+      }
+      connection.__trellisSession = session;
+    }
+    return connection;
+  };
+  const release = (connection: PooledConnection) => {
+    if (!borrowed.delete(connection)) {
+      return false;
+    }
+    share.give();
+    return pool.release(connection);
+  };
   const schemaPool = {
     sharedPool: pool,
+    share,
     acquire: () => ({
-      promise: pool.acquire().promise.then(async connection => {
-        if (connection.__trellisSearchPath !== schema) {
-          try {
-            await connection.query(`set search_path to ${quoted}`);
-          } catch (error) {
-            pool.release(connection);
-            throw error;
-          }
-          connection.__trellisSearchPath = schema;
-        }
-        return connection;
-      }),
+      promise: share.take().then(() =>
+        pool.acquire().promise.then(prepare, error => {
+          share.give();
+          throw error;
+        }),
+      ),
     }),
-    release: (connection: PooledConnection) => pool.release(connection),
+    release,
     destroy: async () => {},
     numFree: () => pool.numFree(),
     numUsed: () => pool.numUsed(),

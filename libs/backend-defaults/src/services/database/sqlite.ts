@@ -4,6 +4,12 @@ import knexFactory, { Knex } from 'knex';
 import { PluginDatabaseSettings } from './readDatabaseConfig';
 
 /**
+ * better-sqlite3 waits for a lock synchronously, blocking the whole process, so the busy wait is
+ * the plugin's statement timeout but never more than this.
+ */
+export const SQLITE_MAX_BUSY_MS = 5000;
+
+/**
  * One SQLite database per plugin: in memory, or `<directory>/<pluginId>.sqlite` in WAL mode so
  * several processes can share the file. knex loads better-sqlite3 only here.
  */
@@ -25,7 +31,7 @@ export function createSqliteClient(settings: PluginDatabaseSettings): Knex {
           if (filename !== ':memory:') {
             connection.pragma('journal_mode = WAL');
           }
-          connection.pragma('busy_timeout = 5000');
+          connection.pragma(`busy_timeout = ${sqliteBusyTimeoutMs(settings)}`);
           connection.pragma('foreign_keys = ON');
           done();
         } catch (error) {
@@ -43,4 +49,9 @@ export function sqliteFilename(settings: PluginDatabaseSettings): string {
   }
   const { directory } = settings.connection as { directory: string };
   return path.join(directory, `${settings.pluginId}.sqlite`);
+}
+
+/** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+export function sqliteBusyTimeoutMs(settings: PluginDatabaseSettings): number {
+  return Math.min(settings.statementTimeoutMs, SQLITE_MAX_BUSY_MS);
 }

@@ -4,6 +4,8 @@ import { NEVER, NextRun } from './schedule';
 import { TaskStore } from './TaskStore';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** How long a run whose signal was aborted may take to stop before it is ended without it. */
+export const ABANDON_GRACE_MS = 1000;
 
 /** Everything a worker needs to run one task. */
 export interface TaskWorkerOptions {
@@ -23,7 +25,8 @@ export interface TaskWorkerOptions {
  * Runs one task on this instance. A global task polls the shared store and runs only when it
  * claims the due run, keeping its lease alive while it works; a local task runs on its own timer.
  * Failures back off exponentially; a run past its timeout, cancelled or interrupted by shutdown
- * has its signal aborted.
+ * has its signal aborted, and ends at most `ABANDON_GRACE_MS` later whether its function stopped
+ * or not.
  */
 export class TaskWorker {
   readonly #options: TaskWorkerOptions;
@@ -153,7 +156,11 @@ export class TaskWorker {
     this.#running = { controller, done: new Promise<void>(resolve => (finish = resolve)) };
     let ok = false;
     try {
-      await this.#options.fn(controller.signal);
+      await settleOrAbandon((async () => this.#options.fn(controller.signal))(), controller.signal, () =>
+        this.#options.logger.warn(
+          `Task '${this.#options.id}' ignored its abort signal for ${ABANDON_GRACE_MS}ms; its run is ended and its lease released while the function may still be working`,
+        ),
+      );
       if (controller.signal.aborted) {
         throw controller.signal.reason;
       }
@@ -170,4 +177,32 @@ export class TaskWorker {
       finish();
     }
   }
+}
+
+/**
+ * Waits for a task function; once its signal is aborted, waits at most `ABANDON_GRACE_MS` more.
+ * A function that ignores the signal must not keep its run (and the lease of a global task)
+ * forever: it is left to finish in the background, and its late result is dropped.
+ */
+function settleOrAbandon(run: Promise<void>, signal: AbortSignal, onAbandon: () => void): Promise<void> {
+  run.catch(() => {});
+  return new Promise<void>((resolve, reject) => {
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      grace = setTimeout(() => {
+        onAbandon();
+        reject(signal.reason);
+      }, ABANDON_GRACE_MS);
+      grace.unref();
+    };
+    if (signal.aborted) {
+      onAbort();
+    } else {
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    run.then(resolve, reject).finally(() => {
+      clearTimeout(grace);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
 }

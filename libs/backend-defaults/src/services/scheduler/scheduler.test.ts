@@ -53,6 +53,23 @@ function instance(database: object, settings = { pollIntervalMs: 50, leaseMs: 10
 
 const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** Polls until `check` holds; fails naming `what` when it does not within `timeoutMs`. */
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs}ms waiting for: ${what}`);
+    }
+    await wait(25);
+  }
+}
+
+/** A task function that never finishes and ignores its abort signal. */
+const hangForever = (onStart: () => void) => () => {
+  onStart();
+  return new Promise<void>(() => {});
+};
+
 describe('schedules', () => {
   it('parses cron, durations, ISO durations and manual triggers', () => {
     expect(parseFrequency({ minutes: 10 })(0)).toBe(600_000);
@@ -181,4 +198,41 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
     await wait(400);
     expect(secondRan).toBe(true);
   });
+
+  it('ends a run past its timeout and releases its lease even when the task ignores its signal', async () => {
+    const db = await databaseConfig(engine);
+    const scheduler = instance(db);
+    let runs = 0;
+    await scheduler.scheduleTask({
+      id: 'stuck',
+      frequency: { milliseconds: 100 },
+      timeout: { milliseconds: 200 },
+      fn: hangForever(() => runs++),
+    });
+    await waitFor('the first run to start', () => runs === 1);
+    await waitFor('the timed-out run to be recorded as failed', async () => {
+      const task = (await scheduler.describeTasks()).find(t => t.id === 'stuck');
+      return /timed out after 200ms/.test(String((task?.lastRunError as { message?: string } | undefined)?.message));
+    });
+    await waitFor('a second run after the first one timed out', () => runs >= 2);
+  }, 60_000);
+
+  it('lets another instance trigger and run a global task once a run that ignores its signal timed out', async () => {
+    const db = await databaseConfig(engine);
+    const first = instance(db);
+    let firstRuns = 0;
+    const schedule = { frequency: { trigger: 'manual' as const }, timeout: { milliseconds: 300 } };
+    await first.scheduleTask({ id: 'shared', ...schedule, fn: hangForever(() => firstRuns++) });
+    await first.triggerTask('shared');
+    await waitFor('the first instance to start its run', () => firstRuns === 1);
+    await waitFor('the run to be recorded as timed out', async () => {
+      const task = (await first.describeTasks()).find(t => t.id === 'shared');
+      return task?.state === 'idle' && /timed out/.test(String((task.lastRunError as { message?: string } | undefined)?.message));
+    });
+    let secondRuns = 0;
+    const second = instance(db);
+    await second.scheduleTask({ id: 'shared', ...schedule, fn: async () => void secondRuns++ });
+    await second.triggerTask('shared');
+    await waitFor('a new run on either instance after the trigger', () => firstRuns + secondRuns >= 2);
+  }, 60_000);
 });
