@@ -93,7 +93,11 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
   };
   /** Triggers the file refresh and waits until `check` holds. */
   const refreshUntil = async (check: () => Promise<boolean>) => {
-    const trigger = await get('/.trellis/scheduler/tasks/catalog-file-locations-refresh/trigger', { method: 'POST' });
+    // Scheduler operator endpoints take services (here a plugin's token), never users.
+    const trigger = await get('/.trellis/scheduler/tasks/catalog-file-locations-refresh/trigger', {
+      method: 'POST',
+      headers: { authorization: mockCredentials.service.header({ subject: 'plugin:catalog-test' }) },
+    });
     expect(trigger.status).toBe(200);
     const deadline = Date.now() + 15_000;
     while (!(await check())) {

@@ -22,7 +22,7 @@ const postgres = databases.eachSupportedId().includes('POSTGRES');
     const down = await list();
     expect(down.status).toBe(503);
     const body = (await down.json()) as any;
-    expect(body.error).toEqual({ name: 'ServiceUnavailableError', message: 'The database is not reachable right now; try again later' });
+    expect(body.error).toEqual({ name: 'ServiceUnavailableError', message: 'The database did not answer in time or is not reachable right now; try again later' });
     await admin.raw('alter database ?? allow_connections true', [database]);
     let recovered = 0;
     for (let i = 0; i < 20 && recovered !== 200; i++) {

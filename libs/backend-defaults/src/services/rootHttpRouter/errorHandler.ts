@@ -79,7 +79,7 @@ function normalize(raw: unknown): Error {
     return new Error(`Non-error thrown: ${String(raw)}`);
   }
   if (isDatabaseUnavailableError(raw)) {
-    return renamed(raw, 'ServiceUnavailableError', 'The database is not reachable right now; try again later');
+    return renamed(raw, 'ServiceUnavailableError', 'The database did not answer in time or is not reachable right now; try again later');
   }
   if (isDatabaseDataError(raw)) {
     return renamed(raw, 'InputError', 'The request holds a value the database cannot take: malformed, out of range or too long for its field');
