@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { productionEnv } from '../test/productionEnv';
 import { freePort } from '../test/spawnBackend';
 
 const TOKEN = 'deploy-test-token-0123456789abcdef';
@@ -44,16 +45,7 @@ const postgres = databases.eachSupportedId().includes('POSTGRES');
         '',
       ].join('\n'),
     );
-    const env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      POSTGRES_HOST: '127.0.0.1',
-      POSTGRES_PORT: '5432',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_DB: await databases.createPostgresDatabase(),
-      REDIS_URL: 'redis://127.0.0.1:6379',
-    };
+    const env = productionEnv({ port, database: await databases.createPostgresDatabase() });
     const child = spawn(process.execPath, ['--enable-source-maps', 'index.js', '--config', path.join(scratch, 'deploy.yaml')], {
       cwd: out,
       env,

@@ -4,6 +4,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { productionEnv } from '../test/productionEnv';
 import { freePort } from '../test/spawnBackend';
 
 // Hostile input against what operators run: the built artifact, NODE_ENV=production,
@@ -81,16 +82,7 @@ function writeCatalog(dir: string): void {
     );
     child = spawn(process.execPath, ['--enable-source-maps', 'index.js', '--config', path.join(scratch, 'site.yaml')], {
       cwd: app,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        POSTGRES_HOST: '127.0.0.1',
-        POSTGRES_PORT: '5432',
-        POSTGRES_USER: 'postgres',
-        POSTGRES_DB: database,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-      },
+      env: productionEnv({ port, database }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', chunk => (output += chunk));
