@@ -18,7 +18,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // jose ships only ES modules; compile it like our sources so CommonJS tests can load it.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testTimeout: 30000,
+  // Generous: a loaded 2-core machine runs every project at once; tests wait on events with
+  // their own deadlines, and this only bounds a test that hangs.
+  testTimeout: 90000,
   // A handle left open by a test (a socket of a killed server, a driver's timer) must never hang
   // CI; Jest still reports such handles, and they are bugs to fix.
   forceExit: true,

@@ -41,8 +41,8 @@ describe('request metrics under hostile traffic', () => {
     await backend?.stop();
   });
 
-  it('keeps the request series bounded when 5,000 distinct unknown paths arrive without credentials', async () => {
-    const paths = Array.from({ length: 5000 }, (_, i) => {
+  it('keeps the request series bounded when 2,000 distinct unknown paths arrive without credentials', async () => {
+    const paths = Array.from({ length: 2000 }, (_, i) => {
       switch (i % 5) {
         case 0:
           return `/api/unknown-${i}/x`;
@@ -63,8 +63,9 @@ describe('request metrics under hostile traffic', () => {
     expect(series).toContainEqual(expect.stringMatching(/plugin="other".*route="other".*status="404"|route="other".*plugin="other"/));
     const open = series.find(line => line.includes('plugin="alpha"') && line.includes('route="/api/alpha/open"'));
     expect(open).toBeDefined();
-    expect(Number(open!.slice(open!.lastIndexOf(' ') + 1))).toBeGreaterThanOrEqual(1000);
-  });
+    expect(Number(open!.slice(open!.lastIndexOf(' ') + 1))).toBeGreaterThanOrEqual(400);
+    // Thousands of requests: minutes on a loaded 2-core machine, not the default 30 s.
+  }, 180_000);
 });
 
 describe('the series cap', () => {
