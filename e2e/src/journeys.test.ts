@@ -178,7 +178,7 @@ function packageManagerYarn(): string {
 }
 
 /** The site config of docs/deploy.md's example: a static token, the sample catalog. */
-export function siteConfig(clone: string): string {
+function siteConfig(clone: string): string {
   return [
     'backend:',
     '  listen: { host: 127.0.0.1 }',
