@@ -5,19 +5,28 @@ import tseslint from 'typescript-eslint';
 const pluginRestrictions = {
   paths: [
     { name: 'winston', message: 'Plugins log through coreServices.logger; do not import winston.' },
-    { name: 'pg', message: 'Plugins get their database through coreServices.database (a knex client); do not import pg.' },
-    { name: 'better-sqlite3', message: 'Plugins get their database through coreServices.database (a knex client); do not import better-sqlite3.' },
+    {
+      name: 'pg',
+      message: 'Plugins get their database through coreServices.database (a knex client); do not import pg.',
+    },
+    {
+      name: 'better-sqlite3',
+      message:
+        'Plugins get their database through coreServices.database (a knex client); do not import better-sqlite3.',
+    },
     { name: 'ioredis', message: 'Plugins cache through coreServices.cache; do not import a Redis client.' },
     { name: 'redis', message: 'Plugins cache through coreServices.cache; do not import a Redis client.' },
   ],
   patterns: [
     {
       group: ['@trellis/plugin-*-backend', '@trellis/plugin-*-backend/*', '@trellis/plugin-*-backend-module-*'],
-      message: 'Plugins and modules never import a plugin: call it over HTTP through its node-library client (@trellis/plugin-<id>-node), or extend it through an extension point from that node-library.',
+      message:
+        'Plugins and modules never import a plugin: call it over HTTP through its node-library client (@trellis/plugin-<id>-node), or extend it through an extension point from that node-library.',
     },
     {
       group: ['@trellis/*/internal', '@trellis/*/src', '@trellis/*/src/*', '@trellis/*/dist/*'],
-      message: "Import a package only through its entry point; if you need something it does not export, ask for it to be exported.",
+      message:
+        'Import a package only through its entry point; if you need something it does not export, ask for it to be exported.',
     },
   ],
 };
@@ -26,10 +35,31 @@ const boundaries = (extra = {}) => ({
   enforceBuildableLibDependency: false,
   allow: [],
   depConstraints: [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:plugin', 'type:module', 'type:defaults', 'type:runtime', 'type:api', ...(extra.plugin ?? [])] },
-    { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])], bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'] },
-    { sourceTag: 'type:module', onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])], bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'] },
-    { sourceTag: 'type:node-library', onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])] },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: [
+        'type:plugin',
+        'type:module',
+        'type:defaults',
+        'type:runtime',
+        'type:api',
+        ...(extra.plugin ?? []),
+      ],
+    },
+    {
+      sourceTag: 'type:plugin',
+      onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])],
+      bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'],
+    },
+    {
+      sourceTag: 'type:module',
+      onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])],
+      bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'],
+    },
+    {
+      sourceTag: 'type:node-library',
+      onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])],
+    },
     { sourceTag: 'type:defaults', onlyDependOnLibsWithTags: ['type:runtime', 'type:api'] },
     { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:api'] },
     { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api'] },
@@ -40,7 +70,18 @@ const boundaries = (extra = {}) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'data/**', 'tools/**/files/**', 'bench/results/**', 'bench/.build/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.nx/**',
+      'data/**',
+      'tools/**/files/**',
+      'bench/results/**',
+      'bench/.build/**',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     plugins: { '@nx': nx },
@@ -57,7 +98,13 @@ export default tseslint.config(
   },
   {
     // Tests and dev entry points of plugins may start a backend.
-    files: ['plugins/**/*.test.ts', 'plugins/**/dev/**/*.ts', 'libs/*-node/**/*.test.ts', 'apps/**/*.test.ts', 'apps/*/test/**/*.ts'],
+    files: [
+      'plugins/**/*.test.ts',
+      'plugins/**/dev/**/*.ts',
+      'libs/*-node/**/*.test.ts',
+      'apps/**/*.test.ts',
+      'apps/*/test/**/*.ts',
+    ],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ plugin: ['type:test-utils', 'type:defaults'] })] },
   },
   {
@@ -74,7 +121,10 @@ export default tseslint.config(
         'error',
         { ...pluginRestrictions, patterns: pluginRestrictions.patterns.slice(1) },
       ],
-      '@nx/enforce-module-boundaries': ['error', boundaries({ plugin: ['type:test-utils', 'type:defaults', 'type:plugin'] })],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaries({ plugin: ['type:test-utils', 'type:defaults', 'type:plugin'] }),
+      ],
     },
   },
 );

@@ -18,13 +18,27 @@ const outIndex = args.indexOf('--out');
 const appArg = args.find((a, i) => !a.startsWith('--') && (outIndex < 0 || i !== outIndex + 1));
 // Paths on the command line are the caller's: `yarn build backend` runs this from apps/backend with `.`.
 const appDir = appArg ? path.resolve(process.cwd(), appArg) : path.join(root, 'apps/backend');
-const outDir = outIndex >= 0 ? path.resolve(process.cwd(), args[outIndex + 1]) : path.join(root, 'dist', path.relative(root, appDir));
+const outDir =
+  outIndex >= 0
+    ? path.resolve(process.cwd(), args[outIndex + 1])
+    : path.join(root, 'dist', path.relative(root, appDir));
 
 // Native modules cannot be bundled; optional drivers that are not installed stay unresolved.
 const NATIVE = ['better-sqlite3'];
 // Install-time helpers of native packages that the running artifact never loads.
 const INSTALL_ONLY = new Set(['prebuild-install', 'node-gyp', 'node-gyp-build']);
-const OPTIONAL = ['pg-native', 'mysql', 'mysql2', 'mariadb', 'mariadb/*', 'oracledb', 'tedious', 'sqlite3', 'pg-query-stream', 'cpu-features'];
+const OPTIONAL = [
+  'pg-native',
+  'mysql',
+  'mysql2',
+  'mariadb',
+  'mariadb/*',
+  'oracledb',
+  'tedious',
+  'sqlite3',
+  'pg-query-stream',
+  'cpu-features',
+];
 
 async function main() {
   const started = Date.now();
@@ -48,7 +62,9 @@ async function main() {
     // The CommonJS function wrapper, for index.js to compile app.js as it is (see code-cache-entry.cjs).
     // import.meta.url of ESM-only dependencies (fdir, under tinyglobby, makes a require from it)
     // becomes the bundle's own file URL, as it would be for an unbundled CommonJS file.
-    banner: { js: '(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl=require("url").pathToFileURL(__filename).href;' },
+    banner: {
+      js: '(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl=require("url").pathToFileURL(__filename).href;',
+    },
     define: { 'import.meta.url': '__importMetaUrl' },
     alias: { depd: path.join(root, 'scripts/shims/depd.cjs') },
     footer: { js: '})' },
@@ -95,7 +111,7 @@ function copyRuntimePackages(names) {
     copied.set(name, pkg.version);
     fs.cpSync(pkgDir, path.join(outDir, 'node_modules', name), {
       recursive: true,
-      filter: src => keepRuntimeFile(path.relative(pkgDir, src).split(path.sep).join('/')),
+      filter: (src) => keepRuntimeFile(path.relative(pkgDir, src).split(path.sep).join('/')),
     });
     for (const dep of Object.keys(pkg.dependencies ?? {})) {
       if (!INSTALL_ONLY.has(dep)) visit(dep, pkgDir);
@@ -128,7 +144,10 @@ function copyPluginAssets(bundled) {
       const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
       const target = path.join(outDir, 'node_modules', pkg.name);
       fs.mkdirSync(target, { recursive: true });
-      fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version }, null, 2));
+      fs.writeFileSync(
+        path.join(target, 'package.json'),
+        JSON.stringify({ name: pkg.name, version: pkg.version }, null, 2),
+      );
       fs.cpSync(path.join(pkgDir, 'migrations'), path.join(target, 'migrations'), { recursive: true });
       shells.push(pkg.name);
     }
@@ -163,7 +182,7 @@ function writePackageJson(copied) {
     scripts: { start: 'node --enable-source-maps index.js' },
     // The native driver and the code cache are built for this Node's ABI: run it on the same major.
     engines: { node: `${process.versions.node.split('.')[0]}.x` },
-    dependencies: Object.fromEntries(NATIVE.filter(n => copied.has(n)).map(n => [n, copied.get(n)])),
+    dependencies: Object.fromEntries(NATIVE.filter((n) => copied.has(n)).map((n) => [n, copied.get(n)])),
   };
   fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }
@@ -200,7 +219,7 @@ function report({ bundled, copied, shells, codeCache, ms }) {
   );
 }
 
-main().catch(error => {
+main().catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -25,8 +25,8 @@ export async function trainCodeCache(outDir) {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', chunk => (stderr += chunk));
-    const exited = new Promise(resolve => child.once('exit', resolve));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       await exercise(`http://127.0.0.1:${port}`, child);
     } catch (error) {
@@ -54,7 +54,7 @@ async function exercise(base, child) {
     if (Date.now() > deadline) throw new Error(`the training start was not ready in ${READY_TIMEOUT_MS} ms`);
     const response = await fetch(`${base}/.trellis/health/v1/readiness`).catch(() => undefined);
     if (response?.status === 200) ready = await response.json();
-    else await new Promise(resolve => setTimeout(resolve, 20));
+    else await new Promise((resolve) => setTimeout(resolve, 20));
   }
   for (const pluginId of Object.keys(ready.plugins ?? {})) {
     for (const route of ['/.trellis/auth/v1/jwks.json', '/', '/?limit=1']) {
@@ -79,7 +79,9 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }

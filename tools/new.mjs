@@ -14,7 +14,9 @@ async function main() {
   if (template === '--help' || template === '-h') {
     console.log('Usage: yarn new [template] [--flags]\n');
     for (const [name, description] of Object.entries(TEMPLATES)) console.log(`  ${name.padEnd(16)} ${description}`);
-    console.log('\nExamples:\n  yarn new backend-plugin --id=billing [--database] [--nodeLibrary] [--skipInstall]\n  yarn new node-library --id=billing\n  yarn new backend-module --pluginId=billing --moduleId=shouting');
+    console.log(
+      '\nExamples:\n  yarn new backend-plugin --id=billing [--database] [--nodeLibrary] [--skipInstall]\n  yarn new node-library --id=billing\n  yarn new backend-module --pluginId=billing --moduleId=shouting',
+    );
     return 0;
   }
   if (!template || template.startsWith('-')) {
@@ -36,11 +38,17 @@ async function main() {
     console.error(`Unknown template '${template}'; use one of: ${Object.keys(TEMPLATES).join(', ')}`);
     return 2;
   }
-  const run = spawnSync('nx', ['g', `@trellis/tools:${template}`, ...rest], { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+  const run = spawnSync('nx', ['g', `@trellis/tools:${template}`, ...rest], {
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
   return run.status ?? 1;
 }
 
-main().then(code => process.exit(code), error => {
-  console.error(error?.message ?? error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error?.message ?? error);
+    process.exit(1);
+  },
+);

@@ -56,5 +56,5 @@ export function readBenchOptions(argv: readonly string[], benchDir: string): Ben
 }
 
 function valueOf(argv: readonly string[], name: string): string | undefined {
-  return argv.find(a => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }

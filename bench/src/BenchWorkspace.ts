@@ -35,7 +35,7 @@ export class BenchWorkspace {
 
   private constructor(servers: BuiltServers) {
     this.#servers = servers;
-    process.on('exit', () => this.#dirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+    process.on('exit', () => this.#dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
   }
 
   static create(servers: BuiltServers): BenchWorkspace {
@@ -45,7 +45,14 @@ export class BenchWorkspace {
   /** Bare Express serving the same JSON route. */
   async express(): Promise<ServerSpec> {
     const dir = this.#tempDir();
-    return { name: 'bare Express', file: this.#servers.express, cwd: dir, port: await freePort(), firstPath: '/api/example/hello', readyPath: READY_PATH };
+    return {
+      name: 'bare Express',
+      file: this.#servers.express,
+      cwd: dir,
+      port: await freePort(),
+      firstPath: '/api/example/hello',
+      readyPath: READY_PATH,
+    };
   }
 
   /** The reference backend (every plugin of apps/backend) from its production artifact. */
@@ -55,7 +62,14 @@ export class BenchWorkspace {
     const database = options.database ?? { client: 'sqlite' };
     const catalog = options.catalog ? { catalog: { locations: [{ type: 'file', target: SAMPLE_CATALOG }] } } : {};
     this.#writeConfig(dir, port, options.logLevel ?? 'warn', databaseConfig(database, dir), catalog);
-    return { name: 'reference backend', file: path.join(this.#servers.referenceDir, 'index.js'), cwd: dir, port, firstPath: '/api/example/hello', readyPath: READY_PATH };
+    return {
+      name: 'reference backend',
+      file: path.join(this.#servers.referenceDir, 'index.js'),
+      cwd: dir,
+      port,
+      firstPath: '/api/example/hello',
+      readyPath: READY_PATH,
+    };
   }
 
   /** A backend of `count` trivial plugins; with `caller`, one more plugin prints a token for p0. */
@@ -64,7 +78,15 @@ export class BenchWorkspace {
     const port = await freePort();
     this.#writeConfig(dir, port, 'warn', databaseConfig({ client: 'sqlite' }, dir));
     const env = { PLUGINS: String(count), WITH_CALLER: options.caller ? '1' : '0' };
-    return { name: `backend of ${count} plugins`, file: this.#servers.plugins, cwd: dir, port, env, firstPath: '/api/p0/hello', readyPath: READY_PATH };
+    return {
+      name: `backend of ${count} plugins`,
+      file: this.#servers.plugins,
+      cwd: dir,
+      port,
+      env,
+      firstPath: '/api/p0/hello',
+      readyPath: READY_PATH,
+    };
   }
 
   #writeConfig(dir: string, port: number, level: string, database: object, extra: object = {}): void {
@@ -103,7 +125,9 @@ async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -93,7 +93,7 @@ export class ServerProcess {
   /** Kills the server (graceful shutdown is not what is measured) and waits for it to exit. */
   async stop(): Promise<void> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
-      const exited = new Promise(resolve => this.#child.once('exit', resolve));
+      const exited = new Promise((resolve) => this.#child.once('exit', resolve));
       this.#child.kill('SIGKILL');
       await exited;
     }

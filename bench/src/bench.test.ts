@@ -21,7 +21,9 @@ it('runs yarn bench --quick on the cold-start and dependency figures', () => {
     expect(report.figures.coldStart?.express.firstMs).toBeGreaterThan(0);
     expect(report.figures.dependencies?.artifact.packages).toBeGreaterThan(0);
     expect(report.figures.dependencies?.installed.packages).toBeGreaterThan(0);
-    expect(fs.readFileSync(path.join(out, 'latest.md'), 'utf8')).toContain('| Cold start: spawn to readiness 200 (ms) |');
+    expect(fs.readFileSync(path.join(out, 'latest.md'), 'utf8')).toContain(
+      '| Cold start: spawn to readiness 200 (ms) |',
+    );
     expect(fs.readFileSync(path.join(out, 'ratios.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

@@ -14,10 +14,26 @@ export interface BuiltServers {
 }
 
 // Drivers that are native or optional stay outside the bundles, as in the production build.
-const EXTERNAL = ['better-sqlite3', 'pg-native', 'mysql', 'mysql2', 'mariadb', 'mariadb/*', 'oracledb', 'tedious', 'sqlite3', 'pg-query-stream', 'cpu-features'];
+const EXTERNAL = [
+  'better-sqlite3',
+  'pg-native',
+  'mysql',
+  'mysql2',
+  'mariadb',
+  'mariadb/*',
+  'oracledb',
+  'tedious',
+  'sqlite3',
+  'pg-query-stream',
+  'cpu-features',
+];
 
 /** Bundles the bench servers and builds the reference backend's artifact into `outDir`. */
-export async function buildServers(options: { rootDir: string; benchDir: string; outDir: string }): Promise<BuiltServers> {
+export async function buildServers(options: {
+  rootDir: string;
+  benchDir: string;
+  outDir: string;
+}): Promise<BuiltServers> {
   fs.mkdirSync(options.outDir, { recursive: true });
   const express = path.join(options.outDir, 'express.js');
   const plugins = path.join(options.outDir, 'plugins.js');

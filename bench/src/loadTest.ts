@@ -44,7 +44,12 @@ export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
   if (failed > 0) {
     throw new Error(`${failed} of the requests to ${options.url} failed or were not 2xx`);
   }
-  return { rps: json.requests.average, p50: json.latency.p50, p99: json.latency.p99, cpuUsPerRequest: (cpuMs * 1000) / json.requests.total };
+  return {
+    rps: json.requests.average,
+    p50: json.latency.p50,
+    p99: json.latency.p99,
+    cpuUsPerRequest: (cpuMs * 1000) / json.requests.total,
+  };
 }
 
 async function autocannon(options: LoadTestOptions, seconds: number): Promise<AutocannonJson> {
@@ -53,9 +58,9 @@ async function autocannon(options: LoadTestOptions, seconds: number): Promise<Au
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', chunk => (stdout += chunk));
-  child.stderr.on('data', chunk => (stderr += chunk));
-  const code = await new Promise(resolve => child.once('exit', resolve));
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
   if (code !== 0) {
     throw new Error(`autocannon failed (${String(code)}): ${stderr}`);
   }

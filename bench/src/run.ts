@@ -36,7 +36,14 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
   const buildDir = options.official ? path.join(benchDir, '.build') : path.join(options.outDir, '.build');
   const servers = await buildServers({ rootDir, benchDir, outDir: buildDir });
   const workspace = BenchWorkspace.create(servers);
-  const report: BenchReport = { date: new Date().toISOString(), machine: describeMachine(), quick: options.quick, totalSeconds: 0, notes: [], figures: {} };
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: describeMachine(),
+    quick: options.quick,
+    totalSeconds: 0,
+    notes: [],
+    figures: {},
+  };
   const { figures } = report;
   if (options.figures.has('cold')) {
     figures.coldStart = await measureColdStart(workspace, options.startRuns);
@@ -45,7 +52,12 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
     figures.scaling = await measureScaling(workspace, options.pluginCounts, options.scalingRuns);
   }
   if (options.figures.has('requests')) {
-    const settings = { runs: options.loadRuns, seconds: options.loadSeconds, warmupSeconds: options.warmupSeconds, connections: options.connections };
+    const settings = {
+      runs: options.loadRuns,
+      seconds: options.loadSeconds,
+      warmupSeconds: options.warmupSeconds,
+      connections: options.connections,
+    };
     Object.assign(figures, await measureRequests(workspace, settings, report.notes));
   }
   if (options.figures.has('deps')) {
@@ -64,7 +76,9 @@ function writeResults(report: BenchReport, options: BenchOptions): void {
   if (options.official) {
     updatePerformanceDoc(docFile, markdown);
   }
-  process.stdout.write(`${markdown}\nResults in ${path.relative(process.cwd(), options.outDir) || '.'}${options.official ? ' and docs/performance.md' : ''}\n`);
+  process.stdout.write(
+    `${markdown}\nResults in ${path.relative(process.cwd(), options.outDir) || '.'}${options.official ? ' and docs/performance.md' : ''}\n`,
+  );
 }
 
 function describeMachine(): string {
@@ -75,7 +89,9 @@ function describeMachine(): string {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`yarn bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `yarn bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

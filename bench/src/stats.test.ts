@@ -9,10 +9,21 @@ describe('stats', () => {
   });
 
   it('fits a line and tells how linear the points are', () => {
-    const exact = linearFit([[1, 12], [10, 30], [100, 210]]);
+    const exact = linearFit([
+      [1, 12],
+      [10, 30],
+      [100, 210],
+    ]);
     expect(exact.slope).toBeCloseTo(2);
     expect(exact.intercept).toBeCloseTo(10);
     expect(exact.r2).toBeCloseTo(1);
-    expect(linearFit([[1, 10], [2, 30], [3, 10], [4, 30]]).r2).toBeLessThan(0.5);
+    expect(
+      linearFit([
+        [1, 10],
+        [2, 30],
+        [3, 10],
+        [4, 30],
+      ]).r2,
+    ).toBeLessThan(0.5);
   });
 });

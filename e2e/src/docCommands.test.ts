@@ -28,7 +28,7 @@ function commandsOf(markdown: string): string[] {
 function journeyTable(): Map<string, string> {
   const rows = new Map<string, string>();
   for (const line of fs.readFileSync(JOURNEYS, 'utf8').split('\n')) {
-    const cells = line.split(/(?<!\\)\|/).map(c => c.trim().replace(/\\\|/g, '|'));
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
     const command = /^`(.*)`$/.exec(cells[1] ?? '');
     if (command) rows.set(command[1], cells[3] ?? '');
   }
@@ -36,7 +36,13 @@ function journeyTable(): Map<string, string> {
 }
 
 function documentedCommands(): Map<string, string[]> {
-  const files = ['README.md', ...fs.readdirSync(path.join(repoRoot, 'docs')).filter(f => f.endsWith('.md') && f !== 'journeys.md').map(f => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...fs
+      .readdirSync(path.join(repoRoot, 'docs'))
+      .filter((f) => f.endsWith('.md') && f !== 'journeys.md')
+      .map((f) => `docs/${f}`),
+  ];
   const found = new Map<string, string[]>();
   for (const file of files) {
     for (const command of commandsOf(fs.readFileSync(path.join(repoRoot, file), 'utf8'))) {
@@ -48,22 +54,28 @@ function documentedCommands(): Map<string, string[]> {
 
 it('lists every command of README.md and docs/*.md in docs/journeys.md', () => {
   const table = journeyTable();
-  const missing = [...documentedCommands()].filter(([command]) => !table.has(command)).map(([command, files]) => `${command}   (${files.join(', ')})`);
+  const missing = [...documentedCommands()]
+    .filter(([command]) => !table.has(command))
+    .map(([command, files]) => `${command}   (${files.join(', ')})`);
   expect(missing).toEqual([]);
 });
 
 it('names only journeys that e2e/src/journeys.test.ts has', () => {
   const source = fs.readFileSync(path.join(__dirname, 'journeys.test.ts'), 'utf8');
-  const titles = [...source.matchAll(/\bit\)?\(\s*['`]([^'`]+)['`]/g), ...source.matchAll(/: it\.skip\)\(\s*['`]([^'`$]+)/g)].map(m => m[1]);
+  const titles = [
+    ...source.matchAll(/\bit\)?\(\s*['`]([^'`]+)['`]/g),
+    ...source.matchAll(/: it\.skip\)\(\s*['`]([^'`$]+)/g),
+  ].map((m) => m[1]);
   const unknown = [...journeyTable().values()]
-    .filter(runBy => runBy.startsWith('journey: '))
-    .map(runBy => runBy.slice('journey: '.length).replace(/ \(.*\)$/, ''))
-    .filter(title => !titles.some(t => t.startsWith(title)));
+    .filter((runBy) => runBy.startsWith('journey: '))
+    .map((runBy) => runBy.slice('journey: '.length).replace(/ \(.*\)$/, ''))
+    .filter((title) => !titles.some((t) => t.startsWith(title)));
   expect(titles.length).toBeGreaterThan(5);
   expect(unknown).toEqual([]);
 });
 
 it('finds commands in sh blocks and inline, joining continued lines and dropping comments', () => {
-  const markdown = 'Run `yarn bench --quick` or `node x`.\n\n```sh\ncd app\nFOO=1 \\\n  node index.js   # starts it\n```\n\n```yaml\nx: `yarn no`\n```\n';
+  const markdown =
+    'Run `yarn bench --quick` or `node x`.\n\n```sh\ncd app\nFOO=1 \\\n  node index.js   # starts it\n```\n\n```yaml\nx: `yarn no`\n```\n';
   expect(commandsOf(markdown)).toEqual(['cd app', 'FOO=1 node index.js', 'yarn bench --quick']);
 });

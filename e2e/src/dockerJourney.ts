@@ -50,7 +50,11 @@ export async function dockerBuildStageJourney(options: DockerJourneyOptions): Pr
     return p;
   };
   const globalPrefix = path.join(scratch, 'docker-global');
-  let stageEnv: NodeJS.ProcessEnv = { ...env, npm_config_prefix: globalPrefix, PATH: `${globalPrefix}/bin${path.delimiter}${env.PATH}` };
+  let stageEnv: NodeJS.ProcessEnv = {
+    ...env,
+    npm_config_prefix: globalPrefix,
+    PATH: `${globalPrefix}/bin${path.delimiter}${env.PATH}`,
+  };
   let cwd = context;
   for (const { keyword, args } of buildStage) {
     if (keyword === 'WORKDIR') {
@@ -82,10 +86,14 @@ export async function dockerBuildStageJourney(options: DockerJourneyOptions): Pr
   expect(runtimeEnv.NODE_ENV).toBe('production');
   fs.writeFileSync(path.join(scratch, 'docker-site.yaml'), 'backend:\n  listen: { host: 127.0.0.1 }\n');
   const serverEnv = { ...runtimeEnv, ...databaseEnv(options) };
-  const server = await startService(`exec ${shellWords([...entrypoint, '--config', path.join(scratch, 'docker-site.yaml')])}`, `http://127.0.0.1:${options.port}/.trellis/health/v1/readiness`, {
-    cwd: app,
-    env: serverEnv,
-  });
+  const server = await startService(
+    `exec ${shellWords([...entrypoint, '--config', path.join(scratch, 'docker-site.yaml')])}`,
+    `http://127.0.0.1:${options.port}/.trellis/health/v1/readiness`,
+    {
+      cwd: app,
+      env: serverEnv,
+    },
+  );
   try {
     expect((await sh(shellWords(healthcheck), { cwd: app, env: serverEnv })).code).toBe(0);
     expect(await server.stop('SIGTERM')).toBe(0);
@@ -95,13 +103,19 @@ export async function dockerBuildStageJourney(options: DockerJourneyOptions): Pr
 }
 
 /** One RUN step: package installs from the OS are checked, not made; the rest run as written. */
-async function runStep(command: string, { cwd, env, roots, scratch }: { cwd: string; env: NodeJS.ProcessEnv; roots: Map<string, string>; scratch: string }) {
+async function runStep(
+  command: string,
+  { cwd, env, roots, scratch }: { cwd: string; env: NodeJS.ProcessEnv; roots: Map<string, string>; scratch: string },
+) {
   const install = /apt-get install ([^&]*)/.exec(command);
   if (install) {
     // The CI machine is not the image: the packages are checked for, never installed here.
-    const packages = install[1].split(/\s+/).filter(w => w && !w.startsWith('-'));
+    const packages = install[1].split(/\s+/).filter((w) => w && !w.startsWith('-'));
     for (const pkg of packages) {
-      expect({ pkg, installed: spawnSync('dpkg-query', ['-W', pkg], { stdio: 'ignore' }).status === 0 }).toEqual({ pkg, installed: true });
+      expect({ pkg, installed: spawnSync('dpkg-query', ['-W', pkg], { stdio: 'ignore' }).status === 0 }).toEqual({
+        pkg,
+        installed: true,
+      });
     }
     return;
   }
@@ -116,7 +130,12 @@ async function runStep(command: string, { cwd, env, roots, scratch }: { cwd: str
 }
 
 function parseEnv(args: string): NodeJS.ProcessEnv {
-  return Object.fromEntries(args.split(' ').map(pair => pair.split('=')).map(([k, ...v]) => [k, v.join('=')]));
+  return Object.fromEntries(
+    args
+      .split(' ')
+      .map((pair) => pair.split('='))
+      .map(([k, ...v]) => [k, v.join('=')]),
+  );
 }
 
 function databaseEnv({ port, postgresDb }: DockerJourneyOptions): NodeJS.ProcessEnv {
@@ -131,7 +150,7 @@ function databaseEnv({ port, postgresDb }: DockerJourneyOptions): NodeJS.Process
 }
 
 function shellWords(words: string[]): string {
-  return words.map(w => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+  return words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
 }
 
 /** With a Docker engine: docker build as docs/deploy.md says, then run the image on the host network. */
@@ -139,12 +158,18 @@ async function dockerEngineJourney(options: DockerJourneyOptions): Promise<void>
   const source = cloneWorkingTree(path.join(options.scratch, 'docker-source'));
   const tag = `trellis-journey:${process.pid}`;
   await shOk(`docker build -f ${DOCKERFILE} -t ${tag} .`, { cwd: source, env: options.env, timeoutMs: 30 * 60_000 });
-  const envFlags = Object.entries(databaseEnv(options)).map(([k, v]) => `-e ${k}=${v}`).join(' ');
+  const envFlags = Object.entries(databaseEnv(options))
+    .map(([k, v]) => `-e ${k}=${v}`)
+    .join(' ');
   const name = `trellis-journey-${process.pid}`;
-  const server = await startService(`exec docker run --rm --name ${name} --network host ${envFlags} ${tag}`, `http://127.0.0.1:${options.port}/.trellis/health/v1/readiness`, {
-    cwd: source,
-    env: options.env,
-  });
+  const server = await startService(
+    `exec docker run --rm --name ${name} --network host ${envFlags} ${tag}`,
+    `http://127.0.0.1:${options.port}/.trellis/health/v1/readiness`,
+    {
+      cwd: source,
+      env: options.env,
+    },
+  );
   try {
     await shOk(`docker exec ${name} node healthcheck.js`, { cwd: source, env: options.env });
     await shOk(`docker stop ${name}`, { cwd: source, env: options.env });

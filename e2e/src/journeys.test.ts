@@ -16,7 +16,7 @@ const TOKEN = 'journeys-token-0123456789abcdef';
 const databases = TestDatabases.create();
 const postgres = databases.eachSupportedId().includes('POSTGRES');
 
-describe.each(journeyNodes())('journeys on Node %s', choice => {
+describe.each(journeyNodes())('journeys on Node %s', (choice) => {
   let toolchain: UserToolchain;
   let scratch: string;
   let clone: string;
@@ -25,7 +25,11 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
   const base = () => `http://127.0.0.1:${port}`;
   const run = (command: string, timeoutMs?: number) => shOk(command, { cwd: clone, env, timeoutMs });
   const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     toolchain = userToolchain(choice);
@@ -58,7 +62,9 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
 
   it('yarn install installs the workspace and builds the SQLite driver for this Node', async () => {
     await run('yarn install', 15 * 60_000);
-    const loaded = await run(`node -e "console.log(new (require('better-sqlite3'))(':memory:').prepare('select 7 as x').get().x)"`);
+    const loaded = await run(
+      `node -e "console.log(new (require('better-sqlite3'))(':memory:').prepare('select 7 as x').get().x)"`,
+    );
     // FORCE_COLOR (set by Nx for its tasks, or in a user's shell) colours the number.
     expect(plain(loaded).trim()).toBe('7');
   });
@@ -73,7 +79,10 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
   });
 
   it('yarn start backend serves the example, todo and catalog plugins', async () => {
-    const backend = await startService('yarn start backend', `${base()}/.trellis/health/v1/readiness`, { cwd: clone, env });
+    const backend = await startService('yarn start backend', `${base()}/.trellis/health/v1/readiness`, {
+      cwd: clone,
+      env,
+    });
     try {
       expect(await (await fetch(`${base()}/api/example/hello`)).json()).toEqual({ message: 'Hello from Trellis!' });
       const todo = await post(`${base()}/api/todo/todos`, { title: 'from the journey' });
@@ -97,7 +106,10 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
     await run('yarn new backend-plugin --id=billing');
     await run('yarn new node-library --id=billing');
     await run('yarn new backend-module --pluginId=billing --moduleId=shouting');
-    const backend = await startService('yarn start backend', `${base()}/.trellis/health/v1/readiness`, { cwd: clone, env });
+    const backend = await startService('yarn start backend', `${base()}/.trellis/health/v1/readiness`, {
+      cwd: clone,
+      env,
+    });
     try {
       const greeting = await post(`${base()}/api/billing/greetings`, { name: 'Grace' });
       expect(greeting.status).toBe(201);
@@ -108,7 +120,10 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
   });
 
   it('yarn start billing runs the new plugin alone, and yarn nx test billing passes', async () => {
-    const billing = await startService('yarn start billing', `${base()}/.trellis/health/v1/readiness`, { cwd: clone, env });
+    const billing = await startService('yarn start billing', `${base()}/.trellis/health/v1/readiness`, {
+      cwd: clone,
+      env,
+    });
     try {
       expect((await post(`${base()}/api/billing/greetings`, { name: 'Ada' })).status).toBe(201);
       expect((await fetch(`${base()}/api/example/hello`)).status).toBe(404);
@@ -146,7 +161,13 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
   (postgres && dockerMajor === toolchainMajor(choice) ? it : it.skip)(
     `the Dockerfile builds an image that serves (its steps run in order on Node ${dockerMajor})`,
     async () => {
-      await dockerBuildStageJourney({ toolchain, env, scratch, port, postgresDb: await databases.createPostgresDatabase() });
+      await dockerBuildStageJourney({
+        toolchain,
+        env,
+        scratch,
+        port,
+        postgresDb: await databases.createPostgresDatabase(),
+      });
     },
   );
 
@@ -156,10 +177,17 @@ describe.each(journeyNodes())('journeys on Node %s', choice => {
     await run(`corepack enable --install-directory ${shims}`);
     // This machine reaches only the package registries; corepack downloads Yarn from there when told.
     const registry = (await shOk('npm config get registry', { cwd: scratch, env })).trim().replace(/\/$/, '');
-    const corepackEnv = { ...env, PATH: `${shims}${path.delimiter}${env.PATH}`, COREPACK_NPM_REGISTRY: registry, COREPACK_HOME: path.join(scratch, 'corepack') };
+    const corepackEnv = {
+      ...env,
+      PATH: `${shims}${path.delimiter}${env.PATH}`,
+      COREPACK_NPM_REGISTRY: registry,
+      COREPACK_HOME: path.join(scratch, 'corepack'),
+    };
     expect(await shOk('command -v yarn', { cwd: clone, env: corepackEnv })).toContain(shims);
     // Its first run says where it downloads from before the version.
-    expect((await shOk('yarn --version', { cwd: clone, env: corepackEnv })).trim().split('\n').at(-1)).toBe(packageManagerYarn());
+    expect((await shOk('yarn --version', { cwd: clone, env: corepackEnv })).trim().split('\n').at(-1)).toBe(
+      packageManagerYarn(),
+    );
     await shOk('yarn install', { cwd: clone, env: corepackEnv });
   });
 });
@@ -192,7 +220,7 @@ function siteConfig(clone: string): string {
 }
 
 async function freePort(): Promise<number> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));

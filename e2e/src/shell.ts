@@ -27,7 +27,7 @@ export function sh(command: string, options: ShellOptions): Promise<ShellResult>
       killGroup(child, 'SIGKILL');
       reject(new Error(`'${command}' did not finish within ${timeoutMs} ms:\n${tail(child.output)}`));
     }, timeoutMs);
-    child.once('exit', code => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output: child.output });
     });
@@ -59,7 +59,7 @@ export interface Service {
  */
 export async function startService(command: string, url: string, options: ShellOptions): Promise<Service> {
   const child = spawnShell(command, options);
-  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const service: Service = {
     output: () => child.output,
     async stop(signal = 'SIGINT') {
@@ -81,10 +81,12 @@ export async function startService(command: string, url: string, options: ShellO
     }
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
     if (response?.status === 200) return service;
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await service.stop();
-  throw new Error(`'${command}': ${url} did not answer 200 within ${options.timeoutMs ?? 180_000} ms:\n${tail(child.output)}`);
+  throw new Error(
+    `'${command}': ${url} did not answer 200 within ${options.timeoutMs ?? 180_000} ms:\n${tail(child.output)}`,
+  );
 }
 
 type ShellChild = ChildProcess & { output: string };

@@ -26,12 +26,15 @@ export type NodeChoice = 'machine' | number;
 
 /** Which Node majors the journeys run on: this machine's and 24, or TRELLIS_JOURNEY_NODES="machine,22". */
 export function journeyNodes(): NodeChoice[] {
-  const listed = (process.env.TRELLIS_JOURNEY_NODES ?? 'machine,24').split(',').map(v => v.trim()).filter(Boolean);
+  const listed = (process.env.TRELLIS_JOURNEY_NODES ?? 'machine,24')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   const machine = Number(process.versions.node.split('.')[0]);
-  const choices = listed.map(v => (v === 'machine' ? 'machine' : Number(v))) as NodeChoice[];
+  const choices = listed.map((v) => (v === 'machine' ? 'machine' : Number(v))) as NodeChoice[];
   return choices.filter((c, i) => {
     const major = c === 'machine' ? machine : c;
-    return choices.findIndex(o => (o === 'machine' ? machine : o) === major) === i;
+    return choices.findIndex((o) => (o === 'machine' ? machine : o) === major) === i;
   });
 }
 
@@ -60,7 +63,16 @@ function registryNode(major: number): Omit<UserToolchain, 'yarnBinDir'> {
   const prefix = path.join(cacheDir, `node-${major}`);
   const pkgDir = path.join(prefix, 'node_modules', name);
   if (!fs.existsSync(path.join(pkgDir, 'bin/node'))) {
-    npm(['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${name}@${major}`]);
+    npm([
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `${name}@${major}`,
+    ]);
   }
   const version = spawnSync(path.join(pkgDir, 'bin/node'), ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (!version.startsWith(`v${major}.`)) {
@@ -98,7 +110,9 @@ function npm(args: string[]): void {
  */
 export function userEnv(toolchain: UserToolchain, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = withoutToolEnv(process.env);
-  const inherited = (env.PATH ?? '').split(path.delimiter).filter(p => p && !/node_modules[\\/]\.bin|[\\/]xfs-[^\\/]+|node-gyp-bin/.test(p));
+  const inherited = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((p) => p && !/node_modules[\\/]\.bin|[\\/]xfs-[^\\/]+|node-gyp-bin/.test(p));
   env.PATH = [toolchain.yarnBinDir, toolchain.nodeBinDir, ...inherited].join(path.delimiter);
   // This machine cannot download Node's headers; its npm config points node-gyp at the installed
   // ones (nodedir) and a plain Yarn does not read npm's config, so the shell says it.
@@ -110,7 +124,8 @@ export function userEnv(toolchain: UserToolchain, extra: NodeJS.ProcessEnv = {})
 function withoutToolEnv(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(source)) {
-    if (/^(npm_|NPM_|YARN_|BERRY_|NX_|JEST_|INIT_CWD$|PROJECT_CWD$|NODE_OPTIONS$|NODE_ENV$|CI$|TS_NODE_)/.test(key)) continue;
+    if (/^(npm_|NPM_|YARN_|BERRY_|NX_|JEST_|INIT_CWD$|PROJECT_CWD$|NODE_OPTIONS$|NODE_ENV$|CI$|TS_NODE_)/.test(key))
+      continue;
     env[key] = value;
   }
   return env;

@@ -19,7 +19,9 @@ export function removeScratch(dir: string | undefined): void {
  */
 export function cloneWorkingTree(dest: string): string {
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, dest]);
-  const changed = execFileSync('git', ['ls-files', '--modified', '--others', '--exclude-standard', '-z'], { cwd: repoRoot })
+  const changed = execFileSync('git', ['ls-files', '--modified', '--others', '--exclude-standard', '-z'], {
+    cwd: repoRoot,
+  })
     .toString()
     .split('\0')
     .filter(Boolean);
@@ -39,14 +41,18 @@ export function cloneWorkingTree(dest: string): string {
 /** What `docker build` sends as context: `dir`'s files less those .dockerignore excludes. */
 export function copyBuildContext(dir: string, dest: string): void {
   const ignore = fs.existsSync(path.join(dir, '.dockerignore'))
-    ? fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#'))
+    ? fs
+        .readFileSync(path.join(dir, '.dockerignore'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
     : [];
   const matchers = ignore.map(dockerignorePattern);
   fs.cpSync(dir, dest, {
     recursive: true,
-    filter: src => {
+    filter: (src) => {
       const relative = path.relative(dir, src).split(path.sep).join('/');
-      return relative === '' || !matchers.some(m => m.test(relative));
+      return relative === '' || !matchers.some((m) => m.test(relative));
     },
   });
 }
@@ -86,8 +92,8 @@ export function readDockerfile(file: string): DockerInstruction[][] {
     .readFileSync(file, 'utf8')
     .replace(/\\\r?\n/g, ' ')
     .split('\n')
-    .map(l => l.trim())
-    .filter(l => l && !l.startsWith('#'));
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: DockerInstruction[][] = [];
   for (const line of logical) {
     const [, keyword, args] = /^(\S+)\s*(.*)$/.exec(line)!;

@@ -30,7 +30,7 @@ function depd(namespace) {
     const text = message || `${String(property)}`;
     let value = descriptor.value;
     const get = descriptor.get || (() => value);
-    const set = descriptor.set || (next => (value = next));
+    const set = descriptor.set || ((next) => (value = next));
     Object.defineProperty(object, property, {
       configurable: true,
       enumerable: descriptor.enumerable,

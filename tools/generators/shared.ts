@@ -5,7 +5,9 @@ const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** Refuses an ID that is not lower-case kebab-case, before anything is written. */
 export function assertId(kind: string, id: string | undefined): string {
   if (!id || !ID.test(id)) {
-    throw new Error(`Invalid ${kind} ID '${id ?? ''}': use lower-case kebab-case starting with a letter, such as 'billing' or 'cost-insights'`);
+    throw new Error(
+      `Invalid ${kind} ID '${id ?? ''}': use lower-case kebab-case starting with a letter, such as 'billing' or 'cost-insights'`,
+    );
   }
   return id;
 }
@@ -42,7 +44,10 @@ export function addToBackend(tree: Tree, packageName: string): void {
     return;
   }
   const lines = source.split('\n');
-  const last = lines.map((l, i) => (l.startsWith('backend.add(') ? i : -1)).filter(i => i >= 0).pop();
+  const last = lines
+    .map((l, i) => (l.startsWith('backend.add(') ? i : -1))
+    .filter((i) => i >= 0)
+    .pop();
   if (last === undefined) {
     throw new Error(`Could not find a backend.add(...) line in ${path}; add ${line} yourself`);
   }

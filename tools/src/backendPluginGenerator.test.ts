@@ -17,7 +17,7 @@ afterAll(() => {
 });
 
 async function freePort(): Promise<number> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
       server.close(() => resolve(port));
@@ -36,18 +36,43 @@ describe('yarn new backend-plugin', () => {
     expect(taken.output).toContain("Plugin 'todo' already exists at plugins/todo-backend");
     expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(dir, 'plugins/Bad_Id-backend'))).toBe(false);
-    const orphan = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-module', '--pluginId=nope', '--moduleId=extra', '--skipInstall']);
+    const orphan = runTool(dir, dir, NX, [
+      'g',
+      '@trellis/tools:backend-module',
+      '--pluginId=nope',
+      '--moduleId=extra',
+      '--skipInstall',
+    ]);
     expect(orphan.status).not.toBe(0);
     expect(orphan.output).toContain("Plugin 'nope' does not exist");
-    const noExtensionPoint = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-module', '--pluginId=todo', '--moduleId=extra', '--skipInstall']);
+    const noExtensionPoint = runTool(dir, dir, NX, [
+      'g',
+      '@trellis/tools:backend-module',
+      '--pluginId=todo',
+      '--moduleId=extra',
+      '--skipInstall',
+    ]);
     expect(noExtensionPoint.output).toContain('has no node-library with an extension point');
     expect(fs.existsSync(path.join(dir, 'plugins/todo-backend-module-extra'))).toBe(false);
   });
 
   it('generates a plugin that type-checks, lints, passes its tests and is served by the backend, with no edits', async () => {
-    const generated = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--database', '--nodeLibrary', '--skipInstall']);
+    const generated = runTool(dir, dir, NX, [
+      'g',
+      '@trellis/tools:backend-plugin',
+      '--id=billing',
+      '--database',
+      '--nodeLibrary',
+      '--skipInstall',
+    ]);
     expect(generated.status).toBe(0);
-    const module = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-module', '--pluginId=billing', '--moduleId=shouting', '--skipInstall']);
+    const module = runTool(dir, dir, NX, [
+      'g',
+      '@trellis/tools:backend-module',
+      '--pluginId=billing',
+      '--moduleId=shouting',
+      '--skipInstall',
+    ]);
     expect(module.status).toBe(0);
     const pluginDir = path.join(dir, 'plugins/billing-backend');
     const nodeDir = path.join(dir, 'libs/billing-node');
@@ -55,27 +80,45 @@ describe('yarn new backend-plugin', () => {
     for (const pkg of [pluginDir, nodeDir, moduleDir]) {
       linkWorkspacePackage(dir, pkg);
     }
-    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toContain("backend.add(import('@trellis/plugin-billing-backend'));");
-    expect(fs.readFileSync(path.join(dir, 'app-config.yaml'), 'utf8')).toMatch(/^billing:\n  greeting: Hello from billing$/m);
+    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toContain(
+      "backend.add(import('@trellis/plugin-billing-backend'));",
+    );
+    expect(fs.readFileSync(path.join(dir, 'app-config.yaml'), 'utf8')).toMatch(
+      /^billing:\n  greeting: Hello from billing$/m,
+    );
 
     const again = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--skipInstall']);
     expect(again.status).not.toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8').match(/plugin-billing-backend'/g)).toHaveLength(1);
+    expect(
+      fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8').match(/plugin-billing-backend'/g),
+    ).toHaveLength(1);
 
     fs.writeFileSync(
       path.join(dir, 'tsconfig.generated.json'),
-      JSON.stringify({ extends: './tsconfig.json', include: ['plugins/billing-backend*/**/*.ts', 'libs/billing-node/**/*.ts', 'apps/backend/src/**/*.ts'] }),
+      JSON.stringify({
+        extends: './tsconfig.json',
+        include: ['plugins/billing-backend*/**/*.ts', 'libs/billing-node/**/*.ts', 'apps/backend/src/**/*.ts'],
+      }),
     );
     const tsc = runTool(dir, dir, 'typescript/bin/tsc', ['-p', 'tsconfig.generated.json']);
     expect(tsc.output.trim()).toBe('');
     expect(tsc.status).toBe(0);
 
     runTool(dir, dir, NX, ['show', 'projects']);
-    const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['--max-warnings=0', 'plugins/billing-backend', 'plugins/billing-backend-module-shouting', 'libs/billing-node']);
+    const lint = runTool(dir, dir, 'eslint/bin/eslint.js', [
+      '--max-warnings=0',
+      'plugins/billing-backend',
+      'plugins/billing-backend-module-shouting',
+      'libs/billing-node',
+    ]);
     expect(lint.output.trim()).toBe('');
     expect(lint.status).toBe(0);
 
-    for (const [project, count] of [[pluginDir, 2], [nodeDir, 1], [moduleDir, 1]] as const) {
+    for (const [project, count] of [
+      [pluginDir, 2],
+      [nodeDir, 1],
+      [moduleDir, 1],
+    ] as const) {
       const test = runTool(dir, project, 'jest/bin/jest.js', ['--ci']);
       expect(test.output).toMatch(new RegExp(`Tests:\\s+${count} passed, ${count} total`));
       expect(test.status).toBe(0);
@@ -88,16 +131,21 @@ describe('yarn new backend-plugin', () => {
       `backend:\n  listen: { port: ${port}, host: 127.0.0.1 }\n  database: { client: better-sqlite3, connection: ':memory:' }\n  auth:\n    externalAccess:\n      - { type: static, options: { token: ${token}, subject: generator-test } }\n`,
     );
     const tsx = pathToFileURL(require.resolve('tsx', { paths: [repoRoot] })).href;
-    const child = spawn(process.execPath, ['--conditions=@trellis/source', '--import', tsx, 'apps/backend/src/index.ts'], {
-      cwd: dir,
-      env: { ...process.env, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@trellis/source', '--import', tsx, 'apps/backend/src/index.ts'],
+      {
+        cwd: dir,
+        env: { ...process.env, NODE_ENV: 'test' },
+        stdio: 'ignore',
+      },
+    );
     try {
       let status = 0;
       for (let i = 0; i < 150 && status !== 200; i++) {
-        status = (await fetch(`http://127.0.0.1:${port}/.trellis/health/v1/readiness`).catch(() => undefined))?.status ?? 0;
-        if (status !== 200) await new Promise(r => setTimeout(r, 100));
+        status =
+          (await fetch(`http://127.0.0.1:${port}/.trellis/health/v1/readiness`).catch(() => undefined))?.status ?? 0;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
       }
       const response = await fetch(`http://127.0.0.1:${port}/api/billing/greetings`, {
         method: 'POST',
@@ -132,7 +180,9 @@ describe('module boundaries', () => {
       const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['plugins/example-backend/src/violation.ts']);
       expect(lint.status).toBe(1);
       expect(lint.output).toContain('Plugins log through coreServices.logger; do not import winston');
-      expect(lint.output).toContain('Plugins and modules never import a plugin: call it over HTTP through its node-library client');
+      expect(lint.output).toContain(
+        'Plugins and modules never import a plugin: call it over HTTP through its node-library client',
+      );
       expect(lint.output).toContain('Import a package only through its entry point');
       expect(lint.output).toContain('A project tagged with "type:plugin" can only depend on libs tagged with');
     } finally {

@@ -16,7 +16,7 @@ export function createScratchWorkspace(): string {
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot })
     .toString()
     .split('\0')
-    .filter(f => f && fs.existsSync(path.join(repoRoot, f)));
+    .filter((f) => f && fs.existsSync(path.join(repoRoot, f)));
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, file), path.join(dir, file));
@@ -36,7 +36,7 @@ function linkNodeModules(dir: string): void {
   }
   for (const group of ['apps', 'libs', 'plugins', 'tools']) {
     const groupDir = path.join(dir, group);
-    const packages = group === 'tools' ? [groupDir] : fs.readdirSync(groupDir).map(p => path.join(groupDir, p));
+    const packages = group === 'tools' ? [groupDir] : fs.readdirSync(groupDir).map((p) => path.join(groupDir, p));
     for (const pkgDir of packages) {
       linkWorkspacePackage(dir, pkgDir);
     }

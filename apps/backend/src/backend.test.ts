@@ -11,7 +11,6 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-
 describe('the backend process', () => {
   let backend: SpawnedBackend | undefined;
 
@@ -35,7 +34,7 @@ describe('the backend process', () => {
     expect(await hello.json()).toEqual({ message: 'from the e2e test' });
     expect(backend.output()).toMatch(/Hello from example plugin/);
 
-    const inFlight = Array.from({ length: 5 }, () => fetch(`${base}/api/slow/wait?ms=1500`).then(r => r.json()));
+    const inFlight = Array.from({ length: 5 }, () => fetch(`${base}/api/slow/wait?ms=1500`).then((r) => r.json()));
     await untilWaiting(base, 5);
     backend.child.kill('SIGTERM');
     await expect(Promise.all(inFlight)).resolves.toEqual(Array(5).fill({ waited: 1500 }));
@@ -99,10 +98,10 @@ describe('the backend process', () => {
 
 /** Waits until the slow plugin holds `count` requests, so a signal finds them in flight. */
 async function untilWaiting(base: string, count: number): Promise<void> {
-  for (const deadline = Date.now() + 20_000; ; ) {
+  for (const deadline = Date.now() + 20_000; ;) {
     const { waiting } = (await (await fetch(`${base}/api/slow/waiting`)).json()) as { waiting: number };
     if (waiting >= count) return;
     if (Date.now() > deadline) throw new Error(`only ${waiting} of ${count} requests reached the slow plugin in 20 s`);
-    await new Promise(resolve => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -30,7 +30,7 @@ const cachedPlugin = createBackendPlugin({
 });
 
 async function freePort(): Promise<number> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
       server.close(() => resolve(port));
@@ -39,14 +39,18 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>(resolve => {
+    const up = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
       socket.on('error', () => resolve(false));
     });
     if (up) return child;
-    await new Promise(resolve => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('redis-server did not start');
 }
@@ -70,15 +74,15 @@ async function startRedis(port: number): Promise<ChildProcess> {
   })();
   // Each phase ends on what the responses show, not after a fixed time.
   const until = async (what: string, done: () => boolean) => {
-    for (const deadline = Date.now() + 30_000; !done(); ) {
+    for (const deadline = Date.now() + 30_000; !done();) {
       if (Date.now() > deadline) throw new Error(`${what} within 30 s (${statuses.length} responses)`);
-      await new Promise(resolve => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   try {
     await until('no cached answer before the outage', () => cachedFlags.includes(true));
     redis.kill('SIGKILL');
-    await new Promise(resolve => redis.once('exit', resolve));
+    await new Promise((resolve) => redis.once('exit', resolve));
     const killedAt = cachedFlags.length;
     await until('no uncached answer during the outage', () => cachedFlags.slice(killedAt).includes(false));
     redis = await startRedis(port);
@@ -90,7 +94,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
     redis.kill('SIGKILL');
     await backend.stop();
   }
-  expect(statuses.every(s => s === 200)).toBe(true);
+  expect(statuses.every((s) => s === 200)).toBe(true);
   expect(cachedFlags[cachedFlags.length - 1]).toBe(true);
   expect(cachedFlags.includes(false)).toBe(true);
 });

@@ -19,7 +19,6 @@ afterEach(async () => {
   }
 });
 
-
 function configDir(port: number, database: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-instance-'));
   fs.writeFileSync(
@@ -43,22 +42,40 @@ const api = (port: number, pathname: string, init: RequestInit = {}) =>
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
   });
 
-(postgres ? it : it.skip)('two instances started at once on one empty PostgreSQL database both come up and migrate once', async () => {
-  const database = await databases.createPostgresDatabase();
-  const db = JSON.stringify({ client: 'pg', pluginDivisionMode: 'schema', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database } });
-  const ports = [await freePort(), await freePort()];
-  const instances = ports.map(port => spawnBackend('src/index.ts', { cwd: configDir(port, db) }));
-  running.push(...instances);
-  await Promise.all(ports.map((port, i) => waitForStatus(`http://127.0.0.1:${port}/.trellis/health/v1/readiness`, 200, instances[i], 30_000)));
-  const created = await api(ports[0], '/todos', { method: 'POST', body: JSON.stringify({ title: 'made on instance one' }) });
-  expect(created.status).toBe(201);
-  const listed = (await (await api(ports[1], '/todos')).json()) as any;
-  expect(listed.items.map((t: { title: string }) => t.title)).toEqual(['made on instance one']);
-  const check = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database }, pool: { min: 0, max: 1 } });
-  const migrations = await check.raw('select name from todo.trellis_migrations');
-  await check.destroy();
-  expect(migrations.rows).toEqual([{ name: '20261124000000_init.js' }]);
-});
+(postgres ? it : it.skip)(
+  'two instances started at once on one empty PostgreSQL database both come up and migrate once',
+  async () => {
+    const database = await databases.createPostgresDatabase();
+    const db = JSON.stringify({
+      client: 'pg',
+      pluginDivisionMode: 'schema',
+      connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database },
+    });
+    const ports = [await freePort(), await freePort()];
+    const instances = ports.map((port) => spawnBackend('src/index.ts', { cwd: configDir(port, db) }));
+    running.push(...instances);
+    await Promise.all(
+      ports.map((port, i) =>
+        waitForStatus(`http://127.0.0.1:${port}/.trellis/health/v1/readiness`, 200, instances[i], 30_000),
+      ),
+    );
+    const created = await api(ports[0], '/todos', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'made on instance one' }),
+    });
+    expect(created.status).toBe(201);
+    const listed = (await (await api(ports[1], '/todos')).json()) as any;
+    expect(listed.items.map((t: { title: string }) => t.title)).toEqual(['made on instance one']);
+    const check = knexFactory({
+      client: 'pg',
+      connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database },
+      pool: { min: 0, max: 1 },
+    });
+    const migrations = await check.raw('select name from todo.trellis_migrations');
+    await check.destroy();
+    expect(migrations.rows).toEqual([{ name: '20261124000000_init.js' }]);
+  },
+);
 
 it('keeps todos in the SQLite directory across a restart', async () => {
   const port = await freePort();

@@ -15,7 +15,7 @@ export function runUntilSignal(backend: Backend): void {
     stopping = true;
     backend.stop().then(
       () => process.exit(0),
-      error => {
+      (error) => {
         printError('Shutdown failed', error);
         process.exit(1);
       },
@@ -23,7 +23,7 @@ export function runUntilSignal(backend: Backend): void {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  backend.start().catch(error => {
+  backend.start().catch((error) => {
     printError('Backend failed to start', error);
     process.exit(1);
   });

@@ -33,7 +33,8 @@ function configDir(lines: string[]): string {
   let main: { port: number; process: SpawnedBackend };
   let catalog: { port: number; process: SpawnedBackend };
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-  const todo = (body: unknown) => fetch(`http://127.0.0.1:${main.port}/api/todo/todos`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const todo = (body: unknown) =>
+    fetch(`http://127.0.0.1:${main.port}/api/todo/todos`, { method: 'POST', headers, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     const database = await databases.createPostgresDatabase();
@@ -76,15 +77,22 @@ function configDir(lines: string[]): string {
     ]);
     for (let i = 0; i < 200; i++) {
       // Polled through the list route, so every by-ref call in the catalog's log is the todo plugin's.
-      const found = await fetch(`http://127.0.0.1:${ports.catalog}/api/catalog/entities?filter=metadata.name=split-demo`, { headers });
+      const found = await fetch(
+        `http://127.0.0.1:${ports.catalog}/api/catalog/entities?filter=metadata.name=split-demo`,
+        { headers },
+      );
       if (((await found.json()) as any).totalItems === 1) break;
-      await new Promise(resolve => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }, 60_000);
 
   it('hosts each plugin on its own backend only', async () => {
-    const mainHealth = (await (await fetch(`http://127.0.0.1:${main.port}/.trellis/health/v1/readiness`)).json()) as any;
-    const catalogHealth = (await (await fetch(`http://127.0.0.1:${catalog.port}/.trellis/health/v1/readiness`)).json()) as any;
+    const mainHealth = (await (
+      await fetch(`http://127.0.0.1:${main.port}/.trellis/health/v1/readiness`)
+    ).json()) as any;
+    const catalogHealth = (await (
+      await fetch(`http://127.0.0.1:${catalog.port}/.trellis/health/v1/readiness`)
+    ).json()) as any;
     expect(Object.keys(mainHealth.plugins).sort()).toEqual(['example', 'todo']);
     expect(Object.keys(catalogHealth.plugins)).toEqual(['catalog']);
     expect((await fetch(`http://127.0.0.1:${main.port}/api/catalog/entities`, { headers })).status).toBe(404);
@@ -104,14 +112,22 @@ function configDir(lines: string[]): string {
       catalog.process
         .output()
         .split('\n')
-        .filter(line => line.includes('POST /api/catalog/entities/by-refs'));
+        .filter((line) => line.includes('POST /api/catalog/entities/by-refs'));
     for (let i = 0; i < 400 && byRefsLines().length < 2; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50)); // log lines arrive through a pipe
+      await new Promise((resolve) => setTimeout(resolve, 50)); // log lines arrive through a pipe
     }
-    expect(byRefsLines().filter(line => line.includes('status=200'))).toHaveLength(2);
-    expect((await fetch(`http://127.0.0.1:${catalog.port}/api/catalog/entities/by-ref/component:split-demo`)).status).toBe(401);
+    expect(byRefsLines().filter((line) => line.includes('status=200'))).toHaveLength(2);
+    expect(
+      (await fetch(`http://127.0.0.1:${catalog.port}/api/catalog/entities/by-ref/component:split-demo`)).status,
+    ).toBe(401);
     const forged = { authorization: 'Bearer eyJhbGciOiJFUzI1NiIsImtpZCI6IngifQ.eyJpc3MiOiJwbHVnaW46dG9kbyJ9.c2ln' };
-    expect((await fetch(`http://127.0.0.1:${catalog.port}/api/catalog/entities/by-ref/component:split-demo`, { headers: forged })).status).toBe(401);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${catalog.port}/api/catalog/entities/by-ref/component:split-demo`, {
+          headers: forged,
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('answers 503 for a todo with an entity ref while the catalog backend is down', async () => {

@@ -13,7 +13,10 @@ export interface SpawnedBackend {
 }
 
 /** Spawns `entry` (relative to apps/backend) with tsx, from the given working directory. */
-export function spawnBackend(entry: string, options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] }): SpawnedBackend {
+export function spawnBackend(
+  entry: string,
+  options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] },
+): SpawnedBackend {
   const appDir = path.resolve(__dirname, '..');
   const child = spawn(
     process.execPath,
@@ -21,9 +24,9 @@ export function spawnBackend(entry: string, options: { cwd: string; env?: NodeJS
     { cwd: options.cwd, env: { ...process.env, NODE_ENV: 'test', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout!.on('data', chunk => (output += chunk));
-  child.stderr!.on('data', chunk => (output += chunk));
-  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
 
@@ -38,7 +41,7 @@ export async function waitForStatus(url: string, status: number, backend: Spawne
     if (response?.status === status) {
       return;
     }
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Timed out waiting for ${status} from ${url}:\n${backend.output()}`);
 }
@@ -46,7 +49,7 @@ export async function waitForStatus(url: string, status: number, backend: Spawne
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
   const net = await import('node:net');
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (server.address() as { port: number }).port;
       server.close(() => resolve(port));

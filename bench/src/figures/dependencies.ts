@@ -25,14 +25,21 @@ interface Manifest {
  * folders without their nested node_modules).
  */
 export function measureDependencies(options: { rootDir: string; referenceDir: string }): DependenciesFigure {
-  const report = JSON.parse(fs.readFileSync(path.join(options.referenceDir, 'build-report.json'), 'utf8')) as BuildReport;
+  const report = JSON.parse(
+    fs.readFileSync(path.join(options.referenceDir, 'build-report.json'), 'utf8'),
+  ) as BuildReport;
   const installed = installedClosure(path.join(options.rootDir, 'apps/backend'));
   let bytes = 0;
   for (const dir of installed.values()) {
     bytes += folderBytes(dir);
   }
   return {
-    artifact: { packages: report.productionPackages, mib: report.artifactMiB, bundleKiB: report.bundleKiB, codeCacheKiB: report.codeCache?.kiB },
+    artifact: {
+      packages: report.productionPackages,
+      mib: report.artifactMiB,
+      bundleKiB: report.bundleKiB,
+      codeCacheKiB: report.codeCache?.kiB,
+    },
     installed: { packages: installed.size, mib: round(bytes / 2 ** 20, 1) },
   };
 }

@@ -27,7 +27,11 @@ const CATALOG_LIST = '/api/catalog/entities?filter=kind=component&limit=20';
  * that drift on the machine hits every configuration alike; medians over the rounds. Also the
  * RSS of the reference backend and of bare Express at readiness and after the same open-route load.
  */
-export async function measureRequests(workspace: BenchWorkspace, settings: LoadSettings, notes: string[]): Promise<{ requests: RequestsFigure; memory: MemoryFigure }> {
+export async function measureRequests(
+  workspace: BenchWorkspace,
+  settings: LoadSettings,
+  notes: string[],
+): Promise<{ requests: RequestsFigure; memory: MemoryFigure }> {
   const series: Series = {};
   const rss = { express: { idle: [], loaded: [] } as Rss, reference: { idle: [], loaded: [] } as Rss };
   const pgMissing = postgresUnavailable();
@@ -38,22 +42,22 @@ export async function measureRequests(workspace: BenchWorkspace, settings: LoadS
     loadTest({ url: server.baseUrl + path, headers, cpuTimeMs: () => server.cpuTimeMs(), ...settings });
   const add = (name: string, result: LoadResult) => (series[name] ??= []).push(result);
   for (let round = 0; round < settings.runs; round++) {
-    await withServer(await workspace.express(), async server => {
+    await withServer(await workspace.express(), async (server) => {
       add('express', await measureWithRss(server, rss.express, () => load(server, '/api/example/hello')));
     });
-    await withServer(await workspace.referenceBackend(), async server => {
+    await withServer(await workspace.referenceBackend(), async (server) => {
       add('openRoute', await measureWithRss(server, rss.reference, () => load(server, '/api/example/hello')));
       await seedTodos(server.baseUrl);
       add('todoSqlite', await load(server, TODO_LIST, STATIC_AUTH));
     });
-    await withServer(await workspace.referenceBackend({ catalog: true }), async server => {
+    await withServer(await workspace.referenceBackend({ catalog: true }), async (server) => {
       await waitForCatalog(server.baseUrl);
       add('catalogList', await load(server, CATALOG_LIST, STATIC_AUTH));
     });
-    await withServer(await workspace.referenceBackend({ logLevel: 'info' }), async server => {
+    await withServer(await workspace.referenceBackend({ logLevel: 'info' }), async (server) => {
       add('openRouteLogged', await load(server, '/api/example/hello'));
     });
-    await withServer(await workspace.pluginsBackend(1, { caller: true }), async server => {
+    await withServer(await workspace.pluginsBackend(1, { caller: true }), async (server) => {
       const token = await waitForToken(server);
       add('onePluginOpenRoute', await load(server, '/api/p0/hello'));
       add('tokenRoute', await load(server, '/api/p0/secure', { authorization: `Bearer ${token}` }));
@@ -69,7 +73,7 @@ async function measureTodoOnPostgres(workspace: BenchWorkspace, load: Load): Pro
   const name = createBenchDatabase();
   try {
     const database: BenchDatabase = { client: 'pg', database: name };
-    return await withServer(await workspace.referenceBackend({ database }), async server => {
+    return await withServer(await workspace.referenceBackend({ database }), async (server) => {
       await seedTodos(server.baseUrl);
       return load(server, TODO_LIST, STATIC_AUTH);
     });
@@ -78,7 +82,10 @@ async function measureTodoOnPostgres(workspace: BenchWorkspace, load: Load): Pro
   }
 }
 
-async function withServer<T>(spec: Parameters<typeof ServerProcess.start>[0], use: (server: ServerProcess) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  spec: Parameters<typeof ServerProcess.start>[0],
+  use: (server: ServerProcess) => Promise<T>,
+): Promise<T> {
   const server = await ServerProcess.start(spec);
   try {
     return await use(server);
@@ -123,15 +130,21 @@ async function waitForToken(server: ServerProcess): Promise<string> {
 function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure {
   const medianOf = (name: string): LoadResult | undefined =>
     series[name] && {
-      rps: round(median(series[name].map(r => r.rps))),
-      p50: median(series[name].map(r => r.p50)),
-      p99: median(series[name].map(r => r.p99)),
-      cpuUsPerRequest: round(median(series[name].map(r => r.cpuUsPerRequest))),
+      rps: round(median(series[name].map((r) => r.rps))),
+      p50: median(series[name].map((r) => r.p50)),
+      p99: median(series[name].map((r) => r.p99)),
+      cpuUsPerRequest: round(median(series[name].map((r) => r.cpuUsPerRequest))),
     };
   const express = medianOf('express')!;
   const row = (name: string): RequestRow | undefined => {
     const result = medianOf(name);
-    return result && { ...result, ratio: round(result.rps / express.rps, 2), cpuRatio: round(result.cpuUsPerRequest / express.cpuUsPerRequest, 2) };
+    return (
+      result && {
+        ...result,
+        ratio: round(result.rps / express.rps, 2),
+        cpuRatio: round(result.cpuUsPerRequest / express.cpuUsPerRequest, 2),
+      }
+    );
   };
   return {
     runs: settings.runs,

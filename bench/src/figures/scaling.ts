@@ -8,8 +8,12 @@ import { linearFit, median, round } from '../stats';
  * trivial plugins, the counts taken in turn in every round so that drift on the machine hits all
  * alike; the per-plugin cost is the slope of a least-squares line through the medians.
  */
-export async function measureScaling(workspace: BenchWorkspace, counts: number[], runs: number): Promise<ScalingFigure> {
-  const series = counts.map(plugins => ({ plugins, ready: [] as number[], rss: [] as number[] }));
+export async function measureScaling(
+  workspace: BenchWorkspace,
+  counts: number[],
+  runs: number,
+): Promise<ScalingFigure> {
+  const series = counts.map((plugins) => ({ plugins, ready: [] as number[], rss: [] as number[] }));
   for (let i = 0; i < runs; i++) {
     for (const size of series) {
       const server = await ServerProcess.start(await workspace.pluginsBackend(size.plugins));
@@ -18,11 +22,15 @@ export async function measureScaling(workspace: BenchWorkspace, counts: number[]
       await server.stop();
     }
   }
-  const rows: ScalingRow[] = series.map(s => ({ plugins: s.plugins, readyMs: round(median(s.ready)), rssKiB: median(s.rss) }));
-  const ms = linearFit(rows.map(r => [r.plugins, r.readyMs]));
-  const kib = linearFit(rows.map(r => [r.plugins, r.rssKiB]));
-  const one = rows.find(r => r.plugins === 1);
-  const hundred = rows.find(r => r.plugins === 100);
+  const rows: ScalingRow[] = series.map((s) => ({
+    plugins: s.plugins,
+    readyMs: round(median(s.ready)),
+    rssKiB: median(s.rss),
+  }));
+  const ms = linearFit(rows.map((r) => [r.plugins, r.readyMs]));
+  const kib = linearFit(rows.map((r) => [r.plugins, r.rssKiB]));
+  const one = rows.find((r) => r.plugins === 1);
+  const hundred = rows.find((r) => r.plugins === 100);
   return {
     runs,
     rows,

@@ -61,14 +61,22 @@ function ratioBars(report: BenchReport): Bar[] {
     bars.push({ label: 'cold start to ready (lower is better)', ratio: coldStart.ratioReady });
   }
   if (scaling?.ratio100to1) {
-    bars.push({ label: 'start, 100 plugins / 1 plugin (lower is better)', ratio: scaling.ratio100to1, target: less(2) });
+    bars.push({
+      label: 'start, 100 plugins / 1 plugin (lower is better)',
+      ratio: scaling.ratio100to1,
+      target: less(2),
+    });
   }
   if (requests) {
     bars.push({ label: 'open route req/s (higher is better)', ratio: requests.openRoute.ratio, target: more(0.8) });
     bars.push({ label: 'open route, log lines on, req/s', ratio: requests.openRouteLogged.ratio });
     bars.push({ label: 'one-plugin backend, open route req/s', ratio: requests.onePluginOpenRoute.ratio });
     if (requests.tokenRoute) {
-      bars.push({ label: 'plugin-token route req/s (higher is better)', ratio: requests.tokenRoute.ratio, target: more(0.6) });
+      bars.push({
+        label: 'plugin-token route req/s (higher is better)',
+        ratio: requests.tokenRoute.ratio,
+        target: more(0.6),
+      });
     }
     bars.push({ label: 'todo list from SQLite req/s', ratio: requests.todoSqlite.ratio });
     if (requests.todoPostgres) {

@@ -64,7 +64,7 @@ for (let i = 0; i < Number(process.env.PLUGINS ?? 1); i++) {
 if (process.env.WITH_CALLER === '1') {
   backend.add(callerPlugin);
 }
-backend.start().catch(error => {
+backend.start().catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -142,7 +142,7 @@ export class BackendInitializer {
     for (const node of graph.plugins.values()) {
       this.#state.addPlugin({
         pluginId: node.pluginId,
-        modules: node.modules.map(m => m.moduleId!),
+        modules: node.modules.map((m) => m.moduleId!),
         configSchema: node.plugin.configSchema,
       });
     }
@@ -174,7 +174,9 @@ export class BackendInitializer {
         deps: {},
         factory: () => ({
           getInstalledPlugins: async () =>
-            state.getPlugins().map(p => ({ pluginId: p.pluginId, modules: p.modules.map(moduleId => ({ moduleId })) })),
+            state
+              .getPlugins()
+              .map((p) => ({ pluginId: p.pluginId, modules: p.modules.map((moduleId) => ({ moduleId })) })),
         }),
       }),
     ] as InternalServiceFactory[];
@@ -188,7 +190,7 @@ export class BackendInitializer {
       const lifecycle = await registry.get(coreServices.rootLifecycle, 'root');
       this.#lifecycle = isRootLifecycleControl(lifecycle) ? lifecycle : undefined;
     }
-    await Promise.all(registry.rootRefs().map(ref => registry.get(ref, 'root')));
+    await Promise.all(registry.rootRefs().map((ref) => registry.get(ref, 'root')));
   }
 
   async #startPlugins(graph: FeatureGraph, registry: ServiceRegistry): Promise<void> {
@@ -196,18 +198,20 @@ export class BackendInitializer {
       ? await registry.get(coreServices.rootConfig, 'root')
       : undefined;
     for (const module of graph.orphanModules) {
-      this.#logger?.warn(`${describe(module)} was added, but plugin '${module.pluginId}' is not; the module is ignored`);
+      this.#logger?.warn(
+        `${describe(module)} was added, but plugin '${module.pluginId}' is not; the module is ignored`,
+      );
     }
     this.#shutdownTimeoutMs =
       config?.getOptionalNumber('backend.lifecycle.shutdownTimeoutMs') ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     const nodes = this.#selectPlugins(config, [...graph.plugins.values()]);
-    const policies = new Map(nodes.map(n => [n.pluginId, readBootPolicy(config, n.pluginId)]));
+    const policies = new Map(nodes.map((n) => [n.pluginId, readBootPolicy(config, n.pluginId)]));
     const stopWatching = this.#watchSlowPlugins(config);
     try {
       const results = await Promise.allSettled(
-        nodes.map(node => this.#startPlugin(node, registry, policies.get(node.pluginId)!)),
+        nodes.map((node) => this.#startPlugin(node, registry, policies.get(node.pluginId)!)),
       );
-      const failures = results.flatMap(r => (r.status === 'rejected' ? [r.reason] : []));
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
       if (failures.length > 0) {
         throw failures.length === 1 ? failures[0] : new AggregateBootError(failures);
       }
@@ -225,20 +229,27 @@ export class BackendInitializer {
   #selectPlugins(config: RootConfigService | undefined, nodes: PluginNode[]): PluginNode[] {
     const include = config?.getOptionalStringArray('backend.plugins.include');
     const exclude = config?.getOptionalStringArray('backend.plugins.exclude') ?? [];
-    const known = new Set(nodes.map(n => n.pluginId));
-    for (const [key, ids] of [['include', include ?? []], ['exclude', exclude]] as const) {
-      const unknown = ids.filter(id => !known.has(id));
+    const known = new Set(nodes.map((n) => n.pluginId));
+    for (const [key, ids] of [
+      ['include', include ?? []],
+      ['exclude', exclude],
+    ] as const) {
+      const unknown = ids.filter((id) => !known.has(id));
       if (unknown.length > 0) {
         throw new TrellisError(
           'TRELLIS_ERR_CONFIG_TYPE',
-          `backend.plugins.${key} names ${unknown.map(id => `'${id}'`).join(', ')}, which this backend does not add; it adds ${[...known].map(id => `'${id}'`).join(', ')}`,
+          `backend.plugins.${key} names ${unknown.map((id) => `'${id}'`).join(', ')}, which this backend does not add; it adds ${[...known].map((id) => `'${id}'`).join(', ')}`,
         );
       }
     }
-    const selected = nodes.filter(n => (include === undefined || include.includes(n.pluginId)) && !exclude.includes(n.pluginId));
-    for (const node of nodes.filter(n => !selected.includes(n))) {
+    const selected = nodes.filter(
+      (n) => (include === undefined || include.includes(n.pluginId)) && !exclude.includes(n.pluginId),
+    );
+    for (const node of nodes.filter((n) => !selected.includes(n))) {
       this.#state.removePlugin(node.pluginId);
-      this.#logger?.info(`Plugin '${node.pluginId}' is not started on this backend (backend.plugins)`, { plugin: node.pluginId });
+      this.#logger?.info(`Plugin '${node.pluginId}' is not started on this backend (backend.plugins)`, {
+        plugin: node.pluginId,
+      });
     }
     return selected;
   }
@@ -303,9 +314,9 @@ export class BackendInitializer {
       config?.getOptionalNumber('backend.startup.slowPluginWarningMs') ?? DEFAULT_SLOW_PLUGIN_WARNING_MS;
     const startedAt = Date.now();
     const timer = setInterval(() => {
-      const waiting = this.#state.getPlugins().filter(p => p.state === 'starting' || p.state === 'pending');
+      const waiting = this.#state.getPlugins().filter((p) => p.state === 'starting' || p.state === 'pending');
       if (waiting.length > 0) {
-        const names = waiting.map(p => `'${p.pluginId}'`).join(', ');
+        const names = waiting.map((p) => `'${p.pluginId}'`).join(', ');
         this.#logger?.warn(`Still waiting for plugins to start after ${Date.now() - startedAt}ms: ${names}`);
       }
     }, intervalMs);
@@ -315,11 +326,14 @@ export class BackendInitializer {
 
   #logSummary(graph: FeatureGraph, totalMs: number): void {
     const plugins = this.#state.getPlugins();
-    const parts = plugins.map(p => `${p.pluginId} ${p.state === 'ready' ? `${p.startupMs}ms` : p.state}`);
+    const parts = plugins.map((p) => `${p.pluginId} ${p.state === 'ready' ? `${p.startupMs}ms` : p.state}`);
     const moduleCount = [...graph.plugins.values()].reduce((n, p) => n + p.modules.length, 0);
     this.#logger?.info(
       `Backend started in ${Math.round(totalMs)}ms with ${plugins.length} plugin(s) and ${moduleCount} module(s): ${parts.join(', ')}`,
-      { startupMs: Math.round(totalMs), plugins: Object.fromEntries(plugins.map(p => [p.pluginId, p.startupMs ?? p.state])) },
+      {
+        startupMs: Math.round(totalMs),
+        plugins: Object.fromEntries(plugins.map((p) => [p.pluginId, p.startupMs ?? p.state])),
+      },
     );
   }
 
@@ -349,7 +363,7 @@ export class BackendInitializer {
 class AggregateBootError extends Error {
   readonly errors: unknown[];
   constructor(errors: unknown[]) {
-    super(`${errors.length} plugins failed to start:\n${errors.map(e => `  - ${(e as Error).message}`).join('\n')}`);
+    super(`${errors.length} plugins failed to start:\n${errors.map((e) => `  - ${(e as Error).message}`).join('\n')}`);
     this.name = 'AggregateBootError';
     this.errors = errors;
   }

@@ -70,10 +70,10 @@ export class FeatureGraph {
   }
 
   #addRegistrations(registrations: InternalFeatureRegistration[]): void {
-    for (const reg of registrations.filter(r => r.type === 'plugin')) {
+    for (const reg of registrations.filter((r) => r.type === 'plugin')) {
       this.#addPlugin(reg);
     }
-    for (const reg of registrations.filter(r => r.type === 'module')) {
+    for (const reg of registrations.filter((r) => r.type === 'module')) {
       this.#addModule(reg);
     }
     for (const node of this.plugins.values()) {
@@ -100,7 +100,7 @@ export class FeatureGraph {
       this.orphanModules.push(reg);
       return;
     }
-    if (node.modules.some(m => m.moduleId === reg.moduleId)) {
+    if (node.modules.some((m) => m.moduleId === reg.moduleId)) {
       this.#problem(
         'TRELLIS_ERR_DUPLICATE_MODULE',
         `Module '${reg.moduleId}' for plugin '${reg.pluginId}' was added twice; remove one of the backend.add() calls`,
@@ -249,7 +249,7 @@ export class FeatureGraph {
           reported.add(key);
           this.#problem(
             'TRELLIS_ERR_SERVICE_CYCLE',
-            `Services depend on each other in a cycle: ${cycle.map(c => `'${c}'`).join(' -> ')}; break it by removing one of these dependencies`,
+            `Services depend on each other in a cycle: ${cycle.map((c) => `'${c}'`).join(' -> ')}; break it by removing one of these dependencies`,
           );
         }
         return;
@@ -272,9 +272,7 @@ export class FeatureGraph {
 
 /** How errors name a plugin or module. */
 export function describe(reg: InternalFeatureRegistration): string {
-  return reg.type === 'plugin'
-    ? `Plugin '${reg.pluginId}'`
-    : `Module '${reg.moduleId}' for plugin '${reg.pluginId}'`;
+  return reg.type === 'plugin' ? `Plugin '${reg.pluginId}'` : `Module '${reg.moduleId}' for plugin '${reg.pluginId}'`;
 }
 
 /** Whether a dependency value is an extension point. */

@@ -30,8 +30,8 @@ export class ServiceRegistry {
   /** The refs of every root-scoped service with a factory. */
   rootRefs(): ServiceRef<unknown>[] {
     return [...this.#factories.values()]
-      .filter(list => list[0].service.scope === 'root')
-      .map(list => list[0].service);
+      .filter((list) => list[0].service.scope === 'root')
+      .map((list) => list[0].service);
   }
 
   /** Builds, or returns the built, instance of a service for a plugin (ignored for root refs). */
@@ -42,11 +42,14 @@ export class ServiceRegistry {
     const factories = this.#factories.get(ref.id);
     if (!factories) {
       return Promise.reject(
-        new TrellisError('TRELLIS_ERR_MISSING_SERVICE', `No factory for service '${ref.id}' (requested by '${pluginId}')`),
+        new TrellisError(
+          'TRELLIS_ERR_MISSING_SERVICE',
+          `No factory for service '${ref.id}' (requested by '${pluginId}')`,
+        ),
       );
     }
     if (ref.multiton) {
-      return Promise.all(factories.map(f => this.#instance(f, pluginId))) as Promise<T>;
+      return Promise.all(factories.map((f) => this.#instance(f, pluginId))) as Promise<T>;
     }
     return this.#instance(factories[0], pluginId) as Promise<T>;
   }
@@ -54,13 +57,13 @@ export class ServiceRegistry {
   #instance(factory: InternalServiceFactory, pluginId: string): Promise<unknown> {
     if (factory.service.scope === 'root') {
       return this.#memo(this.#rootInstances, `${factory.service.id}#${this.#indexOf(factory)}`, () =>
-        this.#build(factory, 'root', async deps => factory.factory(deps, undefined)),
+        this.#build(factory, 'root', async (deps) => factory.factory(deps, undefined)),
       );
     }
     const key = `${pluginId}\0${factory.service.id}#${this.#indexOf(factory)}`;
     return this.#memo(this.#pluginInstances, key, async () => {
       const context = await this.#rootContext(factory);
-      return this.#build(factory, pluginId, deps => factory.factory(deps, context));
+      return this.#build(factory, pluginId, (deps) => factory.factory(deps, context));
     });
   }
 
@@ -73,9 +76,7 @@ export class ServiceRegistry {
       if (!factory.createRootContext) {
         return undefined;
       }
-      const rootDeps = Object.fromEntries(
-        Object.entries(factory.deps).filter(([, ref]) => ref.scope === 'root'),
-      );
+      const rootDeps = Object.fromEntries(Object.entries(factory.deps).filter(([, ref]) => ref.scope === 'root'));
       const deps = await this.#resolveDeps(rootDeps, 'root');
       return this.#wrapFailure(factory, 'root', () => factory.createRootContext!(deps));
     })();

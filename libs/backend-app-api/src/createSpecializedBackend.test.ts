@@ -41,14 +41,14 @@ function plugin(pluginId: string, init: (deps: any) => Promise<void> = async () 
 
 function deferred() {
   let resolve!: () => void;
-  const promise = new Promise<void>(r => (resolve = r));
+  const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
 
 async function startError(backend: ReturnType<typeof backendWith>): Promise<FeatureGraphError> {
   const error = await backend.start().then(
     () => undefined,
-    e => e,
+    (e) => e,
   );
   expect(error).toBeInstanceOf(FeatureGraphError);
   return error as FeatureGraphError;
@@ -65,7 +65,9 @@ describe('feature graph check', () => {
     const ep = createExtensionPoint<{ add(x: string): void }>({ id: 'alpha.things' });
     const unknownEp = createExtensionPoint<{ add(x: string): void }>({ id: 'alpha.unknown' });
     const backend = backendWith();
-    backend.add(createServiceFactory({ service: rootA, deps: { p: pluginScoped }, factory: () => (ran.push('rootA'), 'a') }));
+    backend.add(
+      createServiceFactory({ service: rootA, deps: { p: pluginScoped }, factory: () => (ran.push('rootA'), 'a') }),
+    );
     backend.add(createServiceFactory({ service: pluginScoped, deps: {}, factory: () => (ran.push('p'), 'p') }));
     backend.add(createServiceFactory({ service: cycleA, deps: { b: cycleB }, factory: () => 'a' }));
     backend.add(createServiceFactory({ service: cycleB, deps: { a: cycleA }, factory: () => 'b' }));
@@ -106,7 +108,7 @@ describe('feature graph check', () => {
     backend.add(Promise.reject(new Error('Cannot find module @trellis/plugin-gone-backend')));
 
     const error = await startError(backend);
-    const codes = error.problems.map(p => p.code).sort();
+    const codes = error.problems.map((p) => p.code).sort();
     expect(codes).toEqual(
       [
         'TRELLIS_ERR_DUPLICATE_EXTENSION_POINT',
@@ -168,7 +170,9 @@ describe('services', () => {
     );
     const owners: string[] = [];
     for (const id of ['a', 'b']) {
-      backend.add(plugin(id, async ({ s, s2 }) => void owners.push(s.owner, s2.owner), { s: perPlugin, s2: perPlugin }));
+      backend.add(
+        plugin(id, async ({ s, s2 }) => void owners.push(s.owner, s2.owner), { s: perPlugin, s2: perPlugin }),
+      );
     }
     await backend.start();
     expect(counts.root).toBe(1);
@@ -182,7 +186,7 @@ describe('services', () => {
     const multi = createServiceRef<string>({ id: 'test.multi', scope: 'root', multiton: true });
     const withDefault = createServiceRef<string>({
       id: 'test.withDefault',
-      defaultFactory: async ref => createServiceFactory({ service: ref, deps: {}, factory: () => 'from default' }),
+      defaultFactory: async (ref) => createServiceFactory({ service: ref, deps: {}, factory: () => 'from default' }),
     });
     const overridden = createServiceRef<string>({ id: 'test.overridden', scope: 'root' });
     const backend = createSpecializedBackend({
@@ -195,7 +199,7 @@ describe('services', () => {
     backend.add(createServiceFactory({ service: multi, deps: {}, factory: () => 'two' }));
     backend.add(createServiceFactory({ service: overridden, deps: {}, factory: () => 'explicit' }));
     let got: unknown;
-    backend.add(plugin('p', async deps => void (got = deps), { multi, withDefault, overridden }));
+    backend.add(plugin('p', async (deps) => void (got = deps), { multi, withDefault, overridden }));
     await backend.start();
     expect(got).toEqual({ multi: ['one', 'two'], withDefault: 'from default', overridden: 'explicit' });
     await backend.stop();
@@ -214,11 +218,13 @@ describe('services', () => {
       }),
     );
     backend.add(plugin('p', async () => {}, { broken }));
-    const error = await backend.start().catch(e => e);
+    const error = await backend.start().catch((e) => e);
     expect(error.message).toMatch(/Plugin 'p' failed to start/);
     expect(error.cause).toBeInstanceOf(TrellisError);
     expect(error.cause.code).toBe('TRELLIS_ERR_SERVICE_FACTORY_FAILED');
-    expect(error.cause.message).toMatch(/'test.broken' failed while creating it for plugin 'p'.*no credentials for upstream/);
+    expect(error.cause.message).toMatch(
+      /'test.broken' failed while creating it for plugin 'p'.*no credentials for upstream/,
+    );
   });
 });
 
@@ -240,7 +246,7 @@ describe('start order', () => {
       createBackendPlugin({
         pluginId: 'alpha',
         register(env) {
-          env.registerExtensionPoint(ep, { add: x => void things.push(x) });
+          env.registerExtensionPoint(ep, { add: (x) => void things.push(x) });
           env.registerInit({
             deps: {},
             async init() {
@@ -287,16 +293,24 @@ describe('boot failure policy', () => {
     const stopped: string[] = [];
     const backend = backendWith({ lines });
     backend.add(failing());
-    backend.add(plugin('good', async ({ lifecycle }) => lifecycle.addShutdownHook(() => void stopped.push('good')), { lifecycle: coreServices.lifecycle }));
-    await expect(backend.start()).rejects.toThrow(/Plugin 'broken' failed to start \(policy onPluginBootFailure: abort\).*upstream unreachable/s);
+    backend.add(
+      plugin('good', async ({ lifecycle }) => lifecycle.addShutdownHook(() => void stopped.push('good')), {
+        lifecycle: coreServices.lifecycle,
+      }),
+    );
+    await expect(backend.start()).rejects.toThrow(
+      /Plugin 'broken' failed to start \(policy onPluginBootFailure: abort\).*upstream unreachable/s,
+    );
     expect(stopped).toEqual(['good']);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', meta: expect.objectContaining({ plugin: 'broken' }) }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'error', meta: expect.objectContaining({ plugin: 'broken' }) }),
+    );
   });
 
   it.each([
     [{ backend: { startup: { plugins: { broken: { onPluginBootFailure: 'continue' } } } } }],
     [{ backend: { startup: { default: { onPluginBootFailure: 'continue' } } } }],
-  ])('continues when configured (%j), marking the plugin failed', async config => {
+  ])('continues when configured (%j), marking the plugin failed', async (config) => {
     let state: BackendStateService | undefined;
     const backend = backendWith({ config });
     backend.add(failing());
@@ -318,13 +332,17 @@ describe('boot failure policy', () => {
   it('names slow plugins while waiting, logs each start time and a summary', async () => {
     const lines: LoggedLine[] = [];
     const backend = backendWith({ lines, config: { backend: { startup: { slowPluginWarningMs: 50 } } } });
-    backend.add(plugin('sloth', () => new Promise(resolve => setTimeout(resolve, 180))));
+    backend.add(plugin('sloth', () => new Promise((resolve) => setTimeout(resolve, 180))));
     backend.add(plugin('quick'));
     await backend.start();
-    const messages = lines.map(l => l.message);
-    expect(messages.some(m => /Still waiting for plugins to start after \d+ms: 'sloth'/.test(m))).toBe(true);
-    expect(messages.some(m => /^Plugin 'quick' started in \d+ms$/.test(m))).toBe(true);
-    expect(messages.some(m => /^Backend started in \d+ms with 2 plugin\(s\) and 0 module\(s\): sloth \d+ms, quick \d+ms$/.test(m))).toBe(true);
+    const messages = lines.map((l) => l.message);
+    expect(messages.some((m) => /Still waiting for plugins to start after \d+ms: 'sloth'/.test(m))).toBe(true);
+    expect(messages.some((m) => /^Plugin 'quick' started in \d+ms$/.test(m))).toBe(true);
+    expect(
+      messages.some((m) =>
+        /^Backend started in \d+ms with 2 plugin\(s\) and 0 module\(s\): sloth \d+ms, quick \d+ms$/.test(m),
+      ),
+    ).toBe(true);
     await backend.stop();
   });
 });
@@ -335,31 +353,39 @@ describe('stop', () => {
     const calls: string[] = [];
     const backend = backendWith({ lines });
     const hooks = (id: string, extra?: (lifecycle: any) => void) =>
-      plugin(id, async ({ lifecycle, root }) => {
-        lifecycle.addShutdownHook(() => void calls.push(`${id}:shutdown`));
-        extra?.(lifecycle);
-        root.addBeforeShutdownHook(() => void calls.push(`${id}:before`));
-      }, { lifecycle: coreServices.lifecycle, root: coreServices.rootLifecycle });
+      plugin(
+        id,
+        async ({ lifecycle, root }) => {
+          lifecycle.addShutdownHook(() => void calls.push(`${id}:shutdown`));
+          extra?.(lifecycle);
+          root.addBeforeShutdownHook(() => void calls.push(`${id}:before`));
+        },
+        { lifecycle: coreServices.lifecycle, root: coreServices.rootLifecycle },
+      );
     backend.add(hooks('first'));
     await backend.start();
     const backend2 = backendWith({ lines });
     let n = 0;
     backend2.add(
-      plugin('p', async ({ lifecycle }) => {
-        lifecycle.addShutdownHook(() => void calls.push(`hook${++n}`));
-        lifecycle.addShutdownHook(() => {
-          throw new Error('hook failed');
-        });
-        lifecycle.addShutdownHook(() => new Promise(() => {}), { timeoutMs: 50 });
-        lifecycle.addShutdownHook(() => void calls.push('last-registered'));
-      }, { lifecycle: coreServices.lifecycle }),
+      plugin(
+        'p',
+        async ({ lifecycle }) => {
+          lifecycle.addShutdownHook(() => void calls.push(`hook${++n}`));
+          lifecycle.addShutdownHook(() => {
+            throw new Error('hook failed');
+          });
+          lifecycle.addShutdownHook(() => new Promise(() => {}), { timeoutMs: 50 });
+          lifecycle.addShutdownHook(() => void calls.push('last-registered'));
+        },
+        { lifecycle: coreServices.lifecycle },
+      ),
     );
     await backend2.start();
     await backend.stop();
     await backend2.stop();
     expect(calls).toEqual(['first:before', 'first:shutdown', 'last-registered', 'hook1']);
-    expect(lines.some(l => l.level === 'error' && /shutdown hook of plugin 'p' failed/.test(l.message))).toBe(true);
-    expect(lines.some(l => l.level === 'warn' && /did not finish within 50ms/.test(l.message))).toBe(true);
+    expect(lines.some((l) => l.level === 'error' && /shutdown hook of plugin 'p' failed/.test(l.message))).toBe(true);
+    expect(lines.some((l) => l.level === 'warn' && /did not finish within 50ms/.test(l.message))).toBe(true);
   });
 
   it('is a no-op before start and waits for a start in progress', async () => {
@@ -367,14 +393,20 @@ describe('stop', () => {
     const gate = deferred();
     const backend = backendWith();
     let state: BackendStateService | undefined;
-    backend.add(plugin('slow', async ({ s }) => {
-      state = s;
-      await gate.promise;
-    }, { s: backendStateServiceRef }));
+    backend.add(
+      plugin(
+        'slow',
+        async ({ s }) => {
+          state = s;
+          await gate.promise;
+        },
+        { s: backendStateServiceRef },
+      ),
+    );
     const started = backend.start();
-    for (const deadline = Date.now() + 10_000; !state; ) {
+    for (const deadline = Date.now() + 10_000; !state;) {
       if (Date.now() > deadline) throw new Error('the slow plugin never started its init');
-      await new Promise(resolve => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(state.getState()).toBe('starting');
     const stopped = backend.stop();
@@ -387,7 +419,14 @@ describe('stop', () => {
 
   it('rejects with a shutdown timeout when hooks outlast backend.lifecycle.shutdownTimeoutMs', async () => {
     const backend = backendWith({ config: { backend: { lifecycle: { shutdownTimeoutMs: 100 } } } });
-    backend.add(plugin('p', async ({ lifecycle }) => lifecycle.addShutdownHook(() => new Promise(r => setTimeout(r, 1000)), { timeoutMs: 5000 }), { lifecycle: coreServices.lifecycle }));
+    backend.add(
+      plugin(
+        'p',
+        async ({ lifecycle }) =>
+          lifecycle.addShutdownHook(() => new Promise((r) => setTimeout(r, 1000)), { timeoutMs: 5000 }),
+        { lifecycle: coreServices.lifecycle },
+      ),
+    );
     await backend.start();
     await expect(backend.stop()).rejects.toThrow(/TRELLIS_ERR_SHUTDOWN_TIMEOUT/);
   });
@@ -426,7 +465,12 @@ describe('plugins selected by config', () => {
     const { backend, state } = build({ backend: { plugins: { exclude: ['alpha'] } } }, started);
     await backend.start();
     expect(started).toEqual(['beta']);
-    expect(state().getPlugins().map(p => p.pluginId).sort()).toEqual(['beta', 'observer']);
+    expect(
+      state()
+        .getPlugins()
+        .map((p) => p.pluginId)
+        .sort(),
+    ).toEqual(['beta', 'observer']);
     expect(state().getState()).toBe('started');
     await backend.stop();
   });
@@ -442,6 +486,8 @@ describe('plugins selected by config', () => {
 
   it('refuses an ID that names no added plugin', async () => {
     const { backend } = build({ backend: { plugins: { exclude: ['catalgo'] } } }, []);
-    await expect(backend.start()).rejects.toThrow("backend.plugins.exclude names 'catalgo', which this backend does not add");
+    await expect(backend.start()).rejects.toThrow(
+      "backend.plugins.exclude names 'catalgo', which this backend does not add",
+    );
   });
 });

@@ -10,7 +10,7 @@ import { Backend, CreateSpecializedBackendOptions } from './types';
 export function createSpecializedBackend(options: CreateSpecializedBackendOptions): Backend {
   const initializer = new BackendInitializer(options.defaultServiceFactories);
   return {
-    add: feature => initializer.add(feature),
+    add: (feature) => initializer.add(feature),
     start: () => initializer.start(),
     stop: () => initializer.stop(),
   };

@@ -98,7 +98,7 @@ export class DefaultRootLifecycleService implements RootLifecycleService, RootLi
 
   async #runBounded(hook: Hook, kind: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>(resolve => {
+    const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), hook.timeoutMs);
     });
     try {

@@ -14,7 +14,7 @@ export function captureLoggerFactory(lines: LoggedLine[]) {
     warn: (message, meta) => lines.push({ level: 'warn', message, meta: { ...fields, ...(meta as object) } }),
     info: (message, meta) => lines.push({ level: 'info', message, meta: { ...fields, ...(meta as object) } }),
     debug: (message, meta) => lines.push({ level: 'debug', message, meta: { ...fields, ...(meta as object) } }),
-    child: meta => make({ ...fields, ...meta }),
+    child: (meta) => make({ ...fields, ...meta }),
   });
   return createServiceFactory({ service: coreServices.rootLogger, deps: {}, factory: () => make({}) });
 }
@@ -40,7 +40,7 @@ export function dataConfigFactory(data: JsonObject) {
         getOptionalBoolean: typed('boolean'),
         getOptionalStringArray: (key: string) => {
           const value = at(key);
-          if (value !== undefined && !(Array.isArray(value) && value.every(v => typeof v === 'string'))) {
+          if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
             throw new Error(`Invalid type at '${key}'`);
           }
           return value;

@@ -1,9 +1,7 @@
 import type { BackendFeature } from '@trellis/backend-plugin-api';
 
 /** A feature, or a module promise whose default export is one (so `import('pkg')` works). @public */
-export type BackendFeatureInput =
-  | BackendFeature
-  | Promise<{ default: BackendFeature | { default: BackendFeature } }>;
+export type BackendFeatureInput = BackendFeature | Promise<{ default: BackendFeature | { default: BackendFeature } }>;
 
 /** A backend: add features, start, stop. @public */
 export interface Backend {

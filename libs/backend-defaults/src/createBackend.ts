@@ -1,4 +1,9 @@
-import { Backend, createSpecializedBackend, lifecycleServiceFactory, rootLifecycleServiceFactory } from '@trellis/backend-app-api';
+import {
+  Backend,
+  createSpecializedBackend,
+  lifecycleServiceFactory,
+  rootLifecycleServiceFactory,
+} from '@trellis/backend-app-api';
 import { BackendFeature } from '@trellis/backend-plugin-api';
 import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
 import { cacheServiceFactory } from './services/cache';

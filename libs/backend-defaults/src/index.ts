@@ -6,7 +6,12 @@ export {
   loadConfigFiles,
   collectSecretValues,
 } from './services/rootConfig';
-export { WinstonLogger, createRootLoggerServiceFactory, rootLoggerServiceFactory, loggerServiceFactory } from './services/rootLogger';
+export {
+  WinstonLogger,
+  createRootLoggerServiceFactory,
+  rootLoggerServiceFactory,
+  loggerServiceFactory,
+} from './services/rootLogger';
 export type { RootLoggerFactoryOptions, WinstonLoggerOptions } from './services/rootLogger';
 export {
   DefaultRootHttpRouter,
@@ -35,7 +40,12 @@ export {
 } from './services/auth';
 export type { AuthServiceFactoryOptions } from './services/auth';
 export { DefaultRootHealthService, rootHealthServiceFactory } from './services/rootHealth';
-export { DatabaseManager, databaseServiceFactory, isDatabaseUnavailableError, readDatabaseConfig } from './services/database';
+export {
+  DatabaseManager,
+  databaseServiceFactory,
+  isDatabaseUnavailableError,
+  readDatabaseConfig,
+} from './services/database';
 export type { DatabaseClient, PluginDatabaseSettings, PoolSettings } from './services/database';
 export { cacheServiceFactory, createCacheStore, NamespacedCache, durationToMs } from './services/cache';
 export { DefaultSchedulerService, schedulerServiceFactory } from './services/scheduler';

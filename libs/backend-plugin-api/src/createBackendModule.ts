@@ -1,7 +1,4 @@
-import {
-  InternalBackendRegistrationFeature,
-  InternalInitRegistration,
-} from './createBackendPlugin';
+import { InternalBackendRegistrationFeature, InternalInitRegistration } from './createBackendPlugin';
 import { assertValidId } from './ids';
 import { BackendFeature, ExtensionPoint, ResolvedDeps } from './types';
 import { ServiceRef } from './types';
@@ -70,9 +67,7 @@ export function createBackendModule(options: CreateBackendModuleOptions): Backen
       if (!init) {
         throw new Error(`${name} did not call registerInit in its register function`);
       }
-      return [
-        { type: 'module', pluginId: options.pluginId, moduleId: options.moduleId, extensionPoints, init },
-      ];
+      return [{ type: 'module', pluginId: options.pluginId, moduleId: options.moduleId, extensionPoints, init }];
     },
   };
   return feature;

@@ -38,7 +38,7 @@ describe('the plugin API', () => {
     expect(() => twice.getRegistrations()).toThrow("Module 'b' for plugin 'a' called registerInit more than once");
   });
 
-  it.each(['Example', 'my_plugin', '1st', 'a--b', ''])('refuses the plugin ID %p', id => {
+  it.each(['Example', 'my_plugin', '1st', 'a--b', ''])('refuses the plugin ID %p', (id) => {
     expect(() => createBackendPlugin({ pluginId: id, register() {} })).toThrow(/TRELLIS_ERR_INVALID_ID/);
   });
 

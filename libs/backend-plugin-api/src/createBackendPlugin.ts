@@ -71,7 +71,9 @@ export function createBackendPlugin(options: CreateBackendPluginOptions): Backen
       if (!init) {
         throw new Error(`Plugin '${options.pluginId}' did not call registerInit in its register function`);
       }
-      return [{ type: 'plugin', pluginId: options.pluginId, configSchema: options.configSchema, extensionPoints, init }];
+      return [
+        { type: 'plugin', pluginId: options.pluginId, configSchema: options.configSchema, extensionPoints, init },
+      ];
     },
   };
   return feature;

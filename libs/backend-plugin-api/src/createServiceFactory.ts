@@ -5,15 +5,16 @@ import { BackendFeature, ResolvedDeps, ServiceDeps, ServiceRef } from './types';
  *
  * @public
  */
-export interface ServiceFactory<TService = unknown, TScope extends 'root' | 'plugin' = 'root' | 'plugin'>
-  extends BackendFeature {
+export interface ServiceFactory<
+  TService = unknown,
+  TScope extends 'root' | 'plugin' = 'root' | 'plugin',
+> extends BackendFeature {
   readonly featureType: 'service';
   readonly service: ServiceRef<TService, TScope>;
 }
 
 /** @internal The runtime shape behind a {@link ServiceFactory}. */
-export interface InternalServiceFactory<TService = unknown, TContext = unknown>
-  extends ServiceFactory<TService> {
+export interface InternalServiceFactory<TService = unknown, TContext = unknown> extends ServiceFactory<TService> {
   readonly deps: ServiceDeps;
   createRootContext?(deps: Record<string, unknown>): TContext | Promise<TContext>;
   factory(deps: Record<string, unknown>, context: TContext): TService | Promise<TService>;
@@ -32,12 +33,7 @@ export interface RootServiceFactoryOptions<TService, TImpl extends TService, TDe
  *
  * @public
  */
-export interface PluginServiceFactoryOptions<
-  TService,
-  TImpl extends TService,
-  TDeps extends ServiceDeps,
-  TContext,
-> {
+export interface PluginServiceFactoryOptions<TService, TImpl extends TService, TDeps extends ServiceDeps, TContext> {
   service: ServiceRef<TService, 'plugin'>;
   deps: TDeps;
   createRootContext?(deps: ResolvedDeps<RootDeps<TDeps>>): TContext | Promise<TContext>;
@@ -57,12 +53,7 @@ export type RootDeps<TDeps extends ServiceDeps> = {
 export function createServiceFactory<TService, TImpl extends TService, TDeps extends ServiceDeps>(
   options: RootServiceFactoryOptions<TService, TImpl, TDeps>,
 ): ServiceFactory<TService, 'root'>;
-export function createServiceFactory<
-  TService,
-  TImpl extends TService,
-  TDeps extends ServiceDeps,
-  TContext = undefined,
->(
+export function createServiceFactory<TService, TImpl extends TService, TDeps extends ServiceDeps, TContext = undefined>(
   options: PluginServiceFactoryOptions<TService, TImpl, TDeps, TContext>,
 ): ServiceFactory<TService, 'plugin'>;
 export function createServiceFactory(options: {

@@ -50,11 +50,7 @@ export type {
   HttpRouterServiceAuthPolicy,
 } from './services/HttpRouterService';
 export type { RootHealthService, HealthCheckResult } from './services/HealthService';
-export type {
-  PluginMetadataService,
-  RootInstanceMetadataService,
-  InstalledPlugin,
-} from './services/MetadataService';
+export type { PluginMetadataService, RootInstanceMetadataService, InstalledPlugin } from './services/MetadataService';
 export type { DatabaseService, DatabaseMigrateOptions } from './services/DatabaseService';
 export { resolvePackagePath } from './resolvePackagePath';
 export { findConfigRoot, resolveConfigPath } from './resolveConfigPath';

@@ -19,7 +19,9 @@ import type {
  *
  * @public
  */
-export function readSchedulerServiceTaskScheduleDefinitionFromConfig(config: Config): SchedulerServiceTaskScheduleDefinition {
+export function readSchedulerServiceTaskScheduleDefinitionFromConfig(
+  config: Config,
+): SchedulerServiceTaskScheduleDefinition {
   const frequency = config.get<SchedulerServiceTaskFrequency>('frequency');
   const timeout = config.get<HumanDuration | string>('timeout');
   const initialDelay = config.getOptional<HumanDuration | string>('initialDelay');

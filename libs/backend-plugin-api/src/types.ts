@@ -24,11 +24,8 @@ export interface ServiceRef<
 }
 
 /** The instance type a dependency on a ref resolves to: the service, or an array for multitons. @public */
-export type ServiceRefInstance<TRef> = TRef extends ServiceRef<infer T, any, 'multiton'>
-  ? T[]
-  : TRef extends ServiceRef<infer T, any, any>
-    ? T
-    : never;
+export type ServiceRefInstance<TRef> =
+  TRef extends ServiceRef<infer T, any, 'multiton'> ? T[] : TRef extends ServiceRef<infer T, any, any> ? T : never;
 
 /** A map of dependency names to refs. @public */
 export type ServiceDeps = { [name in string]: ServiceRef<unknown> };

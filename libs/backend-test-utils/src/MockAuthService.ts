@@ -8,12 +8,7 @@ import type {
   UserPrincipal,
 } from '@trellis/backend-plugin-api';
 import { AuthenticationError, NotAllowedError } from '@trellis/errors';
-import {
-  mockCredentials,
-  MockTokenClaims,
-  MOCK_SERVICE_TOKEN_PREFIX,
-  MOCK_USER_TOKEN_PREFIX,
-} from './mockCredentials';
+import { mockCredentials, MockTokenClaims, MOCK_SERVICE_TOKEN_PREFIX, MOCK_USER_TOKEN_PREFIX } from './mockCredentials';
 
 /**
  * An auth service for tests that accepts the tokens of {@link mockCredentials} instead of signed
@@ -59,7 +54,10 @@ export class MockAuthService implements AuthService {
     return mockCredentials.service(`plugin:${this.#pluginId}`);
   }
 
-  async getPluginRequestToken(options: { onBehalfOf: Credentials; targetPluginId: string }): Promise<{ token: string }> {
+  async getPluginRequestToken(options: {
+    onBehalfOf: Credentials;
+    targetPluginId: string;
+  }): Promise<{ token: string }> {
     const principal = options.onBehalfOf.principal as UserPrincipal | ServicePrincipal | NonePrincipal;
     if (principal.type === 'none') {
       throw new AuthenticationError('Refusing to issue a plugin token on behalf of a caller without credentials');
@@ -82,7 +80,10 @@ export class MockAuthService implements AuthService {
       throw new AuthenticationError(`Invalid mock token: it is for plugin '${claims.target}'`);
     }
     if (claims.obo) {
-      return { $$type: '@trellis/Credentials', principal: { type: 'user', userEntityRef: claims.obo, actor: { subject: claims.sub } } };
+      return {
+        $$type: '@trellis/Credentials',
+        principal: { type: 'user', userEntityRef: claims.obo, actor: { subject: claims.sub } },
+      };
     }
     const plugins = claims.accessRestrictions?.plugins;
     if (plugins && !plugins.includes(this.#pluginId)) {

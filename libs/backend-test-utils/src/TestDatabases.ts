@@ -60,8 +60,17 @@ export class TestDatabases {
   async init(id: TestDatabaseId): Promise<Knex> {
     const client =
       id === 'SQLITE_3'
-        ? knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } })
-        : knexFactory({ client: 'pg', connection: { ...PG, database: await this.createPostgresDatabase() }, pool: { min: 0, max: 5 } });
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: ':memory:' },
+            useNullAsDefault: true,
+            pool: { min: 1, max: 1 },
+          })
+        : knexFactory({
+            client: 'pg',
+            connection: { ...PG, database: await this.createPostgresDatabase() },
+            pool: { min: 0, max: 5 },
+          });
     this.#clients.push(client);
     return client;
   }
@@ -84,21 +93,21 @@ export class TestDatabases {
   /** Creates an empty PostgreSQL database with a unique name, dropped (with its plugin databases) later. */
   async createPostgresDatabase(): Promise<string> {
     const name = `trellis_test_${randomBytes(6).toString('hex')}`;
-    await this.#admin(admin => admin.raw('create database ??', [name]));
+    await this.#admin((admin) => admin.raw('create database ??', [name]));
     this.#created.push(name);
     return name;
   }
 
   /** Closes clients and drops every database this instance created. */
   async cleanup(): Promise<void> {
-    await Promise.allSettled(this.#clients.splice(0).map(c => c.destroy()));
+    await Promise.allSettled(this.#clients.splice(0).map((c) => c.destroy()));
     if (this.#created.length === 0) {
       return;
     }
     const prefixes = this.#created.splice(0);
-    await this.#admin(async admin => {
+    await this.#admin(async (admin) => {
       const { rows } = await admin.raw<{ rows: { datname: string }[] }>('select datname from pg_database');
-      const names = rows.map(r => r.datname).filter(n => prefixes.some(p => n === p || n.startsWith(`${p}_`)));
+      const names = rows.map((r) => r.datname).filter((n) => prefixes.some((p) => n === p || n.startsWith(`${p}_`)));
       for (const name of names) {
         await admin.raw('drop database if exists ?? with (force)', [name]);
       }

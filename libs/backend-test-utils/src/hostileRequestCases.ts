@@ -63,7 +63,7 @@ const ODD_METHODS = ['PROPFIND', 'MKCOL', 'TRACE', 'PURGE', 'LINK', 'SEARCH', 'C
 const JSON_TYPE: Header = ['Content-Type', 'application/json'];
 
 function oddMethods(route: HostileRoute, extra: Header[]): HostileCase[] {
-  return ODD_METHODS.filter(m => m !== route.method).map(method => ({
+  return ODD_METHODS.filter((m) => m !== route.method).map((method) => ({
     name: `method ${JSON.stringify(method)}`,
     data: buildRequest(route, extra, { method }),
   }));
@@ -87,7 +87,7 @@ function pathTricks(route: HostileRoute, extra: Header[]): HostileCase[] {
     `${p.replace(/^\/api\//, '/api/./')}`,
     `//${p.slice(1)}/..;/`,
   ];
-  const cases = paths.map(path => ({ name: `path ${path}`, data: buildRequest(route, extra, { path }) }));
+  const cases = paths.map((path) => ({ name: `path ${path}`, data: buildRequest(route, extra, { path }) }));
   const rawBytes = Buffer.concat([
     Buffer.from(`${route.method} ${p}/`, 'latin1'),
     Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
@@ -119,10 +119,23 @@ function badBodies(route: HostileRoute, extra: Header[]): HostileCase[] {
     ['unsupported charset', { headers: [['Content-Type', 'application/json; charset=latin1']], body: '{"a":1}' }],
     ['garbage gzip body', { headers: [JSON_TYPE, ['Content-Encoding', 'gzip']], body: 'not gzip at all' }],
     ['unknown content encoding', { headers: [JSON_TYPE, ['Content-Encoding', 'compress']], body: '{"a":1}' }],
-    ['content length and chunked at once', { headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked'], ['Content-Length', '3']], body: '3\r\n{}}\r\n0\r\n\r\n', rawFraming: true }],
-    ['invalid chunk size', { headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], body: 'zz\r\n{}\r\n0\r\n\r\n', rawFraming: true }],
+    [
+      'content length and chunked at once',
+      {
+        headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked'], ['Content-Length', '3']],
+        body: '3\r\n{}}\r\n0\r\n\r\n',
+        rawFraming: true,
+      },
+    ],
+    [
+      'invalid chunk size',
+      { headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], body: 'zz\r\n{}\r\n0\r\n\r\n', rawFraming: true },
+    ],
     ['non-numeric content length', { headers: [JSON_TYPE, ['Content-Length', '1x']], body: '{}', rawFraming: true }],
-    ['two content lengths', { headers: [JSON_TYPE, ['Content-Length', '2'], ['Content-Length', '3']], body: '{}}', rawFraming: true }],
+    [
+      'two content lengths',
+      { headers: [JSON_TYPE, ['Content-Length', '2'], ['Content-Length', '3']], body: '{}}', rawFraming: true },
+    ],
   ];
   return [...cases, ...framing.map(([name, request]) => ({ name, data: buildRequest(route, extra, request) }))];
 }
@@ -134,7 +147,10 @@ function wrongContentTypes(route: HostileRoute, extra: Header[]): HostileCase[] 
   const bodies: Array<[string, string]> = [
     ['text/plain', '{"title":"x"}'],
     ['application/x-www-form-urlencoded', 'title=x&status=open'],
-    ['multipart/form-data; boundary=XyZ', '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--XyZ--\r\n'],
+    [
+      'multipart/form-data; boundary=XyZ',
+      '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--XyZ--\r\n',
+    ],
     ['application/xml', '<todo><title>x</title></todo>'],
     ['application/octet-stream', '\x00\x01\x02'],
   ];
@@ -142,10 +158,19 @@ function wrongContentTypes(route: HostileRoute, extra: Header[]): HostileCase[] 
     name: `content type ${type}`,
     data: buildRequest(route, extra, { headers: [['Content-Type', type]], body }),
   }));
-  const valid = ['null', '[]', '"text"', '42', '{}', '{"title":""}', `{"title":"${'x'.repeat(5000)}"}`, '{"title":{"$gt":""}}'];
+  const valid = [
+    'null',
+    '[]',
+    '"text"',
+    '42',
+    '{}',
+    '{"title":""}',
+    `{"title":"${'x'.repeat(5000)}"}`,
+    '{"title":{"$gt":""}}',
+  ];
   return [
     ...cases,
-    ...valid.map(body => ({
+    ...valid.map((body) => ({
       name: `invalid document ${body.slice(0, 20)}`,
       data: buildRequest(route, extra, { headers: [JSON_TYPE], body }),
     })),
@@ -169,12 +194,20 @@ function hugeBodies(route: HostileRoute, extra: Header[], limit: number): Hostil
   return [
     {
       name: 'body over the limit, declared',
-      data: buildRequest(route, extra, { headers: [JSON_TYPE, ['Content-Length', String(json.length)]], rawFraming: true, body: '' }),
+      data: buildRequest(route, extra, {
+        headers: [JSON_TYPE, ['Content-Length', String(json.length)]],
+        rawFraming: true,
+        body: '',
+      }),
       tail: json,
     },
     {
       name: 'body over the limit, chunked',
-      data: buildRequest(route, extra, { headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], rawFraming: true, body: '' }),
+      data: buildRequest(route, extra, {
+        headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']],
+        rawFraming: true,
+        body: '',
+      }),
       tail: chunked,
     },
   ];
@@ -192,10 +225,18 @@ function malformedFraming(route: HostileRoute, extra: Header[]): HostileCase[] {
     ['garbage request line', Buffer.from('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n', 'latin1')],
   ];
   const stalled: HostileCase[] = [
-    { name: 'headers never finished', data: Buffer.from(`${route.method} ${route.path} HTTP/1.1\r\nHost: x\r\n`), slow: true },
+    {
+      name: 'headers never finished',
+      data: Buffer.from(`${route.method} ${route.path} HTTP/1.1\r\nHost: x\r\n`),
+      slow: true,
+    },
     {
       name: 'body never finished',
-      data: buildRequest(route, extra, { headers: [JSON_TYPE, ['Content-Length', '100']], body: '{"a":', rawFraming: true }),
+      data: buildRequest(route, extra, {
+        headers: [JSON_TYPE, ['Content-Length', '100']],
+        body: '{"a":',
+        rawFraming: true,
+      }),
       slow: true,
     },
   ];
@@ -227,7 +268,16 @@ function badCredentials(route: HostileRoute, extra: Header[]): HostileCase[] {
 /** The property that the prototype-polluting values below try to set on every object. */
 export const POLLUTION_MARKER = 'trellisPolluted';
 
-const PROTO_PATHS = ['__proto__', 'constructor', 'prototype', `__proto__.${POLLUTION_MARKER}`, `constructor.prototype.${POLLUTION_MARKER}`, `metadata.__proto__.${POLLUTION_MARKER}`, `__proto__=1`, `constructor.prototype=1`];
+const PROTO_PATHS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  `__proto__.${POLLUTION_MARKER}`,
+  `constructor.prototype.${POLLUTION_MARKER}`,
+  `metadata.__proto__.${POLLUTION_MARKER}`,
+  `__proto__=1`,
+  `constructor.prototype=1`,
+];
 const NUL_TEXTS = (valid: string) => ['\0', `a\0b`, `${valid}\0`, `\0${valid}`];
 const BAD_NUMBERS = [2147483647, 2147483648, 4294967296, 9007199254740993, 1e308, -1, 0.5];
 const POLLUTERS: unknown[] = [
@@ -244,16 +294,18 @@ function hostileQueries(route: HostileRoute, extra: Header[]): HostileCase[] {
       ...(/^\d+$/.test(valid) ? BAD_NUMBERS.map(String).concat(['99999999999999999999999', 'NaN', '0x10']) : []),
     ];
     const separator = route.path.includes('?') ? '&' : '?';
-    const cases = values.map(value => ({
+    const cases = values.map((value) => ({
       name: `query ${name}=${JSON.stringify(value).slice(0, 60)}`,
       data: buildRequest(route, extra, { path: `${route.path}${separator}${name}=${encodeURIComponent(value)}` }),
     }));
     const keys = [`${name}[__proto__]`, `${name}[constructor][prototype]`, '__proto__', 'constructor'];
     return [
       ...cases,
-      ...keys.map(key => ({
+      ...keys.map((key) => ({
         name: `query key ${key}`,
-        data: buildRequest(route, extra, { path: `${route.path}${separator}${encodeURIComponent(key)}=${encodeURIComponent(valid)}` }),
+        data: buildRequest(route, extra, {
+          path: `${route.path}${separator}${encodeURIComponent(key)}=${encodeURIComponent(valid)}`,
+        }),
       })),
     ];
   });
@@ -264,7 +316,10 @@ function hostileBodies(route: HostileRoute, extra: Header[]): HostileCase[] {
   if (!valid) {
     return [];
   }
-  const send = (name: string, body: string): HostileCase => ({ name, data: buildRequest(route, extra, { headers: [JSON_TYPE], body }) });
+  const send = (name: string, body: string): HostileCase => ({
+    name,
+    data: buildRequest(route, extra, { headers: [JSON_TYPE], body }),
+  });
   const perField = Object.entries(valid).flatMap(([field, value]) => {
     const replacements: unknown[] = [
       ...(typeof value === 'string' ? NUL_TEXTS(value) : []),
@@ -272,13 +327,17 @@ function hostileBodies(route: HostileRoute, extra: Header[]): HostileCase[] {
       ...(Array.isArray(value) ? [NUL_TEXTS('x'), [{ [POLLUTION_MARKER]: true }]] : []),
       ...POLLUTERS,
     ];
-    return replacements.map(replacement =>
-      send(`body ${field}: ${JSON.stringify(replacement).slice(0, 60)}`, JSON.stringify({ ...valid, [field]: replacement })),
+    return replacements.map((replacement) =>
+      send(
+        `body ${field}: ${JSON.stringify(replacement).slice(0, 60)}`,
+        JSON.stringify({ ...valid, [field]: replacement }),
+      ),
     );
   });
-  const withKeys = [`"__proto__":{"${POLLUTION_MARKER}":true}`, `"constructor":{"prototype":{"${POLLUTION_MARKER}":true}}`].map(key =>
-    send(`body with ${key.slice(0, 40)}`, `{${key},${JSON.stringify(valid).slice(1)}`),
-  );
+  const withKeys = [
+    `"__proto__":{"${POLLUTION_MARKER}":true}`,
+    `"constructor":{"prototype":{"${POLLUTION_MARKER}":true}}`,
+  ].map((key) => send(`body with ${key.slice(0, 40)}`, `{${key},${JSON.stringify(valid).slice(1)}`));
   return [...perField, ...withKeys];
 }
 

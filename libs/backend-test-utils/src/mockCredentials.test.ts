@@ -42,7 +42,9 @@ describe('mockCredentials with startTestBackend', () => {
   });
 
   async function call(path: string, authorization?: string) {
-    const response = await fetch(`${baseUrl}${path}`, { headers: authorization === undefined ? {} : { authorization } });
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
@@ -58,7 +60,12 @@ describe('mockCredentials with startTestBackend', () => {
   });
 
   it('keeps default-deny: no, empty and invalid credentials get 401', async () => {
-    for (const header of [undefined, mockCredentials.none.header(), mockCredentials.invalid.header(), mockCredentials.user.invalidHeader()]) {
+    for (const header of [
+      undefined,
+      mockCredentials.none.header(),
+      mockCredentials.invalid.header(),
+      mockCredentials.user.invalidHeader(),
+    ]) {
       const { status, body } = await call('/api/alpha/whoami', header);
       expect(status).toBe(401);
       expect(body.error).toEqual(expect.objectContaining({ name: 'AuthenticationError' }));
@@ -71,8 +78,12 @@ describe('mockCredentials with startTestBackend', () => {
   });
 
   it('applies audience and access restrictions of service tokens', async () => {
-    expect((await call('/api/alpha/whoami', mockCredentials.service.header({ targetPluginId: 'alpha' }))).status).toBe(200);
-    expect((await call('/api/beta/whoami', mockCredentials.service.header({ targetPluginId: 'alpha' }))).status).toBe(401);
+    expect((await call('/api/alpha/whoami', mockCredentials.service.header({ targetPluginId: 'alpha' }))).status).toBe(
+      200,
+    );
+    expect((await call('/api/beta/whoami', mockCredentials.service.header({ targetPluginId: 'alpha' }))).status).toBe(
+      401,
+    );
     const restricted = mockCredentials.service.header({ accessRestrictions: { plugins: ['alpha'] } });
     expect((await call('/api/alpha/whoami', restricted)).status).toBe(200);
     expect((await call('/api/beta/whoami', restricted)).status).toBe(403);

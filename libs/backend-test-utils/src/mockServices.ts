@@ -51,9 +51,12 @@ function createMockLogger(options: MockRootLoggerOptions = {}): WinstonLogger {
  * @public
  */
 export const mockServices = {
-  rootConfig: Object.assign((options?: { data?: JsonObject }) => ConfigReader.fromData(options?.data ?? {}, 'mock-config'), {
-    factory: (options?: { data?: JsonObject }) => createRootConfigServiceFactory({ data: options?.data ?? {} }),
-  }),
+  rootConfig: Object.assign(
+    (options?: { data?: JsonObject }) => ConfigReader.fromData(options?.data ?? {}, 'mock-config'),
+    {
+      factory: (options?: { data?: JsonObject }) => createRootConfigServiceFactory({ data: options?.data ?? {} }),
+    },
+  ),
   rootLogger: Object.assign((options?: MockRootLoggerOptions) => createMockLogger(options), {
     factory: (options?: MockRootLoggerOptions) =>
       createServiceFactory({
@@ -63,14 +66,17 @@ export const mockServices = {
       }),
   }),
   /** Auth that accepts the tokens of `mockCredentials`; `startTestBackend` installs it. */
-  auth: Object.assign((options?: { pluginId?: string }) => MockAuthService.create({ pluginId: options?.pluginId ?? 'test' }), {
-    factory: () =>
-      createServiceFactory({
-        service: coreServices.auth,
-        deps: { pluginMetadata: coreServices.pluginMetadata },
-        factory: ({ pluginMetadata }) => MockAuthService.create({ pluginId: pluginMetadata.getId() }),
-      }),
-  }),
+  auth: Object.assign(
+    (options?: { pluginId?: string }) => MockAuthService.create({ pluginId: options?.pluginId ?? 'test' }),
+    {
+      factory: () =>
+        createServiceFactory({
+          service: coreServices.auth,
+          deps: { pluginMetadata: coreServices.pluginMetadata },
+          factory: ({ pluginMetadata }) => MockAuthService.create({ pluginId: pluginMetadata.getId() }),
+        }),
+    },
+  ),
   /** The real HTTP auth service, on top of whichever auth service the backend has. */
   httpAuth: Object.assign(
     (options?: { pluginId?: string }) =>

@@ -32,7 +32,7 @@ export interface RawHttpRequestOptions {
  * @public
  */
 export function rawHttpRequest(options: RawHttpRequestOptions): Promise<RawHttpResponse> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const socket = net.connect({ host: options.host ?? '127.0.0.1', port: options.port });
     const chunks: Buffer[] = [];
     let timedOut = false;
@@ -40,7 +40,7 @@ export function rawHttpRequest(options: RawHttpRequestOptions): Promise<RawHttpR
       timedOut = true;
       socket.destroy();
     }, options.timeoutMs ?? 10_000);
-    socket.on('data', chunk => {
+    socket.on('data', (chunk) => {
       chunks.push(chunk);
       if (parseResponse(Buffer.concat(chunks), Boolean(options.headOnly)).complete) {
         socket.destroy();
@@ -83,9 +83,7 @@ function parseResponse(raw: Buffer, headOnly: boolean): ParsedResponse {
   const chunked = headers['transfer-encoding'] === 'chunked';
   const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
   const complete =
-    headOnly ||
-    (length !== undefined && bodyBytes.length >= length) ||
-    (chunked && bodyBytes.includes('0\r\n\r\n'));
+    headOnly || (length !== undefined && bodyBytes.length >= length) || (chunked && bodyBytes.includes('0\r\n\r\n'));
   return { status: Number(statusLine.split(' ')[1]), headers, body: decodeBody(bodyBytes, chunked), complete };
 }
 

@@ -35,12 +35,15 @@ export interface HostileRequestResult extends RawHttpResponse {
  */
 export async function sendHostileRequests(options: SendHostileRequestsOptions): Promise<HostileRequestResult[]> {
   const extra = Object.entries(options.headers ?? {}) as Array<[string, string]>;
-  const cases = options.routes.flatMap(route =>
-    hostileCasesFor(route, extra, options.bodyLimitBytes ?? 1024 * 1024).map(hostile => ({ route, hostile })),
+  const cases = options.routes.flatMap((route) =>
+    hostileCasesFor(route, extra, options.bodyLimitBytes ?? 1024 * 1024).map((hostile) => ({ route, hostile })),
   );
   const [slow, quick] = await Promise.all([
-    Promise.all(cases.filter(c => c.hostile.slow).map(c => send(options, c))),
-    sendInBatches(options, cases.filter(c => !c.hostile.slow)),
+    Promise.all(cases.filter((c) => c.hostile.slow).map((c) => send(options, c))),
+    sendInBatches(
+      options,
+      cases.filter((c) => !c.hostile.slow),
+    ),
   ]);
   return [...quick, ...slow];
 }
@@ -56,7 +59,7 @@ async function sendInBatches(options: SendHostileRequestsOptions, cases: Planned
     if (Date.now() > deadline) {
       throw new Error(`Hostile requests took longer than ${totalTimeoutMs}ms; ${cases.length - i} were not sent`);
     }
-    results.push(...(await Promise.all(cases.slice(i, i + concurrency).map(c => send(options, c)))));
+    results.push(...(await Promise.all(cases.slice(i, i + concurrency).map((c) => send(options, c)))));
   }
   return results;
 }
@@ -71,7 +74,12 @@ async function send(options: SendHostileRequestsOptions, { route, hostile }: Pla
     timeoutMs: options.timeoutMs ?? 10_000,
     headOnly: hostile.headOnly,
   });
-  return { ...response, route: `${route.method} ${route.path}`, name: hostile.name, headOnly: Boolean(hostile.headOnly) };
+  return {
+    ...response,
+    route: `${route.method} ${route.path}`,
+    name: hostile.name,
+    headOnly: Boolean(hostile.headOnly),
+  };
 }
 
 /**
@@ -84,7 +92,7 @@ async function send(options: SendHostileRequestsOptions, { route, hostile }: Pla
 export function findUnexpectedAnswers(results: HostileRequestResult[]): string[] {
   return [
     ...findPrototypePollution(),
-    ...results.flatMap(result => {
+    ...results.flatMap((result) => {
       const problem = problemOf(result);
       return problem ? [`${result.route} — ${result.name}: ${problem}`] : [];
     }),
@@ -105,10 +113,10 @@ const ORIGINAL_KEYS = new Map(PROTOTYPES.map(([name, proto]) => [name, new Set(R
 function findPrototypePollution(): string[] {
   const problems = PROTOTYPES.flatMap(([name, proto]) =>
     Reflect.ownKeys(proto)
-      .filter(key => !ORIGINAL_KEYS.get(name)!.has(key))
-      .map(key => `${name} gained the property '${String(key)}' (prototype pollution)`),
+      .filter((key) => !ORIGINAL_KEYS.get(name)!.has(key))
+      .map((key) => `${name} gained the property '${String(key)}' (prototype pollution)`),
   );
-  if (problems.length === 0 && (POLLUTION_MARKER in {})) {
+  if (problems.length === 0 && POLLUTION_MARKER in {}) {
     problems.push(`objects inherit '${POLLUTION_MARKER}' (prototype pollution)`);
   }
   return problems;

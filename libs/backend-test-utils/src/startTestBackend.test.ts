@@ -4,12 +4,12 @@ import { startTestBackend } from './startTestBackend';
 
 function deferred() {
   let resolve!: () => void;
-  const promise = new Promise<void>(r => (resolve = r));
+  const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
 
 async function freePort(): Promise<number> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
       server.close(() => resolve(port));
@@ -45,7 +45,7 @@ describe('startTestBackend and the HTTP surface', () => {
     let readiness: Response | undefined;
     for (let i = 0; i < 100 && !readiness; i++) {
       readiness = await fetch(`${base}/.trellis/health/v1/readiness`).catch(() => undefined);
-      if (!readiness) await new Promise(r => setTimeout(r, 20));
+      if (!readiness) await new Promise((r) => setTimeout(r, 20));
     }
     expect(readiness!.status).toBe(503);
     expect(await readiness!.json()).toMatchObject({ plugins: { slow: 'starting' } });

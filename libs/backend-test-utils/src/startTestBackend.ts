@@ -1,9 +1,5 @@
 import { Backend, BackendFeatureInput, createSpecializedBackend } from '@trellis/backend-app-api';
-import {
-  createRootHttpRouterServiceFactory,
-  defaultServiceFactories,
-  HttpServer,
-} from '@trellis/backend-defaults';
+import { createRootHttpRouterServiceFactory, defaultServiceFactories, HttpServer } from '@trellis/backend-defaults';
 import { BackendFeature, coreServices, JsonObject } from '@trellis/backend-plugin-api';
 import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
 import { CapturedLogLine, mockServices } from './mockServices';
@@ -50,13 +46,13 @@ export async function startTestBackend(options: StartTestBackendOptions): Promis
     mockServices.rootLogger.factory({ lines: options.logLines }),
     mockServices.auth.factory(),
     mockServices.httpAuth.factory(),
-    createRootHttpRouterServiceFactory({ onListening: s => (server = s) }),
+    createRootHttpRouterServiceFactory({ onListening: (s) => (server = s) }),
   ];
-  const overridden = new Set(overrides.map(f => (f as InternalServiceFactory).service.id));
+  const overridden = new Set(overrides.map((f) => (f as InternalServiceFactory).service.id));
   const backend = createSpecializedBackend({
     defaultServiceFactories: [
       ...overrides,
-      ...defaultServiceFactories.filter(f => !overridden.has((f as InternalServiceFactory).service.id)),
+      ...defaultServiceFactories.filter((f) => !overridden.has((f as InternalServiceFactory).service.id)),
     ],
   });
   for (const feature of options.features) {
@@ -82,8 +78,7 @@ export function mergeConfig(a: JsonObject, b: JsonObject): JsonObject {
   const out: JsonObject = { ...a };
   for (const [key, value] of Object.entries(b)) {
     const current = out[key];
-    out[key] =
-      isObject(current) && isObject(value) ? mergeConfig(current, value) : value;
+    out[key] = isObject(current) && isObject(value) ? mergeConfig(current, value) : value;
   }
   return out;
 }
@@ -95,7 +90,7 @@ function isObject(value: unknown): value is JsonObject {
 const jestAfterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
 if (typeof jestAfterAll === 'function') {
   jestAfterAll(async () => {
-    await Promise.all([...running].map(b => b.stop()));
+    await Promise.all([...running].map((b) => b.stop()));
     running.clear();
   });
 }

@@ -62,7 +62,8 @@ export class CatalogClient {
   /** One page of the entities matching the request. */
   async getEntities(request: GetEntitiesRequest, options: CatalogRequestOptions): Promise<GetEntitiesResponse> {
     const query = new URLSearchParams();
-    const filters = request.filter === undefined ? [] : Array.isArray(request.filter) ? request.filter : [request.filter];
+    const filters =
+      request.filter === undefined ? [] : Array.isArray(request.filter) ? request.filter : [request.filter];
     for (const filter of filters) {
       query.append(
         'filter',

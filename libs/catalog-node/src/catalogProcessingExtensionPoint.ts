@@ -51,8 +51,7 @@ export interface EntityProvider {
 
 /** A result a processor emits beside the entity it returns. @public */
 export type CatalogProcessorResult =
-  | { type: 'relation'; relation: { source: string; type: string; target: string } }
-  | { type: 'error'; message: string };
+  { type: 'relation'; relation: { source: string; type: string; target: string } } | { type: 'error'; message: string };
 
 /** How a processor emits relations and errors. @public */
 export type CatalogProcessorEmit = (result: CatalogProcessorResult) => void;

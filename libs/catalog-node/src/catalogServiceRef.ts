@@ -9,7 +9,7 @@ import { CatalogClient } from './CatalogClient';
  */
 export const catalogServiceRef = createServiceRef<CatalogClient>({
   id: 'catalog.client',
-  defaultFactory: async ref =>
+  defaultFactory: async (ref) =>
     createServiceFactory({
       service: ref,
       deps: { discovery: coreServices.discovery, auth: coreServices.auth },

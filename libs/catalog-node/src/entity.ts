@@ -76,7 +76,10 @@ export function isValidName(value: unknown): value is string {
  *
  * @public
  */
-export function parseEntityRef(ref: string, defaults: { defaultKind?: string; defaultNamespace?: string } = {}): CompoundEntityRef {
+export function parseEntityRef(
+  ref: string,
+  defaults: { defaultKind?: string; defaultNamespace?: string } = {},
+): CompoundEntityRef {
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) {
     throw new InputError(`Invalid entity ref '${String(ref).slice(0, 300)}': expected [kind:][namespace/]name`);
   }
@@ -90,7 +93,9 @@ export function parseEntityRef(ref: string, defaults: { defaultKind?: string; de
     throw new InputError(`Invalid entity ref '${ref}': it names no kind, write kind:namespace/name`);
   }
   if (!isValidKind(kind) || !isValidNamespace(namespace.toLowerCase()) || !isValidName(name)) {
-    throw new InputError(`Invalid entity ref '${ref}': expected [kind:][namespace/]name with a valid kind, namespace and name`);
+    throw new InputError(
+      `Invalid entity ref '${ref}': expected [kind:][namespace/]name with a valid kind, namespace and name`,
+    );
   }
   return { kind, namespace, name };
 }
@@ -103,7 +108,9 @@ export function parseEntityRef(ref: string, defaults: { defaultKind?: string; de
  */
 export function stringifyEntityRef(ref: Entity | CompoundEntityRef): string {
   const { kind, namespace, name } =
-    'metadata' in ref ? { kind: ref.kind, namespace: ref.metadata.namespace ?? DEFAULT_NAMESPACE, name: ref.metadata.name } : ref;
+    'metadata' in ref
+      ? { kind: ref.kind, namespace: ref.metadata.namespace ?? DEFAULT_NAMESPACE, name: ref.metadata.name }
+      : ref;
   return `${kind.toLowerCase()}:${namespace.toLowerCase()}/${name}`;
 }
 

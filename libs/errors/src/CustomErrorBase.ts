@@ -25,7 +25,10 @@ function toError(value: unknown): Error | undefined {
     return undefined;
   }
   // Duck-typed: errors from another realm (a vm context, a worker) fail `instanceof Error`.
-  if (value instanceof Error || (typeof value === 'object' && value !== null && typeof (value as Error).message === 'string')) {
+  if (
+    value instanceof Error ||
+    (typeof value === 'object' && value !== null && typeof (value as Error).message === 'string')
+  ) {
     return value as Error;
   }
   return new Error(typeof value === 'string' ? value : JSON.stringify(value));

@@ -11,7 +11,7 @@ export const errorCodes = {
   TRELLIS_ERR_DUPLICATE_PLUGIN: 'Two plugins were added with the same plugin ID',
   TRELLIS_ERR_DUPLICATE_MODULE: 'Two modules with the same ID were added for one plugin',
   TRELLIS_ERR_DUPLICATE_EXTENSION_POINT: 'An extension point was registered more than once',
-  TRELLIS_ERR_FOREIGN_EXTENSION_POINT: "A module uses an extension point of another plugin",
+  TRELLIS_ERR_FOREIGN_EXTENSION_POINT: 'A module uses an extension point of another plugin',
   TRELLIS_ERR_UNKNOWN_EXTENSION_POINT: 'A module uses an extension point no plugin registers',
   TRELLIS_ERR_EXTENSION_POINT_CLOSED: 'An extension point was used after initialisation',
   TRELLIS_ERR_DUPLICATE_SERVICE_FACTORY: 'Two factories were added for the same service',

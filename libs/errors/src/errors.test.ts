@@ -59,19 +59,27 @@ describe('errors', () => {
 
   it('reads error responses of other services', async () => {
     const body = { error: { name: 'NotFoundError', message: 'no entity' }, response: { statusCode: 404 } };
-    const json = await ResponseError.fromResponse(new Response(JSON.stringify(body), { status: 404, statusText: 'Not Found' }));
+    const json = await ResponseError.fromResponse(
+      new Response(JSON.stringify(body), { status: 404, statusText: 'Not Found' }),
+    );
     expect(json.name).toBe('NotFoundError');
     expect(json.statusCode).toBe(404);
     expect(errorToStatusCode(json)).toBe(404);
-    const text = await ResponseError.fromResponse(new Response('upstream exploded', { status: 502, statusText: 'Bad Gateway' }));
+    const text = await ResponseError.fromResponse(
+      new Response('upstream exploded', { status: 502, statusText: 'Bad Gateway' }),
+    );
     expect(text.message).toBe('Request failed with 502 Bad Gateway: upstream exploded');
-    const empty = await ResponseError.fromResponse(new Response(null, { status: 503, statusText: 'Service Unavailable' }));
+    const empty = await ResponseError.fromResponse(
+      new Response(null, { status: 503, statusText: 'Service Unavailable' }),
+    );
     expect(empty.name).toBe('ServiceUnavailableError');
   });
 
   it('rebuilds the class the other service threw, keeping the response as the cause', async () => {
     const body = { error: { name: 'InputError', message: "'limit' must be a number" }, response: { statusCode: 400 } };
-    const typed = await errorFromResponse(new Response(JSON.stringify(body), { status: 400, statusText: 'Bad Request' }));
+    const typed = await errorFromResponse(
+      new Response(JSON.stringify(body), { status: 400, statusText: 'Bad Request' }),
+    );
     expect(typed).toBeInstanceOf(InputError);
     expect(typed.message).toBe("Request failed with 400 Bad Request: 'limit' must be a number");
     expect(errorToStatusCode(typed)).toBe(400);
@@ -79,6 +87,8 @@ describe('errors', () => {
     expect((typed.cause as ResponseError).statusCode).toBe(400);
     const unknown = await errorFromResponse(new Response('teapot', { status: 418, statusText: "I'm a teapot" }));
     expect(unknown).toBeInstanceOf(ResponseError);
-    expect(await errorFromResponse(new Response(null, { status: 404, statusText: 'Not Found' }))).toBeInstanceOf(NotFoundError);
+    expect(await errorFromResponse(new Response(null, { status: 404, statusText: 'Not Found' }))).toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

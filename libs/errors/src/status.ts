@@ -24,8 +24,8 @@ export function errorToStatusCode(error: unknown): number {
   if (byName) {
     return byName;
   }
-  const candidate = (error as { status?: unknown; statusCode?: unknown }).statusCode ??
-    (error as { status?: unknown }).status;
+  const candidate =
+    (error as { status?: unknown; statusCode?: unknown }).statusCode ?? (error as { status?: unknown }).status;
   if (typeof candidate === 'number' && candidate >= 400 && candidate < 600) {
     return candidate;
   }

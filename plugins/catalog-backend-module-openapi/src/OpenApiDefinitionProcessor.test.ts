@@ -35,9 +35,18 @@ describe('OpenApiDefinitionProcessor', () => {
       join(apis, 'openapi', 'payments.json'),
       JSON.stringify({ openapi: '3.1.0', info: { title: 'Payments API', version: '2.0.0' }, paths: {} }, null, 2),
     );
-    await writeFile(join(apis, 'openapi', 'legacy.yaml'), 'swagger: "2.0"\ninfo:\n  title: Legacy API\n  version: "0.9"\npaths: {}\n');
-    await writeFile(join(apis, 'openapi', 'asyncapi.yaml'), 'asyncapi: 2.6.0\ninfo:\n  title: Events\n  version: 1.0.0\n');
-    await writeFile(join(apis, 'openapi', 'openapi4.yaml'), 'openapi: 4.0.0\ninfo:\n  title: Future\n  version: 1.0.0\n');
+    await writeFile(
+      join(apis, 'openapi', 'legacy.yaml'),
+      'swagger: "2.0"\ninfo:\n  title: Legacy API\n  version: "0.9"\npaths: {}\n',
+    );
+    await writeFile(
+      join(apis, 'openapi', 'asyncapi.yaml'),
+      'asyncapi: 2.6.0\ninfo:\n  title: Events\n  version: 1.0.0\n',
+    );
+    await writeFile(
+      join(apis, 'openapi', 'openapi4.yaml'),
+      'openapi: 4.0.0\ninfo:\n  title: Future\n  version: 1.0.0\n',
+    );
     await writeFile(join(apis, 'openapi', 'untitled.yaml'), 'openapi: 3.0.0\ninfo:\n  version: 1.0.0\n');
     await writeFile(join(apis, 'openapi', 'broken.yaml'), 'openapi: 3.0.0\ninfo: [title: x\n  version: }\n');
     await writeFile(join(apis, 'openapi', 'big.yaml'), `openapi: 3.0.0\n# ${'x'.repeat(1024 * 1024)}\n`);
@@ -80,7 +89,10 @@ describe('OpenApiDefinitionProcessor', () => {
   });
 
   it('resolves a JSON file and keeps the title and annotations the entity has', async () => {
-    const entity = api({ $openapi: 'openapi/payments.json' }, { title: 'Payments', annotations: { 'example.com/x': 'y' } });
+    const entity = api(
+      { $openapi: 'openapi/payments.json' },
+      { title: 'Payments', annotations: { 'example.com/x': 'y' } },
+    );
     const result = await processor.preProcessEntity(entity, location, emit);
     expect(JSON.parse(result.spec?.definition as string).info.title).toBe('Payments API');
     expect(result.metadata.title).toBe('Payments');
@@ -126,7 +138,7 @@ describe('OpenApiDefinitionProcessor', () => {
     expect(error.message).toContain(reason);
   });
 
-  it('refuses malformed YAML with the parser\'s position', async () => {
+  it("refuses malformed YAML with the parser's position", async () => {
     const error = await failure(api({ $openapi: 'openapi/broken.yaml' }));
     expect(error.message).toMatch(/broken\.yaml is refused: it is not valid YAML or JSON: .* at line \d+, column \d+$/);
   });
@@ -154,7 +166,10 @@ describe('OpenApiDefinitionProcessor', () => {
   });
 
   it('refuses placeholders of entities not read from files', async () => {
-    const error = await failure(api({ $openapi: 'openapi/orders.yaml' }), { type: 'url', target: 'https://example.com/catalog-info.yaml' });
+    const error = await failure(api({ $openapi: 'openapi/orders.yaml' }), {
+      type: 'url',
+      target: 'https://example.com/catalog-info.yaml',
+    });
     expect(error.message).toContain("not from a 'url' location");
   });
 
@@ -163,7 +178,12 @@ describe('OpenApiDefinitionProcessor', () => {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name: 'orders' },
-      spec: { type: 'service', lifecycle: 'production', owner: 'team-orders', definition: { $openapi: '../../etc/passwd' } },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'team-orders',
+        definition: { $openapi: '../../etc/passwd' },
+      },
     };
     const inline = api('openapi: 3.0.0\ninfo: {title: Inline, version: 1.0.0}\n');
     const other = api({ $text: './openapi/orders.yaml' });

@@ -1,6 +1,13 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
 import { InputError } from '@trellis/errors';
-import { CatalogProcessor, CatalogProcessorEmit, Entity, EntityValue, LocationSpec, stringifyEntityRef } from '@trellis/plugin-catalog-node';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  Entity,
+  EntityValue,
+  LocationSpec,
+  stringifyEntityRef,
+} from '@trellis/plugin-catalog-node';
 import { OpenApiSummary, parseOpenApiDocument } from './parseOpenApiDocument';
 import { readDefinitionFile } from './readDefinitionFile';
 
@@ -53,7 +60,11 @@ export class OpenApiDefinitionProcessor implements CatalogProcessor {
     const where = `Cannot resolve spec.definition { $openapi: ${JSON.stringify(placeholder.target)} } of ${stringifyEntityRef(entity)} in ${location.target}`;
     try {
       checkPlaceholder(placeholder, location);
-      const file = await readDefinitionFile({ entityFile: location.target, target: placeholder.target, maxBytes: this.#maxBytes });
+      const file = await readDefinitionFile({
+        entityFile: location.target,
+        target: placeholder.target,
+        maxBytes: this.#maxBytes,
+      });
       const summary = parseDocumentOf(file.path, file.text);
       this.#logger.debug(`Resolved the OpenAPI definition of ${stringifyEntityRef(entity)} from ${file.path}`);
       return withDefinition(entity, file.text, summary);
@@ -73,15 +84,19 @@ function findPlaceholder(entity: Entity): Placeholder | undefined {
   if (entity.kind.toLowerCase() !== 'api' || !isObject(definition) || !Object.hasOwn(definition, '$openapi')) {
     return undefined;
   }
-  return { target: definition.$openapi, otherKeys: Object.keys(definition).filter(key => key !== '$openapi') };
+  return { target: definition.$openapi, otherKeys: Object.keys(definition).filter((key) => key !== '$openapi') };
 }
 
 function checkPlaceholder(placeholder: Placeholder, location: LocationSpec): void {
   if (placeholder.otherKeys.length > 0) {
-    throw new InputError(`the definition object may hold only $openapi, but also has ${placeholder.otherKeys.join(', ')}`);
+    throw new InputError(
+      `the definition object may hold only $openapi, but also has ${placeholder.otherKeys.join(', ')}`,
+    );
   }
   if (location.type !== 'file') {
-    throw new InputError(`$openapi is resolved only for entities read from file locations, not from a '${location.type}' location`);
+    throw new InputError(
+      `$openapi is resolved only for entities read from file locations, not from a '${location.type}' location`,
+    );
   }
 }
 

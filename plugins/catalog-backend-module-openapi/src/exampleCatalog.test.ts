@@ -16,7 +16,7 @@ describe('examples/catalog', () => {
     });
     const deadline = Date.now() + 15_000;
     while ((await get('/entities/by-ref/location:default/larkspur-catalog')).status !== 200 && Date.now() < deadline) {
-      await new Promise(r => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50));
     }
     entities = (await get('/entities?limit=500')).body.items;
   });
@@ -24,7 +24,9 @@ describe('examples/catalog', () => {
   afterAll(() => backend?.stop());
 
   async function get(path: string): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${backend.baseUrl}/api/catalog${path}`, { headers: { authorization: mockCredentials.user.header() } });
+    const response = await fetch(`${backend.baseUrl}/api/catalog${path}`, {
+      headers: { authorization: mockCredentials.user.header() },
+    });
     return { status: response.status, body: await response.json() };
   }
 
@@ -37,29 +39,38 @@ describe('examples/catalog', () => {
     for (const entity of entities) {
       counts[entity.kind] = (counts[entity.kind] ?? 0) + 1;
     }
-    expect(counts).toEqual({ Location: 1, Group: 6, User: 9, Domain: 3, System: 4, Component: 10, API: 8, Resource: 7 });
+    expect(counts).toEqual({
+      Location: 1,
+      Group: 6,
+      User: 9,
+      Domain: 3,
+      System: 4,
+      Component: 10,
+      API: 8,
+      Resource: 7,
+    });
   });
 
   it('relates only to entities that exist', () => {
-    const refs = new Set(entities.map(e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase()));
-    const dangling = entities.flatMap(e =>
+    const refs = new Set(entities.map((e) => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase()));
+    const dangling = entities.flatMap((e) =>
       (e.relations as { type: string; targetRef: string }[])
-        .filter(r => !refs.has(r.targetRef.toLowerCase()))
-        .map(r => `${e.kind}:${e.metadata.name} ${r.type} ${r.targetRef}`),
+        .filter((r) => !refs.has(r.targetRef.toLowerCase()))
+        .map((r) => `${e.kind}:${e.metadata.name} ${r.type} ${r.targetRef}`),
     );
     expect(dangling).toEqual([]);
   });
 
   it('gives every entity but the location and the organisation an owner, a parent or a group', () => {
     const unattached = entities
-      .filter(e => !['Location'].includes(e.kind) && e.metadata.name !== 'larkspur')
-      .filter(e => !e.relations.some((r: any) => ['ownedBy', 'childOf', 'memberOf'].includes(r.type)))
-      .map(e => `${e.kind}:${e.metadata.name}`);
+      .filter((e) => !['Location'].includes(e.kind) && e.metadata.name !== 'larkspur')
+      .filter((e) => !e.relations.some((r: any) => ['ownedBy', 'childOf', 'memberOf'].includes(r.type)))
+      .map((e) => `${e.kind}:${e.metadata.name}`);
     expect(unattached).toEqual([]);
   });
 
   it('resolves every $openapi definition', () => {
-    const openapi = entities.filter(e => e.kind === 'API' && e.spec.type === 'openapi');
+    const openapi = entities.filter((e) => e.kind === 'API' && e.spec.type === 'openapi');
     expect(openapi).toHaveLength(6);
     for (const api of openapi) {
       expect(typeof api.spec.definition).toBe('string');
@@ -69,7 +80,7 @@ describe('examples/catalog', () => {
       });
       expect(api.metadata.title).toEqual(expect.any(String));
     }
-    const payments = openapi.find(e => e.metadata.name === 'payments-api');
+    const payments = openapi.find((e) => e.metadata.name === 'payments-api');
     expect(payments.metadata.annotations['trellis.dev/openapi-version']).toBe('2.0');
     expect(payments.metadata.title).toBe('Payments Gateway API');
   });

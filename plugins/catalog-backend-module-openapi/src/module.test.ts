@@ -22,7 +22,11 @@ spec: { type: openapi, lifecycle: production, owner: team-orders, definition: { 
 `;
 
 // JSON, so that the catalog's **/*.yaml glob does not read the definition as an entity file.
-const ORDERS = JSON.stringify({ openapi: '3.0.3', info: { title: 'Orders API', version: '2.3.0' }, paths: {} }, null, 2);
+const ORDERS = JSON.stringify(
+  { openapi: '3.0.3', info: { title: 'Orders API', version: '2.3.0' }, paths: {} },
+  null,
+  2,
+);
 
 describe("module 'openapi' of the catalog", () => {
   let dir: string;
@@ -78,14 +82,21 @@ describe("module 'openapi' of the catalog", () => {
     expect((await get(backend, '/entities/by-ref/api:default/orders-api')).status).toBe(404);
     const { body } = await get(backend, '/errors');
     expect(body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ entityRef: 'api:default/orders-api', message: expect.stringContaining('spec.definition') })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          entityRef: 'api:default/orders-api',
+          message: expect.stringContaining('spec.definition'),
+        }),
+      ]),
     );
     await backend.stop();
   });
 });
 
 async function get(backend: TestBackend, path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${backend.baseUrl}/api/catalog${path}`, { headers: { authorization: mockCredentials.user.header() } });
+  const response = await fetch(`${backend.baseUrl}/api/catalog${path}`, {
+    headers: { authorization: mockCredentials.user.header() },
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -96,6 +107,6 @@ async function waitFor(backend: TestBackend, path: string): Promise<void> {
     if (Date.now() > deadline) {
       throw new Error(`the catalog did not serve ${path} within 15 s`);
     }
-    await new Promise(resolve => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -49,7 +49,9 @@ function readSpecVersion(document: Document): string {
     }
     return swagger;
   }
-  throw new InputError(`it is not an OpenAPI 3.x or Swagger 2.0 document (it has neither an 'openapi: 3.x' nor a 'swagger: "2.0"' field)`);
+  throw new InputError(
+    `it is not an OpenAPI 3.x or Swagger 2.0 document (it has neither an 'openapi: 3.x' nor a 'swagger: "2.0"' field)`,
+  );
 }
 
 function readInfoField(document: Document, key: 'title' | 'version'): string {

@@ -35,17 +35,23 @@ export async function readDefinitionFile(options: ReadDefinitionFileOptions): Pr
 
 function resolveInside(folder: string, target: unknown): string {
   if (typeof target !== 'string' || target.trim() === '') {
-    throw new InputError('$openapi must be a non-empty path relative to the entity\'s file, such as ./openapi/orders.yaml');
+    throw new InputError(
+      "$openapi must be a non-empty path relative to the entity's file, such as ./openapi/orders.yaml",
+    );
   }
   if (target.includes('\0')) {
     throw new InputError('$openapi holds a NUL character');
   }
   if (isAbsolute(target) || win32.isAbsolute(target)) {
-    throw new InputError(`$openapi '${target}' is an absolute path; write a path relative to the entity's file, such as ./openapi/orders.yaml`);
+    throw new InputError(
+      `$openapi '${target}' is an absolute path; write a path relative to the entity's file, such as ./openapi/orders.yaml`,
+    );
   }
   const path = resolve(folder, target);
   if (!isInside(folder, path)) {
-    throw new InputError(`$openapi '${target}' leaves the folder of the entity's file (${folder}); keep the definition in that folder or below it`);
+    throw new InputError(
+      `$openapi '${target}' leaves the folder of the entity's file (${folder}); keep the definition in that folder or below it`,
+    );
   }
   return path;
 }

@@ -6,7 +6,7 @@
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
-  await knex.schema.createTable('catalog_entities', table => {
+  await knex.schema.createTable('catalog_entities', (table) => {
     table.string('entity_key', 255).primary().comment('kind:namespace/name in lower case');
     table.string('entity_ref', 255).notNullable();
     table.string('uid', 36).notNullable().unique();
@@ -17,7 +17,7 @@ exports.up = async function up(knex) {
     table.string('updated_at', 30).notNullable();
     table.index(['provider'], 'catalog_entities_provider_idx');
   });
-  await knex.schema.createTable('catalog_relations', table => {
+  await knex.schema.createTable('catalog_relations', (table) => {
     table.string('originating_key', 255).notNullable().comment('the entity whose processing produced the relation');
     table.string('source_key', 255).notNullable();
     table.string('type', 100).notNullable();
@@ -28,14 +28,14 @@ exports.up = async function up(knex) {
     table.index(['source_key'], 'catalog_relations_source_idx');
     table.index(['type_key', 'target_key'], 'catalog_relations_type_target_idx');
   });
-  await knex.schema.createTable('catalog_search', table => {
+  await knex.schema.createTable('catalog_search', (table) => {
     table.string('entity_key', 255).notNullable();
     table.string('key', 255).notNullable();
     table.string('value', 255);
     table.index(['entity_key'], 'catalog_search_entity_idx');
     table.index(['key', 'value'], 'catalog_search_key_value_idx');
   });
-  await knex.schema.createTable('catalog_errors', table => {
+  await knex.schema.createTable('catalog_errors', (table) => {
     table.increments('id');
     table.string('provider', 255).notNullable();
     table.text('location_key').notNullable();

@@ -19,11 +19,21 @@ const caller = createBackendPlugin({
         const router = express.Router();
         router.post('/call', async (req, res) => {
           const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-          const { method, args } = req.body as { method: 'getEntities' | 'getEntityByRef' | 'getEntitiesByRefs'; args: any[] };
+          const { method, args } = req.body as {
+            method: 'getEntities' | 'getEntityByRef' | 'getEntitiesByRefs';
+            args: any[];
+          };
           try {
             res.json({ result: (await (catalog[method] as any)(...args, { credentials })) ?? null });
           } catch (error: any) {
-            res.json({ error: { name: error.name, isInputError: error instanceof InputError, statusCode: error.cause?.statusCode, message: error.message } });
+            res.json({
+              error: {
+                name: error.name,
+                isInputError: error instanceof InputError,
+                statusCode: error.cause?.statusCode,
+                message: error.message,
+              },
+            });
           }
         });
         httpRouter.use(router);
@@ -36,7 +46,10 @@ describe('CatalogClient', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-client-'));
   const component = (name: string, type: string) =>
     `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: ${name} }\nspec: { type: ${type}, lifecycle: production, owner: platform }\n`;
-  fs.writeFileSync(path.join(dir, 'a.yaml'), [component('alpha', 'service'), component('beta', 'service'), component('gamma', 'website')].join('---\n'));
+  fs.writeFileSync(
+    path.join(dir, 'a.yaml'),
+    [component('alpha', 'service'), component('beta', 'service'), component('gamma', 'website')].join('---\n'),
+  );
   let baseUrl: string;
   const call = async (method: string, ...args: unknown[]): Promise<any> => {
     const response = await fetch(`${baseUrl}/api/caller/call`, {
@@ -54,29 +67,45 @@ describe('CatalogClient', () => {
     });
     baseUrl = backend.baseUrl;
     for (let i = 0; i < 300 && (await call('getEntityByRef', 'component:alpha')).result === null; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads an entity by ref, and undefined for one that is not there', async () => {
     expect((await call('getEntityByRef', 'component:default/alpha')).result.metadata.name).toBe('alpha');
-    expect((await call('getEntityByRef', { kind: 'Component', namespace: 'default', name: 'beta' })).result.metadata.name).toBe('beta');
+    expect(
+      (await call('getEntityByRef', { kind: 'Component', namespace: 'default', name: 'beta' })).result.metadata.name,
+    ).toBe('beta');
     expect((await call('getEntityByRef', 'component:default/none')).result).toBeNull();
   });
 
   it('lists with filters, fields and pages', async () => {
-    const first = (await call('getEntities', { filter: { kind: 'component', 'spec.type': 'service' }, fields: ['metadata.name'], limit: 1 })).result;
+    const first = (
+      await call('getEntities', {
+        filter: { kind: 'component', 'spec.type': 'service' },
+        fields: ['metadata.name'],
+        limit: 1,
+      })
+    ).result;
     expect(first).toMatchObject({ items: [{ metadata: { name: 'alpha' } }], totalItems: 2 });
     const second = (await call('getEntities', { cursor: first.pageInfo.nextCursor, limit: 1 })).result;
     expect(second.items).toEqual([{ metadata: { name: 'beta' } }]);
     expect(second.pageInfo.nextCursor).toBeUndefined();
-    const any = (await call('getEntities', { filter: [{ 'spec.type': 'website' }, { 'metadata.name': 'beta' }], fields: ['metadata.name'] })).result;
+    const any = (
+      await call('getEntities', {
+        filter: [{ 'spec.type': 'website' }, { 'metadata.name': 'beta' }],
+        fields: ['metadata.name'],
+      })
+    ).result;
     expect(any.items.map((e: any) => e.metadata.name)).toEqual(['beta', 'gamma']);
   });
 
   it('reads many refs at once', async () => {
-    const { result } = await call('getEntitiesByRefs', { entityRefs: ['component:gamma', 'component:nope'], fields: ['kind'] });
+    const { result } = await call('getEntitiesByRefs', {
+      entityRefs: ['component:gamma', 'component:nope'],
+      fields: ['kind'],
+    });
     expect(result.items).toEqual([{ kind: 'Component' }, null]);
   });
 

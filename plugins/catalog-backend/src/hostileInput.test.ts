@@ -13,7 +13,7 @@ import catalogPlugin from '.';
 
 const databases = TestDatabases.create();
 
-describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile input', databaseId => {
+describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile input', (databaseId) => {
   it('refuses every malformed request with a 4xx in the standard shape and keeps its entities', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-hostile-'));
     fs.writeFileSync(
@@ -37,9 +37,11 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile i
       if (Date.now() > deadline) {
         throw new Error('the catalog did not read its file within 20 s');
       }
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const cursor = Buffer.from(JSON.stringify({ after: 'group:default/a', filter: ['kind=group'], fields: ['kind'] })).toString('base64url');
+    const cursor = Buffer.from(
+      JSON.stringify({ after: 'group:default/a', filter: ['kind=group'], fields: ['kind'] }),
+    ).toString('base64url');
     const routes: HostileRoute[] = [
       {
         method: 'GET',
@@ -48,17 +50,28 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile i
       },
       { method: 'GET', path: '/api/catalog/entities/by-ref/group:default%2Fkeep-me' },
       { method: 'GET', path: '/api/catalog/entities/by-name/group/default/keep-me' },
-      { method: 'POST', path: '/api/catalog/entities/by-refs', json: true, body: { entityRefs: ['group:keep-me'], fields: ['kind'] } },
+      {
+        method: 'POST',
+        path: '/api/catalog/entities/by-refs',
+        json: true,
+        body: { entityRefs: ['group:keep-me'], fields: ['kind'] },
+      },
       { method: 'GET', path: '/api/catalog/errors', query: { limit: '10' } },
     ];
     let sent = 0;
     for (const headers of [{}, user]) {
-      const results = await sendHostileRequests({ baseUrl: backend.baseUrl, routes, headers, bodyLimitBytes: 64 * 1024 });
+      const results = await sendHostileRequests({
+        baseUrl: backend.baseUrl,
+        routes,
+        headers,
+        bodyLimitBytes: 64 * 1024,
+      });
       expect(findUnexpectedAnswers(results)).toEqual([]);
       sent += results.length;
     }
     expect(sent).toBeGreaterThan(500);
-    const forged = (filter: string[]) => Buffer.from(JSON.stringify({ after: 'group:default/a', filter })).toString('base64url');
+    const forged = (filter: string[]) =>
+      Buffer.from(JSON.stringify({ after: 'group:default/a', filter })).toString('base64url');
     const conditions = Array.from({ length: 160 }, (_, i) => `metadata.name=n${i}`).join(',');
     for (const query of [
       'filter[a]=b',
@@ -73,7 +86,10 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile i
       'filter=constructor.prototype.x=1',
     ]) {
       const response = await fetch(`${backend.baseUrl}/api/catalog/entities?${query}`, { headers: user });
-      expect({ query: query.slice(0, 80), status: response.status }).toEqual({ query: query.slice(0, 80), status: 400 });
+      expect({ query: query.slice(0, 80), status: response.status }).toEqual({
+        query: query.slice(0, 80),
+        status: 400,
+      });
     }
     expect((await probe()).status).toBe(200);
     await backend.stop();

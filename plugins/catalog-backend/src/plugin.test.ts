@@ -80,13 +80,17 @@ spec: { type: ${n % 2 ? 'service' : 'library'}, lifecycle: production, owner: pl
   ).join('---\n');
 }
 
-describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId => {
+describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) => {
   let dir: string;
   let backend: TestBackend;
   const get = async (p: string, init: RequestInit = {}) => {
     const response = await fetch(`${backend.baseUrl}/api/catalog${p}`, {
       ...init,
-      headers: { authorization: mockCredentials.user.header(), 'content-type': 'application/json', ...(init.headers as object) },
+      headers: {
+        authorization: mockCredentials.user.header(),
+        'content-type': 'application/json',
+        ...(init.headers as object),
+      },
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
@@ -104,7 +108,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
       if (Date.now() > deadline) {
         throw new Error('the catalog did not reach the expected state within 15 s');
       }
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
 
@@ -129,7 +133,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
     });
     const deadline = Date.now() + 15_000;
     while ((await get('/entities/by-ref/user:default/ada')).status !== 200 && Date.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
 
@@ -141,13 +145,20 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
   it('reads every entity file under the configured glob', async () => {
     const { body } = await get('/entities?limit=500');
     expect(body.totalItems).toBe(3 + 4 + 1 + 25);
-    expect(body.items.map((e: any) => e.metadata.name)).toEqual(expect.arrayContaining(['payments', 'ada', 'cart', 'cart-api', 'good-one']));
+    expect(body.items.map((e: any) => e.metadata.name)).toEqual(
+      expect.arrayContaining(['payments', 'ada', 'cart', 'cart-api', 'good-one']),
+    );
   });
 
   it('serves an entity by ref and by name, with uid, etag and relations in both directions', async () => {
     const { status, body } = await get('/entities/by-ref/component:default/cart');
     expect(status).toBe(200);
-    expect(body.metadata).toMatchObject({ name: 'cart', namespace: 'default', uid: expect.any(String), etag: expect.any(String) });
+    expect(body.metadata).toMatchObject({
+      name: 'cart',
+      namespace: 'default',
+      uid: expect.any(String),
+      etag: expect.any(String),
+    });
     expect(body.relations).toEqual(
       expect.arrayContaining([
         { type: 'ownedBy', targetRef: 'group:default/payments' },
@@ -180,7 +191,8 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
   });
 
   it('filters by kind, namespace, spec fields, tags and relations, any filter of several', async () => {
-    const names = async (query: string) => ((await get(`/entities?${query}&limit=500`)).body.items as any[]).map(e => e.metadata.name).sort();
+    const names = async (query: string) =>
+      ((await get(`/entities?${query}&limit=500`)).body.items as any[]).map((e) => e.metadata.name).sort();
     expect(await names('filter=kind=api')).toEqual(['cart-api']);
     expect(await names('filter=kind=Component,spec.type=service,metadata.name=cart')).toEqual(['cart']);
     expect((await names('filter=kind=component,spec.type=library')).length).toBe(13);
@@ -195,7 +207,9 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
 
   it('returns only the selected fields', async () => {
     const { body } = await get('/entities?filter=kind=user&fields=kind,metadata.name,spec.profile.email');
-    expect(body.items).toEqual([{ kind: 'User', metadata: { name: 'ada' }, spec: { profile: { email: 'ada@example.com' } } }]);
+    expect(body.items).toEqual([
+      { kind: 'User', metadata: { name: 'ada' }, spec: { profile: { email: 'ada@example.com' } } },
+    ]);
   });
 
   it('pages through every match with a cursor that keeps the filter', async () => {
@@ -217,7 +231,10 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
   });
 
   it('fetches many refs at once, in order, null where there is none', async () => {
-    const { status, body } = await post('/entities/by-refs', { entityRefs: ['user:ada', 'component:default/missing', 'API:default/cart-api'], fields: ['metadata.name'] });
+    const { status, body } = await post('/entities/by-refs', {
+      entityRefs: ['user:ada', 'component:default/missing', 'API:default/cart-api'],
+      fields: ['metadata.name'],
+    });
     expect(status).toBe(200);
     expect(body.items).toEqual([{ metadata: { name: 'ada' } }, null, { metadata: { name: 'cart-api' } }]);
   });
@@ -225,7 +242,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
   it('keeps good entities of a file with bad ones and lists every problem', async () => {
     expect((await get('/entities/by-ref/component:good-one')).status).toBe(200);
     const { body } = await get('/errors');
-    const messages = (body.items as any[]).map(e => `${e.location} ${e.entityRef} ${e.message}`);
+    const messages = (body.items as any[]).map((e) => `${e.location} ${e.entityRef} ${e.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/broken-entities\.yaml component:default\/no-owner .*'spec\.owner'/),
@@ -240,12 +257,28 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
 
   it('requires credentials and refuses bad queries with 400', async () => {
     expect((await fetch(`${backend.baseUrl}/api/catalog/entities`)).status).toBe(401);
-    for (const query of ['limit=0', 'limit=501', 'limit=ten', 'cursor=garbage', 'filter=', 'filter=a%20b=c', 'owner=me', 'fields=..', `filter=${'a'.repeat(300)}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=501',
+      'limit=ten',
+      'cursor=garbage',
+      'filter=',
+      'filter=a%20b=c',
+      'owner=me',
+      'fields=..',
+      `filter=${'a'.repeat(300)}`,
+    ]) {
       const response = await get(`/entities?${query}`);
-      expect({ query, status: response.status, name: response.body.error.name }).toEqual({ query, status: 400, name: 'InputError' });
+      expect({ query, status: response.status, name: response.body.error.name }).toEqual({
+        query,
+        status: 400,
+        name: 'InputError',
+      });
     }
     const cursor = (await get('/entities?filter=kind=component&limit=1')).body.pageInfo.nextCursor;
-    expect((await get(`/entities?filter=kind=api&cursor=${cursor}`)).body.error.message).toContain('differs from the filter');
+    expect((await get(`/entities?filter=kind=api&cursor=${cursor}`)).body.error.message).toContain(
+      'differs from the filter',
+    );
     expect((await post('/entities/by-refs', { entityRefs: Array(1001).fill('user:ada') })).status).toBe(400);
     expect((await post('/entities/by-refs', { entityRefs: ['user:ada'], extra: 1 })).status).toBe(400);
     expect((await post('/entities/by-refs', { entityRefs: ['no kind'] })).status).toBe(400);
@@ -264,14 +297,20 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', databaseId =>
     expect((await get('/entities?filter=kind=component')).body.totalItems).toBe(2);
 
     fs.writeFileSync(path.join(dir, 'org', 'groups.yaml'), `${ORG}\n  broken: [`);
-    fs.writeFileSync(path.join(dir, 'systems', 'checkout.yaml'), SYSTEM.replace('owner: payments, system: checkout, providesApis', 'system: checkout, providesApis'));
-    await refreshUntil(async () => ((await get('/errors')).body.items as any[]).some(e => e.location.endsWith('groups.yaml')));
+    fs.writeFileSync(
+      path.join(dir, 'systems', 'checkout.yaml'),
+      SYSTEM.replace('owner: payments, system: checkout, providesApis', 'system: checkout, providesApis'),
+    );
+    await refreshUntil(async () =>
+      ((await get('/errors')).body.items as any[]).some((e) => e.location.endsWith('groups.yaml')),
+    );
     expect((await get('/entities/by-ref/user:ada')).status).toBe(200);
     // A broken edit keeps the last good version of the entity.
     expect((await get('/entities/by-ref/component:cart')).body.metadata.tags).toEqual(['kotlin']);
   });
 
-  const post = (p: string, body: unknown) => get(p, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (p: string, body: unknown) =>
+    get(p, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 });
 
 describe('catalog Location entities', () => {
@@ -279,9 +318,18 @@ describe('catalog Location entities', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-outside-'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-locations-'));
     fs.mkdirSync(path.join(dir, 'teams'));
-    fs.writeFileSync(path.join(outside, 'secret.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: outsider }\nspec: { type: team, children: [] }\n');
-    fs.writeFileSync(path.join(dir, 'teams', 'a.entities'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-a }\nspec: { type: team, children: [] }\n');
-    fs.writeFileSync(path.join(dir, 'teams', 'b.entities'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-b }\nspec: { type: team, children: [] }\n');
+    fs.writeFileSync(
+      path.join(outside, 'secret.yaml'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: outsider }\nspec: { type: team, children: [] }\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'teams', 'a.entities'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-a }\nspec: { type: team, children: [] }\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'teams', 'b.entities'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team-b }\nspec: { type: team, children: [] }\n',
+    );
     // A link inside the folder to a file outside it is refused too.
     fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'teams', 'link.entities'));
     fs.writeFileSync(
@@ -292,17 +340,26 @@ describe('catalog Location entities', () => {
       features: [catalogPlugin],
       config: { catalog: { locations: [{ type: 'file', target: path.join(dir, 'catalog-info.yaml') }] } },
     });
-    const get = async (p: string) => (await fetch(`${backend.baseUrl}/api/catalog${p}`, { headers: { authorization: mockCredentials.user.header() } })).json() as Promise<any>;
+    const get = async (p: string) =>
+      (
+        await fetch(`${backend.baseUrl}/api/catalog${p}`, { headers: { authorization: mockCredentials.user.header() } })
+      ).json() as Promise<any>;
     let names: string[] = [];
     for (let i = 0; i < 200 && names.length < 3; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
       names = (await get('/entities')).items.map((e: any) => e.metadata.name).sort();
     }
     expect(names).toEqual(['root', 'team-a', 'team-b']);
     const errors = (await get('/errors')).items.map((e: any) => e.message).sort();
     expect(errors).toHaveLength(2);
-    expect(errors.some((m: string) => m.includes(`link.entities: leads outside ${dir}, the folder of the configured location`))).toBe(true);
-    expect(errors.some((m: string) => m.includes(`secret.yaml' leaves ${dir}, the folder of the configured location`))).toBe(true);
+    expect(
+      errors.some((m: string) =>
+        m.includes(`link.entities: leads outside ${dir}, the folder of the configured location`),
+      ),
+    ).toBe(true);
+    expect(
+      errors.some((m: string) => m.includes(`secret.yaml' leaves ${dir}, the folder of the configured location`)),
+    ).toBe(true);
     await backend.stop();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(outside, { recursive: true, force: true });

@@ -17,7 +17,10 @@ import { FileLocationProvider } from './providers/FileLocationProvider';
 import { createRouter } from './service/router';
 
 const duration = {
-  oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0 } }],
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0 } },
+  ],
 };
 
 /**
@@ -51,7 +54,12 @@ export const catalogPlugin = createBackendPlugin({
         default: { frequency: { seconds: 60 }, timeout: { minutes: 5 } },
         required: ['frequency', 'timeout'],
         properties: {
-          frequency: { oneOf: [...duration.oneOf, { type: 'object', required: ['cron'], properties: { cron: { type: 'string' } } }] },
+          frequency: {
+            oneOf: [
+              ...duration.oneOf,
+              { type: 'object', required: ['cron'], properties: { cron: { type: 'string' } } },
+            ],
+          },
           timeout: duration,
           initialDelay: duration,
         },
@@ -80,7 +88,7 @@ export const catalogPlugin = createBackendPlugin({
         await database.migrate({ directory: resolvePackagePath('@trellis/plugin-catalog-backend', 'migrations') });
         const store = CatalogStore.create(await database.getClient());
         const processor = new EntityProcessor(processors);
-        const locations = (config.getOptionalConfigArray('catalog.locations') ?? []).map(location => ({
+        const locations = (config.getOptionalConfigArray('catalog.locations') ?? []).map((location) => ({
           target: resolveConfigPath(location.getString('target')),
         }));
         const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('catalog.refresh'));
@@ -95,13 +103,19 @@ export const catalogPlugin = createBackendPlugin({
           }
           names.add(name);
           await provider.connect({
-            applyMutation: async mutation => {
+            applyMutation: async (mutation) => {
               const { failures, ...summary } = await applyMutation(store, processor, name, mutation);
-              logger.info(`Entity provider '${name}' applied a ${mutation.type} mutation`, { provider: name, ...summary });
+              logger.info(`Entity provider '${name}' applied a ${mutation.type} mutation`, {
+                provider: name,
+                ...summary,
+              });
               for (const failure of failures) {
-                logger.warn(`Catalog entity rejected: ${failure.location.target}${failure.ref ? ` ${failure.ref}` : ''}: ${failure.message}`, {
-                  provider: name,
-                });
+                logger.warn(
+                  `Catalog entity rejected: ${failure.location.target}${failure.ref ? ` ${failure.ref}` : ''}: ${failure.message}`,
+                  {
+                    provider: name,
+                  },
+                );
               }
             },
           });
@@ -112,7 +126,12 @@ export const catalogPlugin = createBackendPlugin({
   },
 });
 
-async function applyMutation(store: CatalogStore, processor: EntityProcessor, provider: string, mutation: EntityProviderMutation) {
+async function applyMutation(
+  store: CatalogStore,
+  processor: EntityProcessor,
+  provider: string,
+  mutation: EntityProviderMutation,
+) {
   const deferred = mutation.type === 'full' ? mutation.entities : mutation.added;
   const entities: ProcessedEntity[] = [];
   const failures: ProcessingFailure[] = [];
@@ -130,7 +149,7 @@ async function applyMutation(store: CatalogStore, processor: EntityProcessor, pr
     entities,
     failures,
     unreadable: mutation.type === 'full' ? mutation.unreadable : undefined,
-    removeRefs: mutation.type === 'delta' ? mutation.removed.map(r => r.entityRef) : undefined,
+    removeRefs: mutation.type === 'delta' ? mutation.removed.map((r) => r.entityRef) : undefined,
   });
   return { ...summary, failures };
 }

@@ -51,7 +51,7 @@ async function waitFor(what: string, check: () => Promise<boolean>): Promise<voi
     if (Date.now() > deadline) {
       throw new Error(`${what} did not happen within 20 s`);
     }
-    await new Promise(resolve => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -68,7 +68,7 @@ function client(backend: TestBackend) {
 
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-describe.each(databases.eachSupportedId())('catalog on %s with untrusted input', databaseId => {
+describe.each(databases.eachSupportedId())('catalog on %s with untrusted input', (databaseId) => {
   let dir: string;
   let backend: TestBackend;
   let get: ReturnType<typeof client>;
@@ -85,7 +85,10 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
       },
     });
     get = client(backend);
-    await waitFor('the first refresh', async () => (await get('/entities/by-ref/component:good-service')).status === 200);
+    await waitFor(
+      'the first refresh',
+      async () => (await get('/entities/by-ref/component:good-service')).status === 200,
+    );
   });
 
   afterAll(async () => {
@@ -116,7 +119,9 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     });
     expect(byRefs.status).toBe(400);
     expect(({} as Record<string, unknown>).trellisPolluted).toBeUndefined();
-    expect((await get('/entities?filter=kind=component&fields=metadata.name,metadata')).body.items[0].metadata.namespace).toBe('default');
+    expect(
+      (await get('/entities?filter=kind=component&fields=metadata.name,metadata')).body.items[0].metadata.namespace,
+    ).toBe('default');
   });
 
   it('keeps an entity with a __proto__ key out and lists it as an error', async () => {
@@ -124,7 +129,10 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     const errors = (await get('/errors')).body.items as any[];
     expect(errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ entityRef: 'component:default/proto-key', message: expect.stringContaining("'__proto__' is not allowed") }),
+        expect.objectContaining({
+          entityRef: 'component:default/proto-key',
+          message: expect.stringContaining("'__proto__' is not allowed"),
+        }),
       ]),
     );
   });
@@ -134,14 +142,20 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     const forged: Array<[string, unknown]> = [
       ['160 conditions in one filter', { after: 'component:default/a', filter: [conditions(160)] }],
       ['21 filters', { after: 'component:default/a', filter: Array(21).fill('kind=component') }],
-      ['21 conditions in the second filter', { after: 'component:default/a', filter: [conditions(20), conditions(21)] }],
+      [
+        '21 conditions in the second filter',
+        { after: 'component:default/a', filter: [conditions(20), conditions(21)] },
+      ],
       ['a 300-character value', { after: 'component:default/a', filter: [`kind=${'a'.repeat(300)}`] }],
       ['a NUL in a value', { after: 'component:default/a', filter: ['kind=a\0b'] }],
       ['a NUL in the position', { after: 'component:default/a\0', filter: [] }],
       ['a position that is no ref', { after: 'zzz', filter: [] }],
       ['51 fields', { after: 'component:default/a', filter: [], fields: Array(51).fill('kind') }],
       ['a filter that is no list', { after: 'component:default/a', filter: 5 }],
-      ['the structured filter of older cursors', { after: 'component:default/a', filter: [[{ key: 'kind', value: 'x' }]] }],
+      [
+        'the structured filter of older cursors',
+        { after: 'component:default/a', filter: [[{ key: 'kind', value: 'x' }]] },
+      ],
       ['an extra key', { after: 'component:default/a', filter: [], limit: 100000 }],
       ['JSON that is a number', 12],
     ];
@@ -151,7 +165,10 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
       expect(body.error.message).toContain("'cursor'");
     }
     for (const raw of ['!!!!', 'e30', '%00', 'A'.repeat(12_000)]) {
-      expect({ raw: raw.slice(0, 10), status: (await get(`/entities?cursor=${raw}`)).status }).toEqual({ raw: raw.slice(0, 10), status: 400 });
+      expect({ raw: raw.slice(0, 10), status: (await get(`/entities?cursor=${raw}`)).status }).toEqual({
+        raw: raw.slice(0, 10),
+        status: 400,
+      });
     }
     const first = await get('/entities?filter=kind=component&limit=1&fields=metadata.name');
     const next = await get(`/entities?cursor=${first.body.pageInfo.nextCursor}`);
@@ -163,11 +180,22 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
   it('refuses NUL characters in filter values and refs with 400, never 500', async () => {
     for (const query of ['filter=kind=a%00b', 'filter=metadata.name=%00', 'filter=kind=component,spec.type=x%00']) {
       const { status, body } = await get(`/entities?${query}`);
-      expect({ query, status, message: body.error?.message }).toEqual({ query, status: 400, message: expect.stringContaining('NUL') });
+      expect({ query, status, message: body.error?.message }).toEqual({
+        query,
+        status: 400,
+        message: expect.stringContaining('NUL'),
+      });
     }
-    const byRefs = await get('/entities/by-refs', { method: 'POST', body: JSON.stringify({ entityRefs: ['component:default/a\u0000b'] }) });
+    const byRefs = await get('/entities/by-refs', {
+      method: 'POST',
+      body: JSON.stringify({ entityRefs: ['component:default/a\u0000b'] }),
+    });
     expect(byRefs.status).toBe(400);
-    for (const route of ['/entities/by-ref/component:good-service?__proto__=1', '/entities/by-name/component/default/good-service?x=%00', '/errors?constructor=1']) {
+    for (const route of [
+      '/entities/by-ref/component:good-service?__proto__=1',
+      '/entities/by-name/component/default/good-service?x=%00',
+      '/errors?constructor=1',
+    ]) {
       expect({ route, status: (await get(route)).status }).toEqual({ route, status: 400 });
     }
   });
@@ -177,9 +205,12 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     for (const name of ['nul-description', 'nul-spec', 'nul-key']) {
       expect({ name, status: (await get(`/entities/by-ref/component:${name}`)).status }).toEqual({ name, status: 404 });
     }
-    const errors = ((await get('/errors')).body.items as any[]).filter(e => e.location.endsWith('poisoned.yaml'));
-    expect(errors.map(e => [e.entityRef, e.message]).sort()).toEqual([
-      ['component:default/nul-description', "'metadata.description' contains a NUL character, which the catalog cannot store"],
+    const errors = ((await get('/errors')).body.items as any[]).filter((e) => e.location.endsWith('poisoned.yaml'));
+    expect(errors.map((e) => [e.entityRef, e.message]).sort()).toEqual([
+      [
+        'component:default/nul-description',
+        "'metadata.description' contains a NUL character, which the catalog cannot store",
+      ],
       ['component:default/nul-key', "'spec.we\\0ird': a field name contains a NUL character"],
       ['component:default/nul-spec', "'spec.lifecycle' contains a NUL character, which the catalog cannot store"],
       ['component:default/proto-key', "'metadata.__proto__': '__proto__' is not allowed as a field name"],
@@ -215,10 +246,15 @@ describe('catalog files behind links, FIFOs and devices', () => {
     });
     const get = client(backend);
     try {
-      await waitFor('the refresh listing four refused files', async () => (await get('/errors')).body.items.length >= 4);
-      const names = ((await get('/entities')).body.items as any[]).map(e => e.metadata.name);
+      await waitFor(
+        'the refresh listing four refused files',
+        async () => (await get('/errors')).body.items.length >= 4,
+      );
+      const names = ((await get('/entities')).body.items as any[]).map((e) => e.metadata.name);
       expect(names).toEqual(['real-one']);
-      const errors = ((await get('/errors')).body.items as any[]).map(e => `${path.relative(dir, e.location.replace(/^file:/, ''))}: ${e.message.replace(`${dir}/`, '')}`);
+      const errors = ((await get('/errors')).body.items as any[]).map(
+        (e) => `${path.relative(dir, e.location.replace(/^file:/, ''))}: ${e.message.replace(`${dir}/`, '')}`,
+      );
       expect(errors.sort()).toEqual([
         expect.stringMatching(/^single-pipe\.yaml: .*is a FIFO; only regular files are read$/),
         expect.stringMatching(/^teams\/pipe\.yaml: .*is a FIFO; only regular files are read$/),

@@ -16,7 +16,7 @@ const routes: HostileRoute[] = [
 const databases = TestDatabases.create();
 
 // The plugin keeps nothing in a database, but the backend around it has one.
-describe.each(databases.eachSupportedId())('example plugin on %s under hostile input', databaseId => {
+describe.each(databases.eachSupportedId())('example plugin on %s under hostile input', (databaseId) => {
   it('refuses every malformed request with a 4xx in the standard shape and keeps serving', async () => {
     const backend = await startTestBackend({
       features: [examplePlugin],
@@ -31,7 +31,12 @@ describe.each(databases.eachSupportedId())('example plugin on %s under hostile i
     let sent = 0;
     const headerSets: Array<Record<string, string>> = [{}, { authorization: mockCredentials.user.header() }];
     for (const headers of headerSets) {
-      const results = await sendHostileRequests({ baseUrl: backend.baseUrl, routes, headers, bodyLimitBytes: 64 * 1024 });
+      const results = await sendHostileRequests({
+        baseUrl: backend.baseUrl,
+        routes,
+        headers,
+        bodyLimitBytes: 64 * 1024,
+      });
       expect(findUnexpectedAnswers(results)).toEqual([]);
       sent += results.length;
     }

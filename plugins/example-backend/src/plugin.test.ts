@@ -25,8 +25,8 @@ describe('example plugin', () => {
   });
 
   it('refuses to start when its config violates the schema, naming the key', async () => {
-    await expect(
-      startTestBackend({ features: [examplePlugin], config: { example: { message: 42 } } }),
-    ).rejects.toThrow(/example\.message/);
+    await expect(startTestBackend({ features: [examplePlugin], config: { example: { message: 42 } } })).rejects.toThrow(
+      /example\.message/,
+    );
   });
 });

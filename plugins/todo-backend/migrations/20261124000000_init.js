@@ -3,7 +3,7 @@
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
-  await knex.schema.createTable('todos', table => {
+  await knex.schema.createTable('todos', (table) => {
     table.string('id', 36).primary();
     table.string('title', 512).notNullable();
     table.text('description');

@@ -58,13 +58,17 @@ export class TodoStore {
   }
 
   async list(options: { limit: number; cursor?: string; status?: string }): Promise<TodoPage> {
-    const query = this.#db<TodoRow>('todos').orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(options.limit + 1);
+    const query = this.#db<TodoRow>('todos')
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .limit(options.limit + 1);
     if (options.status) {
       query.where('status', options.status);
     }
     if (options.cursor) {
       const { c, i } = decodeCursor(options.cursor);
-      query.where(q => q.where('created_at', '>', c).orWhere(q2 => q2.where('created_at', c).andWhere('id', '>', i)));
+      query.where((q) =>
+        q.where('created_at', '>', c).orWhere((q2) => q2.where('created_at', c).andWhere('id', '>', i)),
+      );
     }
     const rows = await query;
     const page = rows.slice(0, options.limit);
@@ -101,7 +105,7 @@ export class TodoStore {
   }
 
   async update(id: string, input: TodoInput, expectedVersion: number): Promise<Todo> {
-    return this.#db.transaction(async trx => {
+    return this.#db.transaction(async (trx) => {
       const changes: Partial<TodoRow> = {
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),

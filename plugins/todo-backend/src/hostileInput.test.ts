@@ -10,7 +10,7 @@ import todoPlugin from '.';
 
 const databases = TestDatabases.create();
 
-describe.each(databases.eachSupportedId())('todo plugin on %s under hostile input', databaseId => {
+describe.each(databases.eachSupportedId())('todo plugin on %s under hostile input', (databaseId) => {
   it('refuses every malformed request with a 4xx in the standard shape and keeps its data', async () => {
     const backend = await startTestBackend({
       features: [todoPlugin],
@@ -23,22 +23,45 @@ describe.each(databases.eachSupportedId())('todo plugin on %s under hostile inpu
       },
     });
     const user = { authorization: mockCredentials.user.header(), 'content-type': 'application/json' };
-    const created = await fetch(`${backend.baseUrl}/api/todo/todos`, { method: 'POST', headers: user, body: JSON.stringify({ title: 'keep me' }) });
+    const created = await fetch(`${backend.baseUrl}/api/todo/todos`, {
+      method: 'POST',
+      headers: user,
+      body: JSON.stringify({ title: 'keep me' }),
+    });
     const { id } = (await created.json()) as { id: string };
-    await fetch(`${backend.baseUrl}/api/todo/todos`, { method: 'POST', headers: user, body: JSON.stringify({ title: 'second' }) });
+    await fetch(`${backend.baseUrl}/api/todo/todos`, {
+      method: 'POST',
+      headers: user,
+      body: JSON.stringify({ title: 'second' }),
+    });
     const listed = await fetch(`${backend.baseUrl}/api/todo/todos?limit=1`, { headers: user });
     const { nextCursor } = (await listed.json()) as { nextCursor: string };
     const routes: HostileRoute[] = [
       { method: 'GET', path: '/api/todo/todos', query: { limit: '10', status: 'open', cursor: nextCursor } },
-      { method: 'POST', path: '/api/todo/todos', json: true, body: { title: 'x', description: 'd', status: 'open', entityRef: 'component:default/x' } },
+      {
+        method: 'POST',
+        path: '/api/todo/todos',
+        json: true,
+        body: { title: 'x', description: 'd', status: 'open', entityRef: 'component:default/x' },
+      },
       { method: 'GET', path: `/api/todo/todos/${id}` },
-      { method: 'PUT', path: `/api/todo/todos/${id}`, json: true, body: { title: 'x', description: 'd', entityRef: 'component:default/x', version: 1 } },
+      {
+        method: 'PUT',
+        path: `/api/todo/todos/${id}`,
+        json: true,
+        body: { title: 'x', description: 'd', entityRef: 'component:default/x', version: 1 },
+      },
       { method: 'DELETE', path: '/api/todo/todos/not-a-uuid' },
     ];
     let sent = 0;
     const headerSets: Array<Record<string, string>> = [{}, { authorization: mockCredentials.user.header() }];
     for (const headers of headerSets) {
-      const results = await sendHostileRequests({ baseUrl: backend.baseUrl, routes, headers, bodyLimitBytes: 64 * 1024 });
+      const results = await sendHostileRequests({
+        baseUrl: backend.baseUrl,
+        routes,
+        headers,
+        bodyLimitBytes: 64 * 1024,
+      });
       expect(findUnexpectedAnswers(results)).toEqual([]);
       sent += results.length;
     }

@@ -16,7 +16,7 @@ fs.writeFileSync(
 const catalogConfig = { locations: [{ type: 'file', target: path.join(catalogDir, 'catalog-info.yaml') }] };
 afterAll(() => fs.rmSync(catalogDir, { recursive: true, force: true }));
 
-describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
+describe.each(databases.eachSupportedId())('todo plugin on %s', (databaseId) => {
   let backend: TestBackend;
   let api: (path: string, init?: RequestInit & { as?: string }) => Promise<{ status: number; body: any }>;
 
@@ -26,18 +26,22 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
       config: { backend: { database: await databases.backendConfig(databaseId) }, catalog: catalogConfig },
     });
     for (let i = 0; i < 300; i++) {
-      const probe = await fetch(`${backend.baseUrl}/api/catalog/entities/by-ref/component:trellis`, { headers: { authorization: mockCredentials.user.header() } });
+      const probe = await fetch(`${backend.baseUrl}/api/catalog/entities/by-ref/component:trellis`, {
+        headers: { authorization: mockCredentials.user.header() },
+      });
       if (probe.status === 200) {
         break;
       }
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     api = async (path, init = {}) => {
       const response = await fetch(`${backend.baseUrl}/api/todo${path}`, {
         ...init,
         headers: {
           'content-type': 'application/json',
-          ...(init.as !== undefined ? { authorization: init.as } : { authorization: mockCredentials.user.header('user:default/jane') }),
+          ...(init.as !== undefined
+            ? { authorization: init.as }
+            : { authorization: mockCredentials.user.header('user:default/jane') }),
           ...(init.headers as object),
         },
       });
@@ -51,7 +55,11 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
   const post = (body: unknown) => api('/todos', { method: 'POST', body: JSON.stringify(body) });
 
   it('creates, reads, updates and deletes a todo', async () => {
-    const created = await post({ title: 'Write docs', description: 'the operator page', entityRef: 'component:default/trellis' });
+    const created = await post({
+      title: 'Write docs',
+      description: 'the operator page',
+      entityRef: 'component:default/trellis',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       title: 'Write docs',
@@ -73,9 +81,14 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
   it('refuses an entityRef the catalog does not have with a 400 naming it, on create and update', async () => {
     const created = await post({ title: 'Orphan', entityRef: 'component:default/nowhere' });
     expect(created.status).toBe(400);
-    expect(created.body.error.message).toContain("'entityRef' component:default/nowhere is not an entity of the catalog");
+    expect(created.body.error.message).toContain(
+      "'entityRef' component:default/nowhere is not an entity of the catalog",
+    );
     const { body } = await post({ title: 'Fine' });
-    const updated = await api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ entityRef: 'group:default/ghosts', version: 1 }) });
+    const updated = await api(`/todos/${body.id}`, {
+      method: 'PUT',
+      body: JSON.stringify({ entityRef: 'group:default/ghosts', version: 1 }),
+    });
     expect(updated.status).toBe(400);
     expect(updated.body.error.message).toContain('group:default/ghosts');
     expect((await api(`/todos/${body.id}`)).body.entityRef).toBeNull();
@@ -98,8 +111,8 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
         api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ title: `T${i}`, version: 1 }) }),
       ),
     );
-    expect(results.filter(r => r.status === 200)).toHaveLength(1);
-    expect(results.filter(r => r.status === 409)).toHaveLength(7);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(7);
     expect((await api(`/todos/${body.id}`)).body.version).toBe(2);
   });
 
@@ -132,7 +145,7 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
 
   it.each([2_147_483_647, 2_147_483_648, 4_294_967_296, 9_007_199_254_740_993, 1e308, 0, -1, 1.5])(
     'refuses version %p, outside the version column, with a 400 rather than a database error',
-    async version => {
+    async (version) => {
       const { body } = await post({ title: `Versioned ${version}` });
       const response = await api(`/todos/${body.id}`, { method: 'PUT', body: JSON.stringify({ title: 'x', version }) });
       expect(response.status).toBe(400);
@@ -142,7 +155,11 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
   );
 
   it('refuses to record a creator name longer than its column with a 400, not a database error', async () => {
-    const response = await api('/todos', { method: 'POST', body: JSON.stringify({ title: 'Long name' }), as: mockCredentials.user.header(`user:default/${'n'.repeat(300)}`) });
+    const response = await api('/todos', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Long name' }),
+      as: mockCredentials.user.header(`user:default/${'n'.repeat(300)}`),
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain('over 255 characters');
   });
@@ -172,12 +189,15 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
   });
 
   it('refuses bad ids, limits, cursors and statuses with 400', async () => {
-    expect((await api('/todos/not-a-uuid')).body.error.message).toContain("Invalid id");
+    expect((await api('/todos/not-a-uuid')).body.error.message).toContain('Invalid id');
     expect((await api('/todos?limit=101')).status).toBe(400);
     expect((await api('/todos?limit=0')).status).toBe(400);
     expect((await api('/todos?cursor=garbage')).body.error.message).toContain("'cursor'");
     expect((await api('/todos?status=lost')).status).toBe(400);
-    expect((await api(`/todos/${crypto.randomUUID()}`, { method: 'PUT', body: JSON.stringify({ title: 'x' }) })).body.error.message).toContain("'version'");
+    expect(
+      (await api(`/todos/${crypto.randomUUID()}`, { method: 'PUT', body: JSON.stringify({ title: 'x' }) })).body.error
+        .message,
+    ).toContain("'version'");
   });
 
   it('pages through every todo with a cursor and filters by status', async () => {
@@ -193,7 +213,7 @@ describe.each(databases.eachSupportedId())('todo plugin on %s', databaseId => {
       seen.push(...page.body.items.map((t: { title: string }) => t.title));
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(seen.filter(t => t.startsWith('page-'))).toEqual(titles);
+    expect(seen.filter((t) => t.startsWith('page-'))).toEqual(titles);
     expect(new Set(seen).size).toBe(seen.length);
     const inProgress = await api('/todos?status=in_progress&limit=100');
     expect(inProgress.body.items.map((t: { title: string }) => t.title)).toContain('page-3');
@@ -227,9 +247,13 @@ describe('todo plugin without a reachable catalog', () => {
       });
     const refused = await post({ title: 'Ref', entityRef: 'component:default/trellis' });
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as any).error.message).toContain("Could not check entityRef 'component:default/trellis' with the catalog");
+    expect(((await refused.json()) as any).error.message).toContain(
+      "Could not check entityRef 'component:default/trellis' with the catalog",
+    );
     expect((await post({ title: 'No ref' })).status).toBe(201);
-    const list = await fetch(`${backend.baseUrl}/api/todo/todos`, { headers: { authorization: mockCredentials.user.header() } });
+    const list = await fetch(`${backend.baseUrl}/api/todo/todos`, {
+      headers: { authorization: mockCredentials.user.header() },
+    });
     expect(((await list.json()) as any).items.map((t: { title: string }) => t.title)).toEqual(['No ref']);
     await backend.stop();
   });

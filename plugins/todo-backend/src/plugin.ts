@@ -33,7 +33,9 @@ export const todoPlugin = createBackendPlugin({
       async init({ database, httpRouter, httpAuth, config, catalog }) {
         await database.migrate({ directory: resolvePackagePath('@trellis/plugin-todo-backend', 'migrations') });
         const store = TodoStore.create(await database.getClient());
-        const validateEntityRef = config.getBoolean('todo.checkEntityRefs') ? catalogEntityRefValidator(catalog) : undefined;
+        const validateEntityRef = config.getBoolean('todo.checkEntityRefs')
+          ? catalogEntityRefValidator(catalog)
+          : undefined;
         httpRouter.use(createRouter({ store, httpAuth, validateEntityRef }));
       },
     });

@@ -62,7 +62,9 @@ function principalName(credentials: Credentials): string | null {
   const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
   const name = principal.userEntityRef ?? principal.subject ?? null;
   if (name !== null && (name.length > 255 || name.includes('\0'))) {
-    throw new InputError("Your principal's name cannot be recorded as a todo's creator: it is over 255 characters or holds a NUL character");
+    throw new InputError(
+      "Your principal's name cannot be recorded as a todo's creator: it is over 255 characters or holds a NUL character",
+    );
   }
   return name;
 }

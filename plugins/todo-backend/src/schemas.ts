@@ -25,7 +25,7 @@ export function schemas() {
 
 /** Text without NUL characters, which PostgreSQL refuses to store or compare. */
 function text() {
-  return z.string().refine(value => !value.includes('\0'), 'must not contain NUL characters');
+  return z.string().refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 }
 
 function buildSchemas() {
@@ -36,7 +36,12 @@ function buildSchemas() {
   return {
     /** The body of `POST /todos`. */
     createTodoBody: z
-      .object({ title, description: description.optional(), status: status.optional(), entityRef: entityRef.optional() })
+      .object({
+        title,
+        description: description.optional(),
+        status: status.optional(),
+        entityRef: entityRef.optional(),
+      })
       .strict(),
     /** The body of `PUT /todos/:id`: the fields to change and the version they were read at. */
     updateTodoBody: z
@@ -74,10 +79,10 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: strin
   if (result.success) {
     return result.data;
   }
-  const problems = result.error.issues.map(issue => {
+  const problems = result.error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
     if (issue.code === 'unrecognized_keys') {
-      return `unknown field(s) ${issue.keys.map(k => `'${k}'`).join(', ')}`;
+      return `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     }
     return field ? `'${field}' ${issue.message}` : issue.message;
   });

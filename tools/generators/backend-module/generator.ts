@@ -14,14 +14,23 @@ export interface BackendModuleOptions {
 function assertExtensible(tree: Tree, pluginId: string): void {
   const plugin = `plugins/${pluginId}-backend/src/plugin.ts`;
   if (!tree.exists(`plugins/${pluginId}-backend`)) {
-    throw new Error(`Plugin '${pluginId}' does not exist (no plugins/${pluginId}-backend); create it first with yarn new backend-plugin --id=${pluginId} --nodeLibrary`);
+    throw new Error(
+      `Plugin '${pluginId}' does not exist (no plugins/${pluginId}-backend); create it first with yarn new backend-plugin --id=${pluginId} --nodeLibrary`,
+    );
   }
   const extensionPoint = `libs/${pluginId}-node/src/${idNames(pluginId).camel}ExtensionPoint.ts`;
   if (!tree.exists(extensionPoint)) {
-    throw new Error(`Plugin '${pluginId}' has no node-library with an extension point (${extensionPoint}); create it with yarn new node-library --id=${pluginId}`);
+    throw new Error(
+      `Plugin '${pluginId}' has no node-library with an extension point (${extensionPoint}); create it with yarn new node-library --id=${pluginId}`,
+    );
   }
-  if (!tree.exists(plugin) || !tree.read(plugin, 'utf-8')!.includes(`registerExtensionPoint(${idNames(pluginId).camel}ExtensionPoint`)) {
-    throw new Error(`Plugin '${pluginId}' does not register ${idNames(pluginId).camel}ExtensionPoint in ${plugin}; register it there (env.registerExtensionPoint) so modules can use it`);
+  if (
+    !tree.exists(plugin) ||
+    !tree.read(plugin, 'utf-8')!.includes(`registerExtensionPoint(${idNames(pluginId).camel}ExtensionPoint`)
+  ) {
+    throw new Error(
+      `Plugin '${pluginId}' does not register ${idNames(pluginId).camel}ExtensionPoint in ${plugin}; register it there (env.registerExtensionPoint) so modules can use it`,
+    );
   }
 }
 

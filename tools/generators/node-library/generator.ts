@@ -14,7 +14,11 @@ export interface NodeLibraryOptions {
 export function writeNodeLibrary(tree: Tree, id: string): string {
   const dir = `libs/${id}-node`;
   assertFree(tree, dir, `A node-library for '${id}'`);
-  generateFiles(tree, path.join(__dirname, 'files'), dir, { ...idNames(id), packageName: `@trellis/plugin-${id}-node`, tmpl: '' });
+  generateFiles(tree, path.join(__dirname, 'files'), dir, {
+    ...idNames(id),
+    packageName: `@trellis/plugin-${id}-node`,
+    tmpl: '',
+  });
   return dir;
 }
 
@@ -32,6 +36,8 @@ export default async function nodeLibraryGenerator(tree: Tree, options: NodeLibr
       execSync('yarn install', { cwd: tree.root, stdio: 'inherit' });
     }
     console.log(`\n${wiring}`);
-    console.log(`Created ${dir}. Plugins call '${id}' with deps: { ${idNames(id).camel}: ${idNames(id).camel}ServiceRef }.`);
+    console.log(
+      `Created ${dir}. Plugins call '${id}' with deps: { ${idNames(id).camel}: ${idNames(id).camel}ServiceRef }.`,
+    );
   };
 }

@@ -21,14 +21,24 @@ export function wireExtensionPoint(tree: Tree, id: string): string {
     return `${pluginFile} registers ${extensionPoint} already.`;
   }
   const edited = [
-    (s: string) => replaceOnce(s, "import { createRouter } from './router';", `import { createRouter } from './router';\nimport { ${extensionPoint} } from '${nodePackage}';`),
+    (s: string) =>
+      replaceOnce(
+        s,
+        "import { createRouter } from './router';",
+        `import { createRouter } from './router';\nimport { ${extensionPoint} } from '${nodePackage}';`,
+      ),
     (s: string) =>
       replaceOnce(
         s,
         '  register(env) {\n',
         `  register(env) {\n    const decorators: Array<(greeting: string) => string> = [];\n    env.registerExtensionPoint(${extensionPoint}, {\n      addGreetingDecorator: decorator => void decorators.push(decorator),\n    });\n`,
       ),
-    (s: string) => s.replace(/httpRouter\.use\(createRouter\(\{ (config, httpAuth[^}]*?) \}\)\);/, (_m, args) => `httpRouter.use(createRouter({ ${args}, decorate: greeting => decorators.reduce((g, d) => d(g), greeting) }));`),
+    (s: string) =>
+      s.replace(
+        /httpRouter\.use\(createRouter\(\{ (config, httpAuth[^}]*?) \}\)\);/,
+        (_m, args) =>
+          `httpRouter.use(createRouter({ ${args}, decorate: greeting => decorators.reduce((g, d) => d(g), greeting) }));`,
+      ),
   ].reduce<string | undefined>((s, edit) => (s === undefined ? undefined : edit(s)), source);
   if (edited === undefined || !edited.includes('decorate: greeting =>')) {
     return `${pluginFile} is not in the generated shape, so it was left as it is: import ${extensionPoint} from '${nodePackage}', register it in register(env) with env.registerExtensionPoint, and add '${nodePackage}' to its package.json dependencies.`;
@@ -44,5 +54,7 @@ export function wireExtensionPoint(tree: Tree, id: string): string {
 
 function replaceOnce(source: string, anchor: string, replacement: string): string | undefined {
   const at = source.indexOf(anchor);
-  return at < 0 || source.indexOf(anchor, at + 1) >= 0 ? undefined : source.slice(0, at) + replacement + source.slice(at + anchor.length);
+  return at < 0 || source.indexOf(anchor, at + 1) >= 0
+    ? undefined
+    : source.slice(0, at) + replacement + source.slice(at + anchor.length);
 }

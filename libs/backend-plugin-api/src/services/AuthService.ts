@@ -67,10 +67,7 @@ export interface AuthService {
    * that user (with this plugin as actor); on behalf of a service, it sees this plugin. Throws
    * `AuthenticationError` for `none` credentials.
    */
-  getPluginRequestToken(options: {
-    onBehalfOf: Credentials;
-    targetPluginId: string;
-  }): Promise<{ token: string }>;
+  getPluginRequestToken(options: { onBehalfOf: Credentials; targetPluginId: string }): Promise<{ token: string }>;
   /** The public keys that verify this plugin's tokens, as a JSON Web Key Set. */
   listPublicServiceKeys(): Promise<{ keys: JsonObject[] }>;
 }

@@ -11,11 +11,7 @@ export interface HumanDuration {
 }
 
 /** How often a task runs: a cron expression, a duration, an ISO 8601 duration or manual only. @public */
-export type SchedulerServiceTaskFrequency =
-  | { cron: string }
-  | HumanDuration
-  | { trigger: 'manual' }
-  | string;
+export type SchedulerServiceTaskFrequency = { cron: string } | HumanDuration | { trigger: 'manual' } | string;
 
 /** When and how a task runs. @public */
 export interface SchedulerServiceTaskScheduleDefinition {
@@ -57,9 +53,7 @@ export interface SchedulerServiceTaskDescriptor {
  * @public
  */
 export interface SchedulerService {
-  scheduleTask(
-    task: SchedulerServiceTaskScheduleDefinition & SchedulerServiceTaskInvocationDefinition,
-  ): Promise<void>;
+  scheduleTask(task: SchedulerServiceTaskScheduleDefinition & SchedulerServiceTaskInvocationDefinition): Promise<void>;
   createScheduledTaskRunner(schedule: SchedulerServiceTaskScheduleDefinition): SchedulerServiceTaskRunner;
   triggerTask(id: string): Promise<void>;
   cancelTask(id: string): Promise<void>;

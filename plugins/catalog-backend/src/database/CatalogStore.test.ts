@@ -8,7 +8,7 @@ const databases = TestDatabases.create();
 const processor = new EntityProcessor([]);
 
 async function processed(names: string[], owner = 'platform'): Promise<ProcessedEntity[]> {
-  const deferred: DeferredEntity[] = names.map(name => ({
+  const deferred: DeferredEntity[] = names.map((name) => ({
     entity: {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
@@ -17,14 +17,14 @@ async function processed(names: string[], owner = 'platform'): Promise<Processed
     },
     location: { type: 'file', target: `/catalog/${name}.yaml` },
   }));
-  const results = await Promise.all(deferred.map(d => processor.process(d)));
-  return results.map(r => {
+  const results = await Promise.all(deferred.map((d) => processor.process(d)));
+  return results.map((r) => {
     if (isFailure(r)) throw new Error(r.message);
     return r;
   });
 }
 
-describe.each(databases.eachSupportedId())('CatalogStore on %s', databaseId => {
+describe.each(databases.eachSupportedId())('CatalogStore on %s', (databaseId) => {
   let store: CatalogStore;
 
   beforeAll(async () => {
@@ -35,34 +35,49 @@ describe.each(databases.eachSupportedId())('CatalogStore on %s', databaseId => {
 
   it('serialises concurrent full mutations of one provider, so none fails and one of them is what stays', async () => {
     const first = await processed(Array.from({ length: 300 }, (_, i) => `c-${i}`));
-    const second = await processed(Array.from({ length: 300 }, (_, i) => `c-${i}`), 'other-team');
+    const second = await processed(
+      Array.from({ length: 300 }, (_, i) => `c-${i}`),
+      'other-team',
+    );
     const results = await Promise.allSettled([
       store.applyMutation({ provider: 'racer', mode: 'full', entities: first, failures: [] }),
       store.applyMutation({ provider: 'racer', mode: 'full', entities: second, failures: [] }),
       store.applyMutation({ provider: 'racer', mode: 'full', entities: first, failures: [] }),
     ]);
-    expect(results.map(r => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const page = await store.queryEntities({ filter: [[{ key: 'kind', value: 'component' }]], limit: 500 });
     expect(page.total).toBe(300);
-    const owners = new Set(page.entities.map(e => e.spec?.owner));
+    const owners = new Set(page.entities.map((e) => e.spec?.owner));
     expect(owners.size).toBe(1);
   });
 
   it('writes nothing for an unchanged refresh and keeps providers apart', async () => {
     const entities = await processed(['solo']);
     await store.applyMutation({ provider: 'a', mode: 'full', entities, failures: [] });
-    expect(await store.applyMutation({ provider: 'a', mode: 'full', entities, failures: [] })).toMatchObject({ unchanged: 1, added: 0, updated: 0 });
+    expect(await store.applyMutation({ provider: 'a', mode: 'full', entities, failures: [] })).toMatchObject({
+      unchanged: 1,
+      added: 0,
+      updated: 0,
+    });
     const taken = await store.applyMutation({ provider: 'b', mode: 'full', entities, failures: [] });
     expect(taken).toMatchObject({ added: 0, failed: 1 });
     expect((await store.listErrors(10))[0]!.message).toContain("already provided by 'a'");
-    expect(await store.applyMutation({ provider: 'b', mode: 'full', entities: [], failures: [] })).toMatchObject({ removed: 0 });
+    expect(await store.applyMutation({ provider: 'b', mode: 'full', entities: [], failures: [] })).toMatchObject({
+      removed: 0,
+    });
     expect((await store.getByKeys(['component:default/solo']))[0]).toBeDefined();
   });
 
   it('applies deltas: adds and removes only what it names', async () => {
     const [one, two] = await processed(['delta-one', 'delta-two']);
     await store.applyMutation({ provider: 'd', mode: 'delta', entities: [one!, two!], failures: [] });
-    const summary = await store.applyMutation({ provider: 'd', mode: 'delta', entities: [], failures: [], removeRefs: ['Component:default/DELTA-ONE'] });
+    const summary = await store.applyMutation({
+      provider: 'd',
+      mode: 'delta',
+      entities: [],
+      failures: [],
+      removeRefs: ['Component:default/DELTA-ONE'],
+    });
     expect(summary.removed).toBe(1);
     const [gone, kept] = await store.getByKeys(['component:default/delta-one', 'component:default/delta-two']);
     expect(gone).toBeUndefined();

@@ -81,20 +81,40 @@ export class CatalogStore {
     removeRefs?: string[];
   }): Promise<MutationSummary> {
     const { provider, mode } = options;
-    const summary: MutationSummary = { added: 0, updated: 0, removed: 0, unchanged: 0, failed: options.failures.length };
+    const summary: MutationSummary = {
+      added: 0,
+      updated: 0,
+      removed: 0,
+      unchanged: 0,
+      failed: options.failures.length,
+    };
     const now = new Date().toISOString();
-    return this.#db.transaction(async trx => {
+    return this.#db.transaction(async (trx) => {
       await lockMutations(trx);
       const errors = [
-        ...options.failures.map(f => ({ provider, location_key: locationKey(f.location), entity_ref: f.ref ?? null, message: f.message, created_at: now })),
-        ...(options.unreadable ?? []).map(u => ({ provider, location_key: locationKey(u.location), entity_ref: null, message: u.message, created_at: now })),
+        ...options.failures.map((f) => ({
+          provider,
+          location_key: locationKey(f.location),
+          entity_ref: f.ref ?? null,
+          message: f.message,
+          created_at: now,
+        })),
+        ...(options.unreadable ?? []).map((u) => ({
+          provider,
+          location_key: locationKey(u.location),
+          entity_ref: null,
+          message: u.message,
+          created_at: now,
+        })),
       ];
       const incoming = new Map<string, ProcessedEntity>();
       for (const processed of options.entities) {
         const key = processed.ref.toLowerCase();
         const first = incoming.get(key);
         if (first) {
-          errors.push(error(provider, processed, now, `${processed.ref} is already defined in ${first.location.target}`));
+          errors.push(
+            error(provider, processed, now, `${processed.ref} is already defined in ${first.location.target}`),
+          );
           summary.failed++;
           continue;
         }
@@ -106,16 +126,20 @@ export class CatalogStore {
         const rows = await trx<EntityRow>('catalog_entities')
           .select('entity_key', 'uid', 'provider', 'etag', 'location_key')
           .whereIn('entity_key', keys.slice(i, i + CHUNK));
-        rows.forEach(row => existing.set(row.entity_key, row));
+        rows.forEach((row) => existing.set(row.entity_key, row));
       }
 
       const toRemove: string[] = [];
       if (mode === 'full') {
-        const retainLocations = new Set((options.unreadable ?? []).map(u => locationKey(u.location)));
-        const retainRefs = new Set(options.failures.flatMap(f => (f.ref ? [f.ref.toLowerCase()] : [])));
+        const retainLocations = new Set((options.unreadable ?? []).map((u) => locationKey(u.location)));
+        const retainRefs = new Set(options.failures.flatMap((f) => (f.ref ? [f.ref.toLowerCase()] : [])));
         const owned = await trx<EntityRow>('catalog_entities').select('entity_key', 'location_key').where({ provider });
         for (const row of owned) {
-          if (!incoming.has(row.entity_key) && !retainLocations.has(row.location_key) && !retainRefs.has(row.entity_key)) {
+          if (
+            !incoming.has(row.entity_key) &&
+            !retainLocations.has(row.location_key) &&
+            !retainRefs.has(row.entity_key)
+          ) {
             toRemove.push(row.entity_key);
           }
         }
@@ -132,7 +156,14 @@ export class CatalogStore {
       for (const [key, processed] of incoming) {
         const current = existing.get(key);
         if (current && current.provider !== provider) {
-          errors.push(error(provider, processed, now, `${processed.ref} is already provided by '${current.provider}' from ${current.location_key}`));
+          errors.push(
+            error(
+              provider,
+              processed,
+              now,
+              `${processed.ref} is already provided by '${current.provider}' from ${current.location_key}`,
+            ),
+          );
           summary.failed++;
           continue;
         }
@@ -145,7 +176,8 @@ export class CatalogStore {
 
       // Full mode picked its candidates from this provider's own rows; a delta names refs that
       // another provider may hold, which it may not remove.
-      const removable = mode === 'full' || toRemove.length === 0 ? toRemove : await this.#ownedBy(trx, provider, toRemove);
+      const removable =
+        mode === 'full' || toRemove.length === 0 ? toRemove : await this.#ownedBy(trx, provider, toRemove);
       await this.#deleteEntities(trx, removable);
       summary.removed = removable.length;
 
@@ -189,7 +221,10 @@ export class CatalogStore {
           summary.added++;
         }
       }
-      await this.#deleteEntities(trx, rows.filter(row => existing.has(row.entity_key)).map(row => row.entity_key));
+      await this.#deleteEntities(
+        trx,
+        rows.filter((row) => existing.has(row.entity_key)).map((row) => row.entity_key),
+      );
       await insertChunked(trx, 'catalog_entities', rows);
       await insertChunked(trx, 'catalog_relations', relationRows);
       await insertChunked(trx, 'catalog_search', searchRowsToInsert);
@@ -197,9 +232,17 @@ export class CatalogStore {
       if (mode === 'full') {
         await trx('catalog_errors').where({ provider }).delete();
       } else {
-        const touched = [...new Set([...options.entities.map(e => locationKey(e.location)), ...options.failures.map(f => locationKey(f.location))])];
+        const touched = [
+          ...new Set([
+            ...options.entities.map((e) => locationKey(e.location)),
+            ...options.failures.map((f) => locationKey(f.location)),
+          ]),
+        ];
         for (let i = 0; i < touched.length; i += CHUNK) {
-          await trx('catalog_errors').where({ provider }).whereIn('location_key', touched.slice(i, i + CHUNK)).delete();
+          await trx('catalog_errors')
+            .where({ provider })
+            .whereIn('location_key', touched.slice(i, i + CHUNK))
+            .delete();
         }
       }
       await insertChunked(trx, 'catalog_errors', errors.map(storableError));
@@ -208,13 +251,17 @@ export class CatalogStore {
   }
 
   /** One page of entities matching any of the filter sets, ordered by ref. */
-  async queryEntities(options: { filter: FilterSet[]; after?: string; limit: number }): Promise<{ entities: Entity[]; total: number; hasMore: boolean }> {
+  async queryEntities(options: {
+    filter: FilterSet[];
+    after?: string;
+    limit: number;
+  }): Promise<{ entities: Entity[]; total: number; hasMore: boolean }> {
     const base = () => {
       const query = this.#db<EntityRow>('catalog_entities');
       if (options.filter.length > 0) {
-        query.where(outer => {
+        query.where((outer) => {
           for (const set of options.filter) {
-            outer.orWhere(inner => {
+            outer.orWhere((inner) => {
               for (const condition of set) {
                 inner.whereIn('entity_key', this.#matching(condition));
               }
@@ -225,30 +272,39 @@ export class CatalogStore {
       return query;
     };
     const countQuery = base().count<{ count: number | string }[]>({ count: '*' });
-    const pageQuery = base().select('entity_key', 'entity').orderBy('entity_key').limit(options.limit + 1);
+    const pageQuery = base()
+      .select('entity_key', 'entity')
+      .orderBy('entity_key')
+      .limit(options.limit + 1);
     if (options.after !== undefined) {
       pageQuery.where('entity_key', '>', options.after);
     }
     const [[count], rows] = await Promise.all([countQuery, pageQuery]);
     const page = rows.slice(0, options.limit);
-    return { entities: await this.#withRelations(page), total: Number(count?.count ?? 0), hasMore: rows.length > options.limit };
+    return {
+      entities: await this.#withRelations(page),
+      total: Number(count?.count ?? 0),
+      hasMore: rows.length > options.limit,
+    };
   }
 
   /** The entities of the given refs (lower-cased keys), in that order, undefined where there is none. */
   async getByKeys(keys: string[]): Promise<(Entity | undefined)[]> {
     const found = new Map<string, Entity>();
     for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await this.#db<EntityRow>('catalog_entities').select('entity_key', 'entity').whereIn('entity_key', keys.slice(i, i + CHUNK));
+      const rows = await this.#db<EntityRow>('catalog_entities')
+        .select('entity_key', 'entity')
+        .whereIn('entity_key', keys.slice(i, i + CHUNK));
       const entities = await this.#withRelations(rows);
       rows.forEach((row, index) => found.set(row.entity_key, entities[index]!));
     }
-    return keys.map(key => found.get(key));
+    return keys.map((key) => found.get(key));
   }
 
   /** The current processing errors, newest first. */
   async listErrors(limit: number): Promise<CatalogErrorEntry[]> {
     const rows = await this.#db('catalog_errors').orderBy('id', 'desc').limit(limit);
-    return rows.map(row => ({
+    return rows.map((row) => ({
       provider: row.provider,
       location: row.location_key,
       entityRef: row.entity_ref,
@@ -260,7 +316,9 @@ export class CatalogStore {
   #matching(condition: FilterCondition): Knex.QueryBuilder {
     const key = condition.key.toLowerCase();
     if (key.startsWith('relations.')) {
-      const query = this.#db('catalog_relations').select('source_key').where('type_key', key.slice('relations.'.length));
+      const query = this.#db('catalog_relations')
+        .select('source_key')
+        .where('type_key', key.slice('relations.'.length));
       return condition.value === undefined ? query : query.where('target_key', condition.value.toLowerCase());
     }
     const query = this.#db('catalog_search').select('entity_key').where('key', key);
@@ -275,7 +333,7 @@ export class CatalogStore {
       .select('source_key', 'type', 'target_ref')
       .whereIn(
         'source_key',
-        rows.map(r => r.entity_key),
+        rows.map((r) => r.entity_key),
       )
       .orderBy([{ column: 'type' }, { column: 'target_key' }]);
     const bySource = new Map<string, EntityRelation[]>();
@@ -290,14 +348,20 @@ export class CatalogStore {
       list.push({ type: relation.type, targetRef: relation.target_ref });
       bySource.set(relation.source_key, list);
     }
-    return rows.map(row => ({ ...(JSON.parse(row.entity) as Entity), relations: bySource.get(row.entity_key) ?? [] }));
+    return rows.map((row) => ({
+      ...(JSON.parse(row.entity) as Entity),
+      relations: bySource.get(row.entity_key) ?? [],
+    }));
   }
 
   async #ownedBy(trx: Knex.Transaction, provider: string, keys: string[]): Promise<string[]> {
     const owned: string[] = [];
     for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await trx('catalog_entities').select('entity_key').where({ provider }).whereIn('entity_key', keys.slice(i, i + CHUNK));
-      owned.push(...rows.map(r => r.entity_key as string));
+      const rows = await trx('catalog_entities')
+        .select('entity_key')
+        .where({ provider })
+        .whereIn('entity_key', keys.slice(i, i + CHUNK));
+      owned.push(...rows.map((r) => r.entity_key as string));
     }
     return owned;
   }
@@ -328,7 +392,13 @@ function etagOf(processed: ProcessedEntity): string {
 }
 
 function error(provider: string, processed: ProcessedEntity, now: string, message: string) {
-  return { provider, location_key: locationKey(processed.location), entity_ref: processed.ref, message, created_at: now };
+  return {
+    provider,
+    location_key: locationKey(processed.location),
+    entity_ref: processed.ref,
+    message,
+    created_at: now,
+  };
 }
 
 /**

@@ -71,15 +71,22 @@ export class EntityProcessor {
           entity = await processor.postProcessEntity(entity, location, emit);
         }
       }
-      const errors = emitted.flatMap(r => (r.type === 'error' ? [r.message] : []));
+      const errors = emitted.flatMap((r) => (r.type === 'error' ? [r.message] : []));
       if (errors.length > 0) {
         throw new Error(errors.join('; '));
       }
       // Processors may have added anything; what is stored must be storable.
       checkStorable(entity);
-      const relations = [...builtInRelations(entity), ...emitted.flatMap(r => (r.type === 'relation' ? [normalise(r.relation)] : []))];
-      const unique = [...new Map(relations.map(r => [`${r.source.toLowerCase()} ${r.type} ${r.target.toLowerCase()}`, r])).values()];
-      const hash = createHash('sha256').update(JSON.stringify([entity, unique])).digest('hex');
+      const relations = [
+        ...builtInRelations(entity),
+        ...emitted.flatMap((r) => (r.type === 'relation' ? [normalise(r.relation)] : [])),
+      ];
+      const unique = [
+        ...new Map(relations.map((r) => [`${r.source.toLowerCase()} ${r.type} ${r.target.toLowerCase()}`, r])).values(),
+      ];
+      const hash = createHash('sha256')
+        .update(JSON.stringify([entity, unique]))
+        .digest('hex');
       return { entity, ref: stringifyEntityRef(entity), relations: unique, location, hash };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -104,7 +111,9 @@ const RELATION_TYPE = /^[a-zA-Z][a-zA-Z0-9_.-]{0,99}$/;
 function checkLocation(location: LocationSpec): void {
   const key = `${location.type}:${location.target}`;
   if (key.includes('\0') || key.length > 4096) {
-    throw new Error('the location of this entity is not a path the catalog can store (NUL character, or over 4096 characters)');
+    throw new Error(
+      'the location of this entity is not a path the catalog can store (NUL character, or over 4096 characters)',
+    );
   }
 }
 
@@ -137,7 +146,9 @@ function normalise(relation: { source: string; type: string; target: string }): 
     }
   };
   if (typeof relation.type !== 'string' || !RELATION_TYPE.test(relation.type)) {
-    throw new Error(`a processor emitted a relation with the malformed type '${String(relation.type).slice(0, 100)}'; use 1 to 100 letters and digits`);
+    throw new Error(
+      `a processor emitted a relation with the malformed type '${String(relation.type).slice(0, 100)}'; use 1 to 100 letters and digits`,
+    );
   }
   return { source: parse(relation.source), type: relation.type, target: parse(relation.target) };
 }

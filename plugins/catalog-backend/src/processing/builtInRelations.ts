@@ -33,10 +33,24 @@ interface RefField {
   reverse: string;
 }
 
-const OWNER: RefField = { field: 'owner', defaultKind: 'Group', forward: RELATION_OWNED_BY, reverse: RELATION_OWNER_OF };
-const SYSTEM: RefField = { field: 'system', defaultKind: 'System', forward: RELATION_PART_OF, reverse: RELATION_HAS_PART };
+const OWNER: RefField = {
+  field: 'owner',
+  defaultKind: 'Group',
+  forward: RELATION_OWNED_BY,
+  reverse: RELATION_OWNER_OF,
+};
+const SYSTEM: RefField = {
+  field: 'system',
+  defaultKind: 'System',
+  forward: RELATION_PART_OF,
+  reverse: RELATION_HAS_PART,
+};
 const DEPENDS_ON: RefField = { field: 'dependsOn', forward: RELATION_DEPENDS_ON, reverse: RELATION_DEPENDENCY_OF };
-const DEPENDENCY_OF: RefField = { field: 'dependencyOf', forward: RELATION_DEPENDENCY_OF, reverse: RELATION_DEPENDS_ON };
+const DEPENDENCY_OF: RefField = {
+  field: 'dependencyOf',
+  forward: RELATION_DEPENDENCY_OF,
+  reverse: RELATION_DEPENDS_ON,
+};
 
 const FIELDS_BY_KIND: Record<string, RefField[]> = {
   component: [
@@ -51,7 +65,10 @@ const FIELDS_BY_KIND: Record<string, RefField[]> = {
   api: [OWNER, SYSTEM],
   resource: [OWNER, SYSTEM, DEPENDS_ON, DEPENDENCY_OF],
   system: [OWNER, { field: 'domain', defaultKind: 'Domain', forward: RELATION_PART_OF, reverse: RELATION_HAS_PART }],
-  domain: [OWNER, { field: 'subdomainOf', defaultKind: 'Domain', forward: RELATION_PART_OF, reverse: RELATION_HAS_PART }],
+  domain: [
+    OWNER,
+    { field: 'subdomainOf', defaultKind: 'Domain', forward: RELATION_PART_OF, reverse: RELATION_HAS_PART },
+  ],
   group: [
     { field: 'parent', defaultKind: 'Group', forward: RELATION_CHILD_OF, reverse: RELATION_PARENT_OF },
     { field: 'children', defaultKind: 'Group', forward: RELATION_PARENT_OF, reverse: RELATION_CHILD_OF },
@@ -80,7 +97,9 @@ export function builtInRelations(entity: Entity): Relation[] {
       try {
         target = stringifyEntityRef(parseEntityRef(item, { defaultKind, defaultNamespace: entity.metadata.namespace }));
       } catch {
-        throw new Error(`'spec.${field}' has a malformed entity ref '${item}'${defaultKind ? '' : ' (write kind:namespace/name)'}`);
+        throw new Error(
+          `'spec.${field}' has a malformed entity ref '${item}'${defaultKind ? '' : ' (write kind:namespace/name)'}`,
+        );
       }
       relations.push({ source: self, type: forward, target }, { source: target, type: reverse, target: self });
     }

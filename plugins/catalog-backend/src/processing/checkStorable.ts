@@ -42,5 +42,5 @@ export function checkStorable(value: unknown): void {
 }
 
 function describePath(path: string[]): string {
-  return path.map(part => part.replaceAll('\0', '\\0')).join('.') || '(entity)';
+  return path.map((part) => part.replaceAll('\0', '\\0')).join('.') || '(entity)';
 }

@@ -31,11 +31,19 @@ function buildSchemas() {
       description: z.string().max(10_000).optional(),
       labels: z.record(shortKey, z.string().max(63)).optional(),
       annotations: z.record(shortKey, z.string().max(10_000)).optional(),
-      tags: z.array(z.string().max(63).regex(TAG, 'must be lower-case letters, digits, :, +, # and single -')).max(50).optional(),
+      tags: z
+        .array(z.string().max(63).regex(TAG, 'must be lower-case letters, digits, :, +, # and single -'))
+        .max(50)
+        .optional(),
       links: z
         .array(
           z
-            .object({ url: z.string().url(), title: z.string().optional(), icon: z.string().optional(), type: z.string().optional() })
+            .object({
+              url: z.string().url(),
+              title: z.string().optional(),
+              icon: z.string().optional(),
+              type: z.string().optional(),
+            })
             .strict(),
         )
         .optional(),
@@ -50,7 +58,6 @@ function buildSchemas() {
       spec: z.record(z.string(), z.unknown()).optional(),
     })
     .passthrough();
-
 
   const text = z.string().min(1).max(255);
   const ref = z.string().min(1).max(255);
@@ -77,13 +84,24 @@ function buildSchemas() {
         lifecycle: text,
         owner: ref,
         system: ref.optional(),
-        definition: z.string({ error: 'must be the API definition as text (an unresolved { $openapi: path } needs the openapi module)' }).min(1).max(5 * 1024 * 1024),
+        definition: z
+          .string({
+            error: 'must be the API definition as text (an unresolved { $openapi: path } needs the openapi module)',
+          })
+          .min(1)
+          .max(5 * 1024 * 1024),
       })
       .passthrough(),
     system: z.object({ owner: ref, domain: ref.optional(), type: text.optional() }).passthrough(),
     domain: z.object({ owner: ref, subdomainOf: ref.optional(), type: text.optional() }).passthrough(),
     resource: z
-      .object({ type: text, owner: ref, system: ref.optional(), dependsOn: refs.optional(), dependencyOf: refs.optional() })
+      .object({
+        type: text,
+        owner: ref,
+        system: ref.optional(),
+        dependsOn: refs.optional(),
+        dependencyOf: refs.optional(),
+      })
       .passthrough(),
     group: z
       .object({
@@ -107,9 +125,13 @@ function buildSchemas() {
       })
       .passthrough(),
     location: z
-      .object({ type: z.string().optional(), target: z.string().min(1).optional(), targets: z.array(z.string().min(1)).optional() })
+      .object({
+        type: z.string().optional(),
+        target: z.string().min(1).optional(),
+        targets: z.array(z.string().min(1)).optional(),
+      })
       .passthrough()
-      .refine(spec => spec.target !== undefined || spec.targets !== undefined, 'must have target or targets'),
+      .refine((spec) => spec.target !== undefined || spec.targets !== undefined, 'must have target or targets'),
   };
   return { envelope, kindSpecs };
 }
@@ -117,7 +139,7 @@ function buildSchemas() {
 /** Describes zod's problems as `'field' message; 'field' message`. */
 function describe(error: z.ZodError, prefix: string): string {
   return error.issues
-    .map(issue => {
+    .map((issue) => {
       const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
       return field ? `'${field}' ${issue.message}` : issue.message;
     })
@@ -131,7 +153,9 @@ function describe(error: z.ZodError, prefix: string): string {
  */
 export function validateEnvelope(value: unknown): Entity {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`an entity must be a mapping, not ${Array.isArray(value) ? 'a list' : value === null ? 'empty' : typeof value}`);
+    throw new Error(
+      `an entity must be a mapping, not ${Array.isArray(value) ? 'a list' : value === null ? 'empty' : typeof value}`,
+    );
   }
   const result = schemas().envelope.safeParse(value);
   if (!result.success) {

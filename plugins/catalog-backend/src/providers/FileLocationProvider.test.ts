@@ -9,14 +9,19 @@ const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}
 
 function provider(target: string) {
   const applied: EntityProviderMutation[] = [];
-  const instance = new FileLocationProvider({ locations: [{ target }], logger: quiet, runner: { run: async () => {} } });
-  return { instance, applied, connect: () => instance.connect({ applyMutation: async m => void applied.push(m) }) };
+  const instance = new FileLocationProvider({
+    locations: [{ target }],
+    logger: quiet,
+    runner: { run: async () => {} },
+  });
+  return { instance, applied, connect: () => instance.connect({ applyMutation: async (m) => void applied.push(m) }) };
 }
 
 describe('FileLocationProvider', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'file-locations-'));
   fs.mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
-  const group = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: ${name} }\nspec: { type: team, children: [] }\n`;
+  const group = (name: string) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: ${name} }\nspec: { type: team, children: [] }\n`;
   fs.writeFileSync(path.join(dir, 'a', 'one.yaml'), `${group('one')}---\n---\n${group('two')}`);
   fs.writeFileSync(path.join(dir, 'a', 'b', 'three.yaml'), group('three'));
   fs.writeFileSync(path.join(dir, 'a', 'b', 'broken.yaml'), 'kind: [');
@@ -26,12 +31,14 @@ describe('FileLocationProvider', () => {
   it('reads every document of every file a glob matches, in path order, skipping empty documents', async () => {
     const { entities, unreadable, files } = await provider(`${dir}/**/*.yaml`).instance.read();
     expect(files).toBe(4);
-    expect(entities.map(e => [(e.entity.metadata as { name: string }).name, path.relative(dir, e.location.target)])).toEqual([
+    expect(
+      entities.map((e) => [(e.entity.metadata as { name: string }).name, path.relative(dir, e.location.target)]),
+    ).toEqual([
       ['three', 'a/b/three.yaml'],
       ['one', 'a/one.yaml'],
       ['two', 'a/one.yaml'],
     ]);
-    expect(unreadable.map(u => [path.basename(u.location.target), u.message.replace(dir, '')])).toEqual([
+    expect(unreadable.map((u) => [path.basename(u.location.target), u.message.replace(dir, '')])).toEqual([
       ['big.yaml', expect.stringContaining('more than the 5242880 an entity file may have')],
       ['broken.yaml', expect.stringContaining('YAML syntax error')],
     ]);
@@ -67,11 +74,17 @@ describe('FileLocationProvider', () => {
       fs.symlinkSync(outside, path.join(root, 'elsewhere'));
       execFileSync('mkfifo', [path.join(root, 'pipe.yaml')]);
       const glob = await provider(`${root}/**/*.yaml`).instance.read();
-      expect(glob.entities.map(e => [(e.entity.metadata as { name: string }).name, path.basename(e.location.target)])).toEqual([
+      expect(
+        glob.entities.map((e) => [(e.entity.metadata as { name: string }).name, path.basename(e.location.target)]),
+      ).toEqual([
         ['fine', 'alias.yaml'],
         ['fine', 'fine.yaml'],
       ]);
-      expect(glob.unreadable.map(u => `${path.basename(u.location.target)} ${u.message.slice(u.location.target.length + 2)}`)).toEqual([
+      expect(
+        glob.unreadable.map(
+          (u) => `${path.basename(u.location.target)} ${u.message.slice(u.location.target.length + 2)}`,
+        ),
+      ).toEqual([
         'pipe.yaml is a FIFO; only regular files are read',
         `secret.yaml leads outside ${root}, the folder of the configured location it was reached from`,
         `zero.yaml leads outside ${root}, the folder of the configured location it was reached from`,
@@ -82,7 +95,7 @@ describe('FileLocationProvider', () => {
       ]) {
         const single = await provider(path.join(root, file!)).instance.read();
         expect(single.entities).toEqual([]);
-        expect(single.unreadable.map(u => u.message)).toEqual([expect.stringContaining(message!)]);
+        expect(single.unreadable.map((u) => u.message)).toEqual([expect.stringContaining(message!)]);
       }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

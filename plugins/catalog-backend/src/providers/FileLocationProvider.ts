@@ -40,7 +40,7 @@ export class FileLocationProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
-    await this.#runner.run({ id: 'catalog-file-locations-refresh', fn: signal => this.refresh(signal) });
+    await this.#runner.run({ id: 'catalog-file-locations-refresh', fn: (signal) => this.refresh(signal) });
   }
 
   /**
@@ -98,7 +98,10 @@ export class FileLocationProvider implements EntityProvider {
             // whose own entities are fine.
             const refused = { type: 'file', target: next };
             if (depth >= MAX_DEPTH) {
-              unreadable.push({ location: refused, message: `${file}: Location entities nest deeper than ${MAX_DEPTH}` });
+              unreadable.push({
+                location: refused,
+                message: `${file}: Location entities nest deeper than ${MAX_DEPTH}`,
+              });
               continue;
             }
             if (!isInside(staticBase(next), root)) {
@@ -130,7 +133,7 @@ export class FileLocationProvider implements EntityProvider {
       ignore: ['**/node_modules/**'],
       fs: linksAsFiles,
     });
-    return files.map(file => path.resolve(file)).sort();
+    return files.map((file) => path.resolve(file)).sort();
   }
 }
 
@@ -147,7 +150,9 @@ const linksAsFiles = {
       callback(error, (entries ?? []).map(asFileUnlessDirectory)),
     )) as unknown as typeof nodeFs.readdir,
   readdirSync: ((dir: string, options: object) =>
-    nodeFs.readdirSync(dir, { ...options, withFileTypes: true }).map(asFileUnlessDirectory)) as unknown as typeof nodeFs.readdirSync,
+    nodeFs
+      .readdirSync(dir, { ...options, withFileTypes: true })
+      .map(asFileUnlessDirectory)) as unknown as typeof nodeFs.readdirSync,
 };
 
 function asFileUnlessDirectory(entry: nodeFs.Dirent): nodeFs.Dirent {
@@ -171,7 +176,10 @@ async function readCatalogFile(file: string, root: string, realRoot: Promise<str
   if (!isInside(real, await realRoot)) {
     throw new Error(`leads outside ${root}, the folder of the configured location it was reached from`);
   }
-  const handle = await fs.open(real, nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK);
+  const handle = await fs.open(
+    real,
+    nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK,
+  );
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) {
@@ -240,7 +248,9 @@ function locationTargets(document: unknown, file: string): string[] {
     return [];
   }
   const targets = [entity.spec.target, ...(Array.isArray(entity.spec.targets) ? entity.spec.targets : [])];
-  return targets.filter((t): t is string => typeof t === 'string' && t.length > 0).map(t => path.resolve(path.dirname(file), t));
+  return targets
+    .filter((t): t is string => typeof t === 'string' && t.length > 0)
+    .map((t) => path.resolve(path.dirname(file), t));
 }
 
 /**
@@ -255,7 +265,7 @@ function staticBase(target: string, isConfigured = false): string {
     return isConfigured ? path.dirname(resolved) : resolved;
   }
   const segments = resolved.split(path.sep);
-  const firstDynamic = segments.findIndex(segment => isDynamicPattern(segment));
+  const firstDynamic = segments.findIndex((segment) => isDynamicPattern(segment));
   return segments.slice(0, firstDynamic).join(path.sep) || path.sep;
 }
 

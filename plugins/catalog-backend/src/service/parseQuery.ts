@@ -18,9 +18,11 @@ const FIELD = /^[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*$/;
 const FORBIDDEN_PARTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function checkPathParts(parts: string[], what: string, path: string): void {
-  const forbidden = parts.find(part => FORBIDDEN_PARTS.has(part.toLowerCase()));
+  const forbidden = parts.find((part) => FORBIDDEN_PARTS.has(part.toLowerCase()));
   if (forbidden !== undefined) {
-    throw new InputError(`Invalid query: ${what} '${path.slice(0, 100)}' names '${forbidden}', which is never an entity field`);
+    throw new InputError(
+      `Invalid query: ${what} '${path.slice(0, 100)}' names '${forbidden}', which is never an entity field`,
+    );
   }
 }
 
@@ -46,12 +48,14 @@ function parseFilterParam(param: unknown): FilterSet {
   if (conditions.length > MAX_CONDITIONS) {
     throw new InputError(`Invalid query: at most ${MAX_CONDITIONS} conditions in one 'filter'`);
   }
-  return conditions.map(condition => {
+  return conditions.map((condition) => {
     const eq = condition.indexOf('=');
     const key = (eq === -1 ? condition : condition.slice(0, eq)).trim();
     const value = eq === -1 ? undefined : condition.slice(eq + 1).trim();
     if (!KEY.test(key)) {
-      throw new InputError(`Invalid query: filter key '${printable(key)}' must be a field in dot notation, such as spec.type`);
+      throw new InputError(
+        `Invalid query: filter key '${printable(key)}' must be a field in dot notation, such as spec.type`,
+      );
     }
     checkPathParts(key.split('.'), 'filter key', key);
     if (value !== undefined && (value.length === 0 || value.length > MAX_VALUE_LENGTH)) {
@@ -66,7 +70,7 @@ function parseFilterParam(param: unknown): FilterSet {
 
 /** The `filter` parameters that {@link parseFilters} turns into `sets`. */
 function formatFilters(sets: FilterSet[]): string[] {
-  return sets.map(set => set.map(({ key, value }) => (value === undefined ? key : `${key}=${value}`)).join(','));
+  return sets.map((set) => set.map(({ key, value }) => (value === undefined ? key : `${key}=${value}`)).join(','));
 }
 
 /** Parses `fields=kind,metadata.name` into paths; none means whole entities. */
@@ -78,11 +82,14 @@ export function parseFields(raw: unknown): string[][] | undefined {
   if (values.length > MAX_FIELDS) {
     throw new InputError(`Invalid query: 'fields' must name 1 to ${MAX_FIELDS} fields`);
   }
-  const list = values.flatMap(value => {
+  const list = values.flatMap((value) => {
     if (typeof value !== 'string') {
       throw new InputError("Invalid query: 'fields' must be field names joined by commas");
     }
-    return value.split(',').map(f => f.trim()).filter(Boolean);
+    return value
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
   });
   return parseFieldList(list);
 }
@@ -92,9 +99,11 @@ export function parseFieldList(list: unknown[]): string[][] {
   if (list.length === 0 || list.length > MAX_FIELDS) {
     throw new InputError(`Invalid query: 'fields' must name 1 to ${MAX_FIELDS} fields`);
   }
-  return list.map(field => {
+  return list.map((field) => {
     if (typeof field !== 'string' || !FIELD.test(field) || field.length > 255) {
-      throw new InputError(`Invalid query: field '${printable(String(field))}' must be a path in dot notation, such as metadata.name`);
+      throw new InputError(
+        `Invalid query: field '${printable(String(field))}' must be a path in dot notation, such as metadata.name`,
+      );
     }
     const parts = field.split('.');
     checkPathParts(parts, 'field', field);
@@ -164,7 +173,11 @@ export interface Cursor {
  * would send them) and the key of the last entity of the page, base64url-encoded JSON.
  */
 export function encodeCursor(cursor: Cursor): string {
-  const wire = { after: cursor.after, filter: formatFilters(cursor.filter), fields: cursor.fields?.map(f => f.join('.')) };
+  const wire = {
+    after: cursor.after,
+    filter: formatFilters(cursor.filter),
+    fields: cursor.fields?.map((f) => f.join('.')),
+  };
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 

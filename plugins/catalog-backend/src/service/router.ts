@@ -41,7 +41,9 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
     if (req.query.cursor !== undefined) {
       const cursor = decodeCursor(req.query.cursor);
       if (req.query.filter !== undefined && JSON.stringify(filter) !== JSON.stringify(cursor.filter)) {
-        throw new InputError("Invalid query: 'filter' differs from the filter the cursor was taken with; send the cursor alone");
+        throw new InputError(
+          "Invalid query: 'filter' differs from the filter the cursor was taken with; send the cursor alone",
+        );
       }
       filter = cursor.filter;
       fields = fields ?? cursor.fields;
@@ -50,9 +52,12 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
     const page = await store.queryEntities({ filter, after, limit });
     const last = page.entities[page.entities.length - 1];
     res.json({
-      items: page.entities.map(entity => selectFields(entity, fields)),
+      items: page.entities.map((entity) => selectFields(entity, fields)),
       totalItems: page.total,
-      pageInfo: page.hasMore && last ? { nextCursor: encodeCursor({ after: stringifyEntityRef(last).toLowerCase(), filter, fields }) } : {},
+      pageInfo:
+        page.hasMore && last
+          ? { nextCursor: encodeCursor({ after: stringifyEntityRef(last).toLowerCase(), filter, fields }) }
+          : {},
     });
   });
 
@@ -76,13 +81,13 @@ export function createRouter(options: { store: CatalogStore; httpAuth: HttpAuthS
     const parsed = byRefsBody.safeParse(req.body);
     if (!parsed.success) {
       throw new InputError(
-        `Invalid body: ${parsed.error.issues.map(i => (i.path.length ? `'${i.path.join('.')}' ${i.message}` : i.message)).join('; ')}`,
+        `Invalid body: ${parsed.error.issues.map((i) => (i.path.length ? `'${i.path.join('.')}' ${i.message}` : i.message)).join('; ')}`,
       );
     }
     const fields = parsed.data.fields ? parseFieldList(parsed.data.fields) : undefined;
-    const keys = parsed.data.entityRefs.map(ref => stringifyEntityRef(parseEntityRef(ref)).toLowerCase());
+    const keys = parsed.data.entityRefs.map((ref) => stringifyEntityRef(parseEntityRef(ref)).toLowerCase());
     const entities = await store.getByKeys(keys);
-    res.json({ items: entities.map(entity => (entity ? selectFields(entity, fields) : null)) });
+    res.json({ items: entities.map((entity) => (entity ? selectFields(entity, fields) : null)) });
   });
 
   router.get('/errors', async (req, res) => {
@@ -105,10 +110,12 @@ async function getOne(store: CatalogStore, ref: { kind: string; namespace: strin
 
 /** Refuses query parameters a route does not read, rather than ignoring a mistyped one. */
 function checkQueryParams(query: object, allowed: string[]): void {
-  const unknown = Object.keys(query).filter(key => !allowed.includes(key));
+  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    const names = unknown.map(key => `'${JSON.stringify(key.slice(0, 100)).slice(1, -1)}'`).join(', ');
-    throw new InputError(`Invalid query: unknown parameter(s) ${names}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`);
+    const names = unknown.map((key) => `'${JSON.stringify(key.slice(0, 100)).slice(1, -1)}'`).join(', ');
+    throw new InputError(
+      `Invalid query: unknown parameter(s) ${names}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`,
+    );
   }
 }
 

@@ -13,7 +13,13 @@ import { createCredentials, isCredentials } from './createCredentials';
 import { JwksTokenHandler } from './external/JwksTokenHandler';
 import { StaticTokenHandler } from './external/StaticTokenHandler';
 import { PluginTokenHandler } from './PluginTokenHandler';
-import { PLUGIN_ID_PATTERN, PLUGIN_SUBJECT_PREFIX, PLUGIN_TOKEN_TYPE, PluginKeySource, PUBLISHED_KEYS_CACHE_MS } from './types';
+import {
+  PLUGIN_ID_PATTERN,
+  PLUGIN_SUBJECT_PREFIX,
+  PLUGIN_TOKEN_TYPE,
+  PluginKeySource,
+  PUBLISHED_KEYS_CACHE_MS,
+} from './types';
 
 /** Options of {@link DefaultAuthService.create}. */
 export interface DefaultAuthServiceOptions {
@@ -68,7 +74,10 @@ export class DefaultAuthService implements AuthService {
     return createCredentials({ type: 'service', subject: `${PLUGIN_SUBJECT_PREFIX}${this.#options.pluginId}` });
   }
 
-  async getPluginRequestToken(options: { onBehalfOf: Credentials; targetPluginId: string }): Promise<{ token: string }> {
+  async getPluginRequestToken(options: {
+    onBehalfOf: Credentials;
+    targetPluginId: string;
+  }): Promise<{ token: string }> {
     const { onBehalfOf, targetPluginId } = options;
     if (!isCredentials(onBehalfOf)) {
       throw new TypeError('getPluginRequestToken needs credentials from httpAuth.credentials() or auth.authenticate()');
@@ -96,7 +105,9 @@ export class DefaultAuthService implements AuthService {
     if (cached && now - cached.readAt < PUBLISHED_KEYS_CACHE_MS && cached.generation === source.generation) {
       return cached.keys;
     }
-    const keys = source.listPublicKeys().then(records => ({ keys: records.map(r => ({ ...r.key }) as JsonObject) }));
+    const keys = source
+      .listPublicKeys()
+      .then((records) => ({ keys: records.map((r) => ({ ...r.key }) as JsonObject) }));
     const entry = { readAt: now, generation: source.generation, keys };
     this.#published = entry;
     keys.catch(() => {

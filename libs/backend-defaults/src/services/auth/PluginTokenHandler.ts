@@ -44,7 +44,10 @@ const MAX_VERIFIED_TOKENS = 1000;
  */
 export class PluginTokenHandler {
   readonly #options: PluginTokenHandlerOptions;
-  readonly #verified = new VerifiedTokenCache<PluginTokenClaims>({ ttlMs: VERIFIED_TTL_MS, maxEntries: MAX_VERIFIED_TOKENS });
+  readonly #verified = new VerifiedTokenCache<PluginTokenClaims>({
+    ttlMs: VERIFIED_TTL_MS,
+    maxEntries: MAX_VERIFIED_TOKENS,
+  });
 
   private constructor(options: PluginTokenHandlerOptions) {
     this.#options = options;
@@ -93,11 +96,7 @@ export class PluginTokenHandler {
     return claims;
   }
 
-  async #verifySignedToken(
-    token: string,
-    key: { alg: string; key: CryptoKey },
-    issuer: string,
-  ): Promise<JWTPayload> {
+  async #verifySignedToken(token: string, key: { alg: string; key: CryptoKey }, issuer: string): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, key.key, {
         algorithms: [key.alg],
@@ -126,9 +125,8 @@ function unverifiedIssuer(token: string): { claim: string; pluginId: string } {
   } catch {
     throw new AuthenticationError('Invalid token: malformed payload');
   }
-  const pluginId = typeof iss === 'string' && iss.startsWith(PLUGIN_SUBJECT_PREFIX)
-    ? iss.slice(PLUGIN_SUBJECT_PREFIX.length)
-    : '';
+  const pluginId =
+    typeof iss === 'string' && iss.startsWith(PLUGIN_SUBJECT_PREFIX) ? iss.slice(PLUGIN_SUBJECT_PREFIX.length) : '';
   if (!PLUGIN_ID_PATTERN.test(pluginId)) {
     throw new AuthenticationError('Invalid token: the issuer is not a plugin');
   }

@@ -11,7 +11,12 @@ import { endpointUrl, readDiscoveryEndpoints } from '../discovery/HostDiscovery'
 import { WinstonLogger } from '../rootLogger/WinstonLogger';
 import { DefaultAuthService } from './DefaultAuthService';
 import { JwksTokenHandler } from './external/JwksTokenHandler';
-import { ExternalAccessEntry, JwksAccessEntry, readExternalAccess, StaticAccessEntry } from './external/readExternalAccess';
+import {
+  ExternalAccessEntry,
+  JwksAccessEntry,
+  readExternalAccess,
+  StaticAccessEntry,
+} from './external/readExternalAccess';
 import { StaticTokenHandler } from './external/StaticTokenHandler';
 import { DatabaseKeyStore } from './keys/DatabaseKeyStore';
 import { MemoryKeyStore } from './keys/MemoryKeyStore';
@@ -48,7 +53,9 @@ interface AuthRootContext {
  *
  * @public
  */
-export function createAuthServiceFactory(options: AuthServiceFactoryOptions = {}): ServiceFactory<AuthService, 'plugin'> {
+export function createAuthServiceFactory(
+  options: AuthServiceFactoryOptions = {},
+): ServiceFactory<AuthService, 'plugin'> {
   if (options.useDatabase === false) {
     return createServiceFactory({
       service: coreServices.auth,
@@ -59,7 +66,8 @@ export function createAuthServiceFactory(options: AuthServiceFactoryOptions = {}
         pluginMetadata: coreServices.pluginMetadata,
       },
       createRootContext: ({ config, rootLogger }) => createRootContext(config, rootLogger, false),
-      factory: ({ pluginMetadata, logger }, context) => createAuthService({ pluginId: pluginMetadata.getId(), logger }, context),
+      factory: ({ pluginMetadata, logger }, context) =>
+        createAuthService({ pluginId: pluginMetadata.getId(), logger }, context),
     });
   }
   return createServiceFactory({
@@ -80,19 +88,23 @@ export function createAuthServiceFactory(options: AuthServiceFactoryOptions = {}
 /** The default auth service factory, keeping plugin keys in each plugin's database. @public */
 export const authServiceFactory = createAuthServiceFactory();
 
-async function createRootContext(config: Config, rootLogger: LoggerService, useDatabase: boolean): Promise<AuthRootContext> {
+async function createRootContext(
+  config: Config,
+  rootLogger: LoggerService,
+  useDatabase: boolean,
+): Promise<AuthRootContext> {
   const production = process.env.NODE_ENV === 'production';
   const logger = rootLogger.child({ component: 'auth' });
   const keyOptions = readPluginKeyOptions(config);
   const external = readExternalAccess(config, { production });
   if (rootLogger instanceof WinstonLogger) {
-    rootLogger.addRedactions(external.flatMap(e => (e.type === 'static' ? [e.token] : [])));
+    rootLogger.addRedactions(external.flatMap((e) => (e.type === 'static' ? [e.token] : [])));
   }
   const storeType = chooseStore(keyOptions, useDatabase, production);
   const shared = storeType === 'static' ? await StaticKeySource.load(keyOptions.staticKeys!) : undefined;
   if (storeType === 'memory') {
     logger.warn(
-      'Plugin keys are kept in memory: a second instance of this backend could not verify this one\'s tokens. Configure backend.auth.pluginKeyStore for more than one instance.',
+      "Plugin keys are kept in memory: a second instance of this backend could not verify this one's tokens. Configure backend.auth.pluginKeyStore for more than one instance.",
     );
   }
   logger.info(`Plugin keys: ${storeType} store; external access: ${describeExternal(external)}`);
@@ -112,13 +124,17 @@ async function createRootContext(config: Config, rootLogger: LoggerService, useD
 /** Plugins that `discovery.endpoints` places on other backends, at their internal base URL. */
 function remoteBaseUrls(config: Config): (pluginId: string) => string | undefined {
   const endpoints = readDiscoveryEndpoints(config);
-  return pluginId => {
-    const endpoint = endpoints.find(e => e.plugins.includes(pluginId));
+  return (pluginId) => {
+    const endpoint = endpoints.find((e) => e.plugins.includes(pluginId));
     return endpoint ? endpointUrl(endpoint, pluginId, 'internal') : undefined;
   };
 }
 
-function chooseStore(options: PluginKeyOptions, useDatabase: boolean, production: boolean): AuthRootContext['storeType'] {
+function chooseStore(
+  options: PluginKeyOptions,
+  useDatabase: boolean,
+  production: boolean,
+): AuthRootContext['storeType'] {
   const type = options.type ?? (useDatabase ? 'database' : 'memory');
   if (type === 'database' && !useDatabase) {
     throw new Error(
@@ -134,8 +150,8 @@ function chooseStore(options: PluginKeyOptions, useDatabase: boolean, production
 }
 
 function describeExternal(entries: ExternalAccessEntry[]): string {
-  const statics = entries.filter(e => e.type === 'static').length;
-  const providers = entries.filter(e => e.type === 'jwks').length;
+  const statics = entries.filter((e) => e.type === 'static').length;
+  const providers = entries.filter((e) => e.type === 'jwks').length;
   return `${statics} static token(s), ${providers} identity provider(s)`;
 }
 
@@ -164,7 +180,8 @@ function createAuthService({ pluginId, logger, database }: PluginDeps, context: 
 }
 
 function rotatingKeys(context: AuthRootContext, logger: LoggerService, database?: DatabaseService): PluginKeySource {
-  const store = context.storeType === 'database' && database ? DatabaseKeyStore.create({ database }) : MemoryKeyStore.create();
+  const store =
+    context.storeType === 'database' && database ? DatabaseKeyStore.create({ database }) : MemoryKeyStore.create();
   return RotatingKeySource.create({
     store,
     logger,

@@ -23,7 +23,11 @@ describe('external access with static tokens', () => {
           auth: {
             externalAccess: [
               { type: 'static', options: { token: FULL, subject: 'ops-bot' } },
-              { type: 'static', options: { token: ALPHA_ONLY, subject: 'ci' }, accessRestrictions: [{ plugin: 'alpha' }] },
+              {
+                type: 'static',
+                options: { token: ALPHA_ONLY, subject: 'ci' },
+                accessRestrictions: [{ plugin: 'alpha' }],
+              },
             ],
           },
         },
@@ -46,7 +50,11 @@ describe('external access with static tokens', () => {
   it('gives a restricted token its plugin (200) and refuses it elsewhere (403)', async () => {
     const inside = await get(`${backend.baseUrl}/api/alpha/whoami`, ALPHA_ONLY);
     expect(inside.status).toBe(200);
-    expect(inside.body.principal).toEqual({ type: 'service', subject: 'ci', accessRestrictions: { plugins: ['alpha'] } });
+    expect(inside.body.principal).toEqual({
+      type: 'service',
+      subject: 'ci',
+      accessRestrictions: { plugins: ['alpha'] },
+    });
     expect(await get(`${backend.baseUrl}/api/beta/whoami`, ALPHA_ONLY)).toEqual({
       status: 403,
       body: {
@@ -64,7 +72,10 @@ describe('external access with static tokens', () => {
   });
 
   it('answers an open path without credentials', async () => {
-    expect(await get(`${backend.baseUrl}/api/beta/open`)).toEqual({ status: 200, body: { plugin: 'beta', open: true } });
+    expect(await get(`${backend.baseUrl}/api/beta/open`)).toEqual({
+      status: 200,
+      body: { plugin: 'beta', open: true },
+    });
   });
 });
 
@@ -74,13 +85,19 @@ describe('external access configuration', () => {
     [{ type: 'static', options: { token: 'has whitespace in it 0123456789', subject: 'x' } }, /without whitespace/],
     [{ type: 'static', options: { token: FULL, subject: 'plugin:alpha' } }, /subject/],
     [{ type: 'static', options: { token: FULL, subject: 'x' }, accessRestrictions: [] }, /accessRestrictions is empty/],
-    [{ type: 'jwks', options: { url: 'https://idp.test/jwks', issuer: 'i', audience: 'a', algorithms: ['HS256'] } }, /asymmetric/],
+    [
+      { type: 'jwks', options: { url: 'https://idp.test/jwks', issuer: 'i', audience: 'a', algorithms: ['HS256'] } },
+      /asymmetric/,
+    ],
     [{ type: 'jwks', options: { url: 'https://idp.test/jwks', issuer: 'i' } }, /audience is required/],
     [{ type: 'jwks', options: { url: 'ftp://idp.test/jwks', issuer: 'i', audience: 'a' } }, /https/],
     [{ type: 'magic' }, /use 'static' or 'jwks'/],
   ])('refuses to start with a bad entry %#', async (entry, message) => {
     await expect(
-      startBackend({ features: [createProbePlugin('alpha')], config: { backend: { auth: { externalAccess: [entry] } } } }),
+      startBackend({
+        features: [createProbePlugin('alpha')],
+        config: { backend: { auth: { externalAccess: [entry] } } },
+      }),
     ).rejects.toThrow(message);
   });
 });
@@ -127,7 +144,10 @@ describe('external access with an identity provider (jwks)', () => {
     try {
       const { status, body } = await get(`${backend.baseUrl}/api/alpha/whoami`, token);
       expect(status).toBe(503);
-      expect(body.error).toEqual({ name: 'ServiceUnavailableError', message: "Keys of identity provider 'https://idp.test' are unavailable" });
+      expect(body.error).toEqual({
+        name: 'ServiceUnavailableError',
+        message: "Keys of identity provider 'https://idp.test' are unavailable",
+      });
     } finally {
       await backend.stop();
     }

@@ -64,8 +64,8 @@ describe('published plugin keys', () => {
     const started = Date.now();
     for (let batch = 0; batch < 20; batch++) {
       const responses = await Promise.all(Array.from({ length: 20 }, () => fetch(jwksUrl())));
-      expect(responses.map(r => r.status)).toEqual(Array(20).fill(200));
-      await Promise.all(responses.map(r => r.arrayBuffer()));
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      await Promise.all(responses.map((r) => r.arrayBuffer()));
     }
     const periods = Math.ceil((Date.now() - started) / PUBLISHED_KEYS_CACHE_MS);
     expect(reads.count - before).toBeLessThanOrEqual(periods);
@@ -73,7 +73,9 @@ describe('published plugin keys', () => {
 
   it('include a key this instance made at once, without waiting for the cache', async () => {
     await fetch(jwksUrl());
-    const { token } = await readJson(await fetch(`${backend.baseUrl}/api/alpha/token/alpha`, { headers: { authorization: `Bearer ${TOKEN}` } }));
+    const { token } = await readJson(
+      await fetch(`${backend.baseUrl}/api/alpha/token/alpha`, { headers: { authorization: `Bearer ${TOKEN}` } }),
+    );
     const kid = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid;
     const { keys } = await readJson(await fetch(jwksUrl()));
     expect(keys.map((k: { kid: string }) => k.kid)).toContain(kid);

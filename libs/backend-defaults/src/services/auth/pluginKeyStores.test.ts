@@ -83,11 +83,44 @@ describe('static plugin keys', () => {
   });
 
   it.each([
-    ['a missing file', (k: KeyFiles[]) => ({ ...staticStore([k[0]]), static: { keys: [{ keyId: 'x', publicKeyFile: '/nonexistent.pem', privateKeyFile: k[0].privateKeyFile }] } }), /Cannot read publicKeyFile/],
-    ['a private key of another pair', (k: KeyFiles[]) => ({ static: { keys: [{ keyId: 'x', publicKeyFile: k[0].publicKeyFile, privateKeyFile: k[2].privateKeyFile }] } }), /does not belong/],
-    ['no private key for the first key', (k: KeyFiles[]) => staticStore([k[0]], { privateFor: [] }), /privateKeyFile is required/],
-    ['an HMAC algorithm', (k: KeyFiles[]) => ({ static: { keys: [{ keyId: 'x', algorithm: 'HS256', publicKeyFile: k[0].publicKeyFile, privateKeyFile: k[0].privateKeyFile }] } }), /not an asymmetric/],
-    ['a public key that is not PEM', (k: KeyFiles[]) => ({ static: { keys: [{ keyId: 'x', publicKeyFile: k[0].privateKeyFile, privateKeyFile: k[0].privateKeyFile }] } }), /not a valid PEM key/],
+    [
+      'a missing file',
+      (k: KeyFiles[]) => ({
+        ...staticStore([k[0]]),
+        static: { keys: [{ keyId: 'x', publicKeyFile: '/nonexistent.pem', privateKeyFile: k[0].privateKeyFile }] },
+      }),
+      /Cannot read publicKeyFile/,
+    ],
+    [
+      'a private key of another pair',
+      (k: KeyFiles[]) => ({
+        static: { keys: [{ keyId: 'x', publicKeyFile: k[0].publicKeyFile, privateKeyFile: k[2].privateKeyFile }] },
+      }),
+      /does not belong/,
+    ],
+    [
+      'no private key for the first key',
+      (k: KeyFiles[]) => staticStore([k[0]], { privateFor: [] }),
+      /privateKeyFile is required/,
+    ],
+    [
+      'an HMAC algorithm',
+      (k: KeyFiles[]) => ({
+        static: {
+          keys: [
+            { keyId: 'x', algorithm: 'HS256', publicKeyFile: k[0].publicKeyFile, privateKeyFile: k[0].privateKeyFile },
+          ],
+        },
+      }),
+      /not an asymmetric/,
+    ],
+    [
+      'a public key that is not PEM',
+      (k: KeyFiles[]) => ({
+        static: { keys: [{ keyId: 'x', publicKeyFile: k[0].privateKeyFile, privateKeyFile: k[0].privateKeyFile }] },
+      }),
+      /not a valid PEM key/,
+    ],
   ])('refuses to start with %s', async (_name, store, message) => {
     await expect(
       startBackend({
@@ -98,10 +131,15 @@ describe('static plugin keys', () => {
   });
 });
 
-describe('plugin keys in each plugin\'s database', () => {
+describe("plugin keys in each plugin's database", () => {
   it('lets two instances sharing the databases verify each other and publish both keys', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trellis-auth-db-'));
-    const features = [createAuthServiceFactory(), sqliteDatabaseFactory(dir), createProbePlugin('alpha'), createProbePlugin('beta')];
+    const features = [
+      createAuthServiceFactory(),
+      sqliteDatabaseFactory(dir),
+      createProbePlugin('alpha'),
+      createProbePlugin('beta'),
+    ];
     const config = { backend: { auth: { externalAccess } } };
     const first = await startBackend({ features, config });
     const second = await startBackend({ features, config });

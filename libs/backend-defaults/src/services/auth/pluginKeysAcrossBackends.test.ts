@@ -22,7 +22,9 @@ describe('plugin tokens across backends', () => {
       features: [createProbePlugin('beta')],
       config: {
         backend: { auth: { externalAccess } },
-        ...(alphaBase ? { discovery: { endpoints: [{ target: `${alphaBase}/api/{{pluginId}}`, plugins: ['alpha'] }] } } : {}),
+        ...(alphaBase
+          ? { discovery: { endpoints: [{ target: `${alphaBase}/api/{{pluginId}}`, plugins: ['alpha'] }] } }
+          : {}),
       },
     });
     started.push(backend);
@@ -30,19 +32,25 @@ describe('plugin tokens across backends', () => {
   };
 
   beforeAll(async () => {
-    alphaBackend = await startBackend({ features: [createProbePlugin('alpha', holder)], config: { backend: { auth: { externalAccess } } } });
+    alphaBackend = await startBackend({
+      features: [createProbePlugin('alpha', holder)],
+      config: { backend: { auth: { externalAccess } } },
+    });
     started.push(alphaBackend);
   });
 
   afterAll(async () => {
-    await Promise.all(started.map(b => b.stop()));
+    await Promise.all(started.map((b) => b.stop()));
   });
 
   it("verifies a token minted on another backend with that backend's published keys", async () => {
     holder.baseUrl = (await startBeta(alphaBackend.baseUrl)).baseUrl;
     const { status, body } = await get(`${alphaBackend.baseUrl}/api/alpha/call/beta`);
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 200, body: { plugin: 'beta', principal: { type: 'service', subject: 'plugin:alpha' } } });
+    expect(body).toEqual({
+      status: 200,
+      body: { plugin: 'beta', principal: { type: 'service', subject: 'plugin:alpha' } },
+    });
   });
 
   it('refuses a token of a plugin that discovery does not place anywhere', async () => {
@@ -55,7 +63,10 @@ describe('plugin tokens across backends', () => {
   it('refuses a token whose key the named backend does not publish', async () => {
     // Discovery places alpha on a backend that does host an 'alpha' plugin, but another one with
     // other keys: the token's key ID is not among them.
-    const impostor = await startBackend({ features: [createProbePlugin('alpha')], config: { backend: { auth: { externalAccess } } } });
+    const impostor = await startBackend({
+      features: [createProbePlugin('alpha')],
+      config: { backend: { auth: { externalAccess } } },
+    });
     started.push(impostor);
     holder.baseUrl = (await startBeta(impostor.baseUrl)).baseUrl;
     const { body } = await get(`${alphaBackend.baseUrl}/api/alpha/call/beta`);

@@ -10,7 +10,11 @@ const STATIC_TOKEN = 'ci-token-0123456789-abcdefghijklmnop';
 async function startPair(extraConfig: Record<string, unknown> = {}) {
   const holder: BaseUrlHolder = {};
   const backend = await startBackend({
-    features: [createProbePlugin('alpha', holder), createProbePlugin('beta', holder), createProbePlugin('gamma', holder)],
+    features: [
+      createProbePlugin('alpha', holder),
+      createProbePlugin('beta', holder),
+      createProbePlugin('gamma', holder),
+    ],
     config: {
       backend: {
         auth: { externalAccess: [{ type: 'static', options: { token: STATIC_TOKEN, subject: 'ci' } }], ...extraConfig },
@@ -40,7 +44,10 @@ describe('plugin to plugin calls with per-plugin keys', () => {
   it('lets plugin alpha call plugin beta with a token it minted', async () => {
     const { status, body } = await get(`${backend.baseUrl}/api/alpha/call/beta`);
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 200, body: { plugin: 'beta', principal: { type: 'service', subject: 'plugin:alpha' } } });
+    expect(body).toEqual({
+      status: 200,
+      body: { plugin: 'beta', principal: { type: 'service', subject: 'plugin:alpha' } },
+    });
   });
 
   it('refuses a token minted for beta when it is used against gamma', async () => {
@@ -82,7 +89,9 @@ describe('plugin to plugin calls with per-plugin keys', () => {
     const { keys } = await readJson(response);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toEqual(expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) }));
+      expect(key).toEqual(
+        expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) }),
+      );
       expect(key).not.toHaveProperty('d');
     }
   });
@@ -123,13 +132,13 @@ describe('key rotation', () => {
         const results = await Promise.all(
           Array.from({ length: 4 }, () => get(`${backend.baseUrl}/api/alpha/call/beta`)),
         );
-        statuses.push(...results.map(r => r.status), ...results.map(r => r.body.status));
+        statuses.push(...results.map((r) => r.status), ...results.map((r) => r.body.status));
         const { body } = await get(`${backend.baseUrl}/api/alpha/token/beta`);
         kids.add(JSON.parse(Buffer.from(body.token.split('.')[0], 'base64url').toString()).kid);
       }
       expect(kids.size).toBeGreaterThanOrEqual(3);
       expect(statuses.length).toBeGreaterThan(40);
-      expect(statuses.filter(s => s !== 200)).toEqual([]);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
       const { keys } = await readJson(await fetch(`${backend.baseUrl}/api/alpha/.trellis/auth/v1/jwks.json`));
       expect(keys.length).toBeGreaterThanOrEqual(kids.size);
     } finally {

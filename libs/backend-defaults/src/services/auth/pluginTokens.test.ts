@@ -35,7 +35,14 @@ describe('plugin tokens against a running backend', () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   function sign(claims: JWTPayload = {}, header: Record<string, unknown> = {}) {
-    return new SignJWT({ iss: 'plugin:alpha', sub: 'plugin:alpha', aud: 'beta', iat: now(), exp: now() + 60, ...claims })
+    return new SignJWT({
+      iss: 'plugin:alpha',
+      sub: 'plugin:alpha',
+      aud: 'beta',
+      iat: now(),
+      exp: now() + 60,
+      ...claims,
+    })
       .setProtectedHeader({ alg: 'ES256', kid: key.keyId, typ: PLUGIN_TOKEN_TYPE, ...header })
       .sign(key.privateKey);
   }
@@ -141,7 +148,13 @@ describe('plugin tokens against a running backend', () => {
   it('refuses a token signed with an unknown key that claims a known key ID', async () => {
     const other = await writeKeyFiles(['impostor']);
     try {
-      const token = await new SignJWT({ iss: 'plugin:alpha', sub: 'plugin:alpha', aud: 'beta', iat: now(), exp: now() + 60 })
+      const token = await new SignJWT({
+        iss: 'plugin:alpha',
+        sub: 'plugin:alpha',
+        aud: 'beta',
+        iat: now(),
+        exp: now() + 60,
+      })
         .setProtectedHeader({ alg: 'ES256', kid: key.keyId, typ: PLUGIN_TOKEN_TYPE })
         .sign(other.keys[0].privateKey);
       await expectRefused(`Bearer ${token}`, /signature verification failed/);

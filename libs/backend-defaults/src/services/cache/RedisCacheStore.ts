@@ -33,9 +33,9 @@ export class RedisCacheStore implements CacheStore {
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: Math.max(options.commandTimeoutMs, 1000),
-      retryStrategy: attempt => Math.min(100 * 2 ** attempt, 2000),
+      retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
     });
-    this.#redis.on('error', error => this.#warn(error));
+    this.#redis.on('error', (error) => this.#warn(error));
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -51,7 +51,9 @@ export class RedisCacheStore implements CacheStore {
   async set(key: string, value: string, ttlMs: number | undefined): Promise<void> {
     try {
       await this.#ready();
-      await (ttlMs === undefined ? this.#redis.set(key, value) : this.#redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
+      await (ttlMs === undefined
+        ? this.#redis.set(key, value)
+        : this.#redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
     } catch (error) {
       this.#warn(error as Error);
     }

@@ -98,7 +98,7 @@ export const cacheServiceFactory = createServiceFactory({
   },
   factory: ({ pluginMetadata, metrics }, store) => {
     const plugin = pluginMetadata.getId();
-    return new NamespacedCache(store, plugin, undefined, hit =>
+    return new NamespacedCache(store, plugin, undefined, (hit) =>
       metrics.cacheOperations.inc({ plugin, operation: 'get', result: hit ? 'hit' : 'miss' }),
     );
   },

@@ -10,7 +10,15 @@ import { DatabaseManager } from './DatabaseManager';
 import { isDatabaseUnavailableError } from './isDatabaseUnavailableError';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const pgUp = spawnSync(process.execPath, ['-e', `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`], { timeout: 3000 }).status === 0;
+const pgUp =
+  spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
+    ],
+    { timeout: 3000 },
+  ).status === 0;
 if (!pgUp && process.env.CI === 'true') {
   throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
 }
@@ -21,9 +29,9 @@ const describePg = pgUp ? describe : describe.skip;
 
 const lines: { level: string; message: string }[] = [];
 const logger: LoggerService = {
-  error: message => void lines.push({ level: 'error', message }),
-  warn: message => void lines.push({ level: 'warn', message }),
-  info: message => void lines.push({ level: 'info', message }),
+  error: (message) => void lines.push({ level: 'error', message }),
+  warn: (message) => void lines.push({ level: 'warn', message }),
+  info: (message) => void lines.push({ level: 'info', message }),
   debug: () => {},
   child: () => logger,
 };
@@ -35,7 +43,8 @@ function manager(database: object): DatabaseManager {
   return m;
 }
 
-const admin = () => knexFactory({ client: 'pg', connection: { ...PG, database: 'postgres' }, pool: { min: 0, max: 1 } });
+const admin = () =>
+  knexFactory({ client: 'pg', connection: { ...PG, database: 'postgres' }, pool: { min: 0, max: 1 } });
 const created: string[] = [];
 async function freshDatabase(): Promise<string> {
   const name = `trellis_test_${randomBytes(5).toString('hex')}`;
@@ -47,12 +56,12 @@ async function freshDatabase(): Promise<string> {
 }
 
 afterAll(async () => {
-  await Promise.all(managers.map(m => m.destroy()));
+  await Promise.all(managers.map((m) => m.destroy()));
   if (created.length > 0) {
     const a = admin();
     const { rows } = await a.raw('select datname from pg_database');
     for (const { datname } of rows as { datname: string }[]) {
-      if (created.some(c => datname === c || datname.startsWith(`${c}_`))) {
+      if (created.some((c) => datname === c || datname.startsWith(`${c}_`))) {
         await a.raw('drop database if exists ?? with (force)', [datname]);
       }
     }
@@ -74,7 +83,7 @@ describe('SQLite', () => {
     const m = manager({ client: 'better-sqlite3', connection: ':memory:' });
     const a = await m.forPlugin('alpha', logger).getClient();
     const b = await m.forPlugin('beta', logger).getClient();
-    await a.schema.createTable('secrets', t => t.string('v'));
+    await a.schema.createTable('secrets', (t) => t.string('v'));
     expect(await b.schema.hasTable('secrets')).toBe(false);
     expect(await m.forPlugin('alpha', logger).getClient()).toBe(a);
   });
@@ -83,13 +92,15 @@ describe('SQLite', () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-sqlite-'));
     const first = manager({ client: 'better-sqlite3', connection: { directory } });
     const db = await first.forPlugin('todo', logger).getClient();
-    await db.schema.createTable('kept', t => t.string('v'));
+    await db.schema.createTable('kept', (t) => t.string('v'));
     await db('kept').insert({ v: 'still here' });
     await first.destroy();
     expect(fs.existsSync(path.join(directory, 'todo.sqlite'))).toBe(true);
     expect(fs.existsSync(path.join(directory, 'untouched.sqlite'))).toBe(false);
     const second = manager({ client: 'better-sqlite3', connection: { directory } });
-    expect(await (await second.forPlugin('todo', logger).getClient())('kept').select('v')).toEqual([{ v: 'still here' }]);
+    expect(await (await second.forPlugin('todo', logger).getClient())('kept').select('v')).toEqual([
+      { v: 'still here' },
+    ]);
   });
 
   it('runs migrations once, skips them when configured, and releases a stale lock', async () => {
@@ -97,7 +108,7 @@ describe('SQLite', () => {
     const m = manager({ client: 'better-sqlite3', connection: ':memory:', migrations: { lockTimeoutMs: 1000 } });
     const service = m.forPlugin('alpha', logger);
     const db = await service.getClient();
-    await db.schema.createTable('trellis_migrations_mutex', t => {
+    await db.schema.createTable('trellis_migrations_mutex', (t) => {
       t.integer('id').primary();
       t.string('holder', 64);
       t.bigInteger('locked_at');
@@ -106,8 +117,13 @@ describe('SQLite', () => {
     await service.migrate({ directory });
     await service.migrate({ directory });
     expect(await db('things').select('name')).toEqual([{ name: 'seeded' }]);
-    expect(lines.some(l => l.level === 'warn' && /Releasing a migration lock held by crashed-pod/.test(l.message))).toBe(true);
-    const skipped = manager({ client: 'better-sqlite3', connection: ':memory:', migrations: { skip: true } }).forPlugin('beta', logger);
+    expect(
+      lines.some((l) => l.level === 'warn' && /Releasing a migration lock held by crashed-pod/.test(l.message)),
+    ).toBe(true);
+    const skipped = manager({ client: 'better-sqlite3', connection: ':memory:', migrations: { skip: true } }).forPlugin(
+      'beta',
+      logger,
+    );
     await skipped.migrate({ directory });
     expect(skipped.migrations?.skip).toBe(true);
     expect(await (await skipped.getClient()).schema.hasTable('things')).toBe(false);
@@ -117,11 +133,16 @@ describe('SQLite', () => {
 describePg('PostgreSQL', () => {
   it('database mode: creates each plugin database on first use only, isolated from the others', async () => {
     const base = await freshDatabase();
-    const m = manager({ client: 'pg', connection: { ...PG, database: base }, pluginDivisionMode: 'database', prefix: `${base}_` });
+    const m = manager({
+      client: 'pg',
+      connection: { ...PG, database: base },
+      pluginDivisionMode: 'database',
+      prefix: `${base}_`,
+    });
     const todo = await m.forPlugin('todo', logger).getClient();
     const other = await m.forPlugin('other-plugin', logger).getClient();
     m.forPlugin('never-used', logger);
-    await todo.schema.createTable('todos', t => t.string('v'));
+    await todo.schema.createTable('todos', (t) => t.string('v'));
     expect(await other.schema.hasTable('todos')).toBe(false);
     const a = admin();
     const { rows } = await a.raw('select datname from pg_database where datname like ?', [`${base}_%`]);
@@ -144,14 +165,16 @@ describePg('PostgreSQL', () => {
         pool: { max: 3 },
       });
       const plugins = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
-      const clients = await Promise.all(plugins.map(p => m.forPlugin(p, logger).getClient()));
-      await Promise.all(clients.map((c, i) => c.schema.createTable(`t${i}`, t => t.string('v'))));
+      const clients = await Promise.all(plugins.map((p) => m.forPlugin(p, logger).getClient()));
+      await Promise.all(clients.map((c, i) => c.schema.createTable(`t${i}`, (t) => t.string('v'))));
       expect(await clients[1].schema.hasTable('t0')).toBe(false);
       expect(await clients[0].schema.hasTable('t0')).toBe(true);
-      await Promise.all(clients.flatMap(c => Array.from({ length: 5 }, () => c.raw('select pg_sleep(0.05)'))));
+      await Promise.all(clients.flatMap((c) => Array.from({ length: 5 }, () => c.raw('select pg_sleep(0.05)'))));
       const check = knexFactory({ client: 'pg', connection: { ...PG, database: base }, pool: { min: 0, max: 1 } });
       const { rows } = await check.raw('select count(*)::int as n from pg_stat_activity where usename = ?', [role]);
-      const schemas = await check.raw("select schema_name from information_schema.schemata where schema_name like 'p_'");
+      const schemas = await check.raw(
+        "select schema_name from information_schema.schemata where schema_name like 'p_'",
+      );
       await check.destroy();
       expect(rows[0].n).toBeLessThanOrEqual(3);
       expect(schemas.rows.map((r: { schema_name: string }) => r.schema_name).sort()).toEqual(plugins);
@@ -186,9 +209,14 @@ describePg('PostgreSQL', () => {
       pluginDivisionMode: 'schema',
       connectRetry: { attempts: 3, initialDelayMs: 10 },
     });
-    const error = await m.forPlugin('todo', logger).getClient().catch(e => e);
+    const error = await m
+      .forPlugin('todo', logger)
+      .getClient()
+      .catch((e) => e);
     expect(error.name).toBe('ServiceUnavailableError');
-    expect(error.message).toMatch(/Plugin 'todo' could not connect to its database at host '127.0.0.1:1', database 'appdb' after 3 attempt\(s\)/);
+    expect(error.message).toMatch(
+      /Plugin 'todo' could not connect to its database at host '127.0.0.1:1', database 'appdb' after 3 attempt\(s\)/,
+    );
     expect(error.message).not.toContain('SuperSecret123');
     expect(isDatabaseUnavailableError(error.cause)).toBe(true);
   });

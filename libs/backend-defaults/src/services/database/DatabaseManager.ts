@@ -2,7 +2,14 @@ import { Config, DatabaseService, LoggerService } from '@trellis/backend-plugin-
 import { ServiceUnavailableError } from '@trellis/errors';
 import { Knex } from 'knex';
 import { migrateWithLock } from './migrateWithLock';
-import { createPgClient, createSchemaClient, ensurePgDatabase, ensurePgSchema, pgTargetName, pluginDatabaseConnection } from './pg';
+import {
+  createPgClient,
+  createSchemaClient,
+  ensurePgDatabase,
+  ensurePgSchema,
+  pgTargetName,
+  pluginDatabaseConnection,
+} from './pg';
 import { describePgConnection, normalizePgConnection } from './pgConnection';
 import { PluginDatabaseSettings, readDatabaseConfig, validateDatabaseConfig } from './readDatabaseConfig';
 import { createSqliteClient, sqliteFilename } from './sqlite';
@@ -60,8 +67,8 @@ export class DatabaseManager {
   async destroy(): Promise<void> {
     const clients = await Promise.allSettled(this.#clients.values());
     await Promise.allSettled([
-      ...clients.flatMap(c => (c.status === 'fulfilled' ? [c.value.destroy()] : [])),
-      ...[...this.#sharedPools.values()].map(pool => pool.destroy()),
+      ...clients.flatMap((c) => (c.status === 'fulfilled' ? [c.value.destroy()] : [])),
+      ...[...this.#sharedPools.values()].map((pool) => pool.destroy()),
     ]);
     this.#clients.clear();
     this.#sharedPools.clear();
@@ -78,10 +85,10 @@ export class DatabaseManager {
       const pool = (knex.client as { pool?: Tarn }).pool;
       return pool ? [{ pluginId, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() }] : [];
     };
-    const shared = new Set([...this.#sharedPools.values()].map(k => (k.client as { pool?: unknown }).pool));
+    const shared = new Set([...this.#sharedPools.values()].map((k) => (k.client as { pool?: unknown }).pool));
     return [
       ...[...this.#ready].flatMap(([id, knex]) => (shared.has(schemaPoolOf(knex)) ? [] : stats(id, knex))),
-      ...[...this.#sharedPools.values()].flatMap(knex => stats('(shared)', knex)),
+      ...[...this.#sharedPools.values()].flatMap((knex) => stats('(shared)', knex)),
     ];
   }
 
@@ -90,7 +97,10 @@ export class DatabaseManager {
     if (!client) {
       client = this.#connect(settings, logger);
       this.#clients.set(settings.pluginId, client);
-      client.then(knex => this.#ready.set(settings.pluginId, knex), () => {});
+      client.then(
+        (knex) => this.#ready.set(settings.pluginId, knex),
+        () => {},
+      );
       client.catch(() => this.#clients.delete(settings.pluginId));
     }
     return client;
@@ -108,8 +118,10 @@ export class DatabaseManager {
             error,
           );
         }
-        logger.warn(`Database not reachable (attempt ${attempt} of ${settings.connectAttempts}); retrying in ${delay}ms: ${(error as Error).message}`);
-        await new Promise(resolve => setTimeout(resolve, delay));
+        logger.warn(
+          `Database not reachable (attempt ${attempt} of ${settings.connectAttempts}); retrying in ${delay}ms: ${(error as Error).message}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 10_000);
       }
     }
@@ -146,13 +158,21 @@ export class DatabaseManager {
     if (settings.divisionMode === 'schema') {
       return createSchemaClient(this.#sharedPool(settings), pgTargetName(settings), migrating);
     }
-    return createPgClient(pluginDatabaseConnection(settings), { ...migrating, pool: { min: 0, max: 1, maxPerPlugin: 1 } });
+    return createPgClient(pluginDatabaseConnection(settings), {
+      ...migrating,
+      pool: { min: 0, max: 1, maxPerPlugin: 1 },
+    });
   }
 
   /** One pool per connection target and pool size: a plugin with its own `pool` gets its own. */
   #sharedPool(settings: PluginDatabaseSettings): Knex {
     const connection = normalizePgConnection(settings.connection);
-    const key = JSON.stringify({ connection, min: settings.pool.min, max: settings.pool.max, acquireTimeoutMs: settings.acquireTimeoutMs });
+    const key = JSON.stringify({
+      connection,
+      min: settings.pool.min,
+      max: settings.pool.max,
+      acquireTimeoutMs: settings.acquireTimeoutMs,
+    });
     let pool = this.#sharedPools.get(key);
     if (!pool) {
       pool = createPgClient(connection, settings);
@@ -166,7 +186,9 @@ export class DatabaseManager {
       return `SQLite '${sqliteFilename(settings)}'`;
     }
     const connection =
-      settings.divisionMode === 'database' ? pluginDatabaseConnection(settings) : normalizePgConnection(settings.connection);
+      settings.divisionMode === 'database'
+        ? pluginDatabaseConnection(settings)
+        : normalizePgConnection(settings.connection);
     return describePgConnection(connection);
   }
 }

@@ -26,14 +26,24 @@ export async function migrateWithLock(options: MigrateWithLockOptions): Promise<
   await ensureLockTable(knex);
   const holder = randomUUID();
   await acquire(options, holder);
-  const heartbeat = setInterval(() => {
-    knex(LOCK_TABLE).where({ id: 1, holder }).update({ locked_at: Date.now() }).catch(() => {});
-  }, Math.max(1000, Math.floor(options.lockTimeoutMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      knex(LOCK_TABLE)
+        .where({ id: 1, holder })
+        .update({ locked_at: Date.now() })
+        .catch(() => {});
+    },
+    Math.max(1000, Math.floor(options.lockTimeoutMs / 3)),
+  );
   heartbeat.unref();
   try {
     // We hold the outer lock, so a knex lock left by a crashed run is stale by definition.
     await knex.migrate.forceFreeMigrationsLock({ directory: options.directory, tableName: MIGRATIONS_TABLE });
-    const [, applied] = await knex.migrate.latest({ directory: options.directory, tableName: MIGRATIONS_TABLE, loadExtensions: ['.js'] });
+    const [, applied] = await knex.migrate.latest({
+      directory: options.directory,
+      tableName: MIGRATIONS_TABLE,
+      loadExtensions: ['.js'],
+    });
     if (applied.length > 0) {
       options.logger.info(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
     }
@@ -48,12 +58,12 @@ async function ensureLockTable(knex: Knex): Promise<void> {
     return;
   }
   await knex.schema
-    .createTable(LOCK_TABLE, table => {
+    .createTable(LOCK_TABLE, (table) => {
       table.integer('id').primary();
       table.string('holder', 64).notNullable();
       table.bigInteger('locked_at').notNullable();
     })
-    .catch(async error => {
+    .catch(async (error) => {
       // Another instance created it at the same moment.
       if (!(await knex.schema.hasTable(LOCK_TABLE))) {
         throw error;
@@ -81,7 +91,7 @@ async function acquire(options: MigrateWithLockOptions, holder: string): Promise
         logger.info('Waiting for another instance to finish migrations');
         waitingLogged = true;
       }
-      await new Promise(resolve => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 }

@@ -16,7 +16,11 @@ export function createPgClient(connection: PgConnection, settings: PluginDatabas
   return knexFactory({
     client: 'pg',
     // statement_timeout goes in the startup packet, so it holds from a connection's first query.
-    connection: { ...connection, connectionTimeoutMillis: settings.acquireTimeoutMs, statement_timeout: settings.statementTimeoutMs },
+    connection: {
+      ...connection,
+      connectionTimeoutMillis: settings.acquireTimeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
+    },
     searchPath: searchPath ? [searchPath] : undefined,
     acquireConnectionTimeout: settings.acquireTimeoutMs,
     pool: { min: settings.pool.min, max: settings.pool.max, idleTimeoutMillis: 30_000 },
@@ -34,7 +38,10 @@ export function pluginDatabaseConnection(settings: PluginDatabaseSettings): PgCo
  */
 export async function ensurePgDatabase(settings: PluginDatabaseSettings): Promise<void> {
   const base = normalizePgConnection(settings.connection);
-  const admin = createPgClient({ ...base, database: base.database ?? 'postgres' }, { ...settings, pool: { min: 0, max: 1, maxPerPlugin: 1 } });
+  const admin = createPgClient(
+    { ...base, database: base.database ?? 'postgres' },
+    { ...settings, pool: { min: 0, max: 1, maxPerPlugin: 1 } },
+  );
   const name = pgTargetName(settings);
   try {
     const exists = await admin.raw('select 1 from pg_database where datname = ?', [name]);
@@ -75,7 +82,11 @@ type TarnPool = {
  */
 export function createSchemaClient(shared: Knex, schema: string, settings: PluginDatabaseSettings): Knex {
   const pool = (shared.client as { pool: TarnPool }).pool;
-  const share = PoolShare.create({ pluginId: settings.pluginId, max: settings.pool.maxPerPlugin, timeoutMs: settings.acquireTimeoutMs });
+  const share = PoolShare.create({
+    pluginId: settings.pluginId,
+    max: settings.pool.maxPerPlugin,
+    timeoutMs: settings.acquireTimeoutMs,
+  });
   const borrowed = new Set<PooledConnection>();
   const session = `set search_path to "${schema.replace(/"/g, '""')}"; set statement_timeout = ${settings.statementTimeoutMs}`;
   const prepare = async (connection: PooledConnection) => {
@@ -104,7 +115,7 @@ export function createSchemaClient(shared: Knex, schema: string, settings: Plugi
     share,
     acquire: () => ({
       promise: share.take().then(() =>
-        pool.acquire().promise.then(prepare, error => {
+        pool.acquire().promise.then(prepare, (error) => {
           share.give();
           throw error;
         }),

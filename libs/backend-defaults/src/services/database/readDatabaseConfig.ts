@@ -59,11 +59,13 @@ export function readDatabaseConfig(config: Config, pluginId: string): PluginData
   const base = config.getOptionalConfig('backend.database');
   const own = base?.getOptionalConfig(`plugin.${pluginId}`);
   const pick = <T>(read: (c: Config) => T | undefined): T | undefined => (own && read(own)) ?? (base && read(base));
-  const client = (pick(c => c.getOptionalString('client')) ?? 'better-sqlite3') as DatabaseClient;
+  const client = (pick((c) => c.getOptionalString('client')) ?? 'better-sqlite3') as DatabaseClient;
   if (client !== 'better-sqlite3' && client !== 'pg') {
-    throw new Error(`Unsupported backend.database.client '${client}' for plugin '${pluginId}'; use 'better-sqlite3' or 'pg'`);
+    throw new Error(
+      `Unsupported backend.database.client '${client}' for plugin '${pluginId}'; use 'better-sqlite3' or 'pg'`,
+    );
   }
-  const divisionMode = pick(c => c.getOptionalString('pluginDivisionMode')) ?? 'database';
+  const divisionMode = pick((c) => c.getOptionalString('pluginDivisionMode')) ?? 'database';
   if (divisionMode !== 'database' && divisionMode !== 'schema') {
     throw new Error(`Invalid backend.database.pluginDivisionMode '${divisionMode}'; use 'database' or 'schema'`);
   }
@@ -76,10 +78,10 @@ export function readDatabaseConfig(config: Config, pluginId: string): PluginData
   return {
     pluginId,
     client,
-    connection: resolveConnection(client, pick(c => c.getOptional<string | JsonObject>('connection')) ?? ':memory:'),
+    connection: resolveConnection(client, pick((c) => c.getOptional<string | JsonObject>('connection')) ?? ':memory:'),
     divisionMode,
-    prefix: pick(c => c.getOptionalString('prefix')) ?? 'trellis_plugin_',
-    ensureExists: pick(c => c.getOptionalBoolean('ensureExists')) ?? true,
+    prefix: pick((c) => c.getOptionalString('prefix')) ?? 'trellis_plugin_',
+    ensureExists: pick((c) => c.getOptionalBoolean('ensureExists')) ?? true,
     pool: {
       min: Math.min(int('pool.min', 0) ?? DEFAULT_POOL[client].min, poolMax),
       max: poolMax,
@@ -89,9 +91,10 @@ export function readDatabaseConfig(config: Config, pluginId: string): PluginData
     statementTimeoutMs,
     connectAttempts: int('connectRetry.attempts', 1, 1000) ?? 5,
     connectInitialDelayMs: int('connectRetry.initialDelayMs', 0, HOUR_MS) ?? 500,
-    skipMigrations: pick(c => c.getOptionalBoolean('migrations.skip')) ?? false,
+    skipMigrations: pick((c) => c.getOptionalBoolean('migrations.skip')) ?? false,
     migrationLockTimeoutMs: int('migrations.lockTimeoutMs', 1, 24 * HOUR_MS) ?? 10 * 60_000,
-    migrationStatementTimeoutMs: int('migrations.statementTimeoutMs', 1, 24 * HOUR_MS) ?? Math.max(statementTimeoutMs, 10 * 60_000),
+    migrationStatementTimeoutMs:
+      int('migrations.statementTimeoutMs', 1, 24 * HOUR_MS) ?? Math.max(statementTimeoutMs, 10 * 60_000),
   };
 }
 

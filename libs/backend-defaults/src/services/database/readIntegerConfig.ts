@@ -26,7 +26,9 @@ export function readIntegerConfig(config: Config, key: string, options: ReadInte
   const { min, max } = options;
   if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
     const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new Error(`Invalid config ${fullKey}: must be a whole number ${range}, got ${JSON.stringify(config.getOptional(key))}`);
+    throw new Error(
+      `Invalid config ${fullKey}: must be a whole number ${range}, got ${JSON.stringify(config.getOptional(key))}`,
+    );
   }
   return value;
 }

@@ -14,7 +14,15 @@ import { DatabaseManager } from './DatabaseManager';
 import { isDatabaseUnavailableError } from './isDatabaseUnavailableError';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const pgUp = spawnSync(process.execPath, ['-e', `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`], { timeout: 3000 }).status === 0;
+const pgUp =
+  spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
+    ],
+    { timeout: 3000 },
+  ).status === 0;
 if (!pgUp && process.env.CI === 'true') {
   throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
 }
@@ -34,7 +42,8 @@ function manager(database: object): DatabaseManager {
   return m;
 }
 
-const admin = () => knexFactory({ client: 'pg', connection: { ...PG, database: 'postgres' }, pool: { min: 0, max: 1 } });
+const admin = () =>
+  knexFactory({ client: 'pg', connection: { ...PG, database: 'postgres' }, pool: { min: 0, max: 1 } });
 
 async function freshDatabase(): Promise<string> {
   const name = `trellis_test_${randomBytes(5).toString('hex')}`;
@@ -46,7 +55,7 @@ async function freshDatabase(): Promise<string> {
 }
 
 afterAll(async () => {
-  await Promise.all([...managers.map(m => m.destroy()), ...extraClients.map(c => c.destroy())]);
+  await Promise.all([...managers.map((m) => m.destroy()), ...extraClients.map((c) => c.destroy())]);
   if (created.length > 0) {
     const a = admin();
     for (const name of created) {
@@ -63,7 +72,7 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
     if (Date.now() > deadline) {
       throw new Error(`Timed out after ${timeoutMs}ms waiting for: ${what}`);
     }
-    await new Promise(resolve => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -87,7 +96,10 @@ describe('configuration', () => {
     [{ acquireTimeoutMs: 1.5 }, /backend\.database\.acquireTimeoutMs/],
     [{ pool: { max: 0 } }, /backend\.database\.pool\.max/],
     [{ plugin: { todo: { pool: { maxPerPlugin: 0 } } } }, /backend\.database\.plugin\.todo\.pool\.maxPerPlugin/],
-    [{ client: 'pg', pool: { max: 4, maxPerPlugin: 5 } }, /backend\.database\.pool\.maxPerPlugin .*more than pool\.max \(4\)/],
+    [
+      { client: 'pg', pool: { max: 4, maxPerPlugin: 5 } },
+      /backend\.database\.pool\.maxPerPlugin .*more than pool\.max \(4\)/,
+    ],
     [{ plugin: { todo: { statementTimeoutMs: 0 } } }, /backend\.database\.plugin\.todo\.statementTimeoutMs/],
   ])('refuses a bad value at start, naming its key %#', (database, message) => {
     expect(() => manager(database)).toThrow(message);
@@ -97,16 +109,26 @@ describe('configuration', () => {
 describe('SQLite', () => {
   it('bounds the busy wait by the statement timeout and reports a locked database as unavailable', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-busy-'));
-    const m = manager({ client: 'better-sqlite3', connection: { directory }, plugin: { todo: { statementTimeoutMs: 200 } } });
+    const m = manager({
+      client: 'better-sqlite3',
+      connection: { directory },
+      plugin: { todo: { statementTimeoutMs: 200 } },
+    });
     const todo = await m.forPlugin('todo', logger).getClient();
     expect(await todo.raw('pragma busy_timeout')).toEqual([{ timeout: 200 }]);
     const other = await m.forPlugin('other', logger).getClient();
     expect(await other.raw('pragma busy_timeout')).toEqual([{ timeout: 5000 }]);
-    await todo.schema.createTable('items', t => t.string('v'));
+    await todo.schema.createTable('items', (t) => t.string('v'));
     const holder = new Database(path.join(directory, 'todo.sqlite'));
     try {
       holder.exec('begin immediate');
-      const error = await within('the insert into a locked database', todo('items').insert({ v: 'x' }).catch(e => e), 4000);
+      const error = await within(
+        'the insert into a locked database',
+        todo('items')
+          .insert({ v: 'x' })
+          .catch((e) => e),
+        4000,
+      );
       expect(error?.code).toMatch(/^SQLITE_BUSY/);
       expect(isDatabaseUnavailableError(error)).toBe(true);
     } finally {
@@ -135,11 +157,20 @@ describePg('PostgreSQL', () => {
 
   it('applies the statement timeout in database mode', async () => {
     const base = await freshDatabase();
-    const m = manager({ client: 'pg', connection: { ...PG, database: base }, prefix: `${base}_`, statementTimeoutMs: 2500 });
+    const m = manager({
+      client: 'pg',
+      connection: { ...PG, database: base },
+      prefix: `${base}_`,
+      statementTimeoutMs: 2500,
+    });
     created.push(`${base}_todo`);
     const todo = await m.forPlugin('todo', logger).getClient();
     expect((await todo.raw('show statement_timeout')).rows).toEqual([{ statement_timeout: '2500ms' }]);
-    const error = await within('a query past the timeout', todo.raw('select pg_sleep(30)').catch(e => e), 20_000);
+    const error = await within(
+      'a query past the timeout',
+      todo.raw('select pg_sleep(30)').catch((e) => e),
+      20_000,
+    );
     expect(error.code).toBe('57014');
     expect(isDatabaseUnavailableError(error)).toBe(true);
   });
@@ -156,7 +187,7 @@ describePg('PostgreSQL', () => {
     });
     const alpha = await m.forPlugin('alpha', logger).getClient();
     const beta = await m.forPlugin('beta', logger).getClient();
-    await alpha.schema.createTable('things', t => t.string('v'));
+    await alpha.schema.createTable('things', (t) => t.string('v'));
     const locker = knexFactory({ client: 'pg', connection: { ...PG, database: base }, pool: { min: 0, max: 1 } });
     const monitor = knexFactory({ client: 'pg', connection: { ...PG, database: base }, pool: { min: 0, max: 1 } });
     extraClients.push(locker, monitor);
@@ -221,7 +252,12 @@ describePg('PostgreSQL', () => {
       features: [slowPlugin],
       config: {
         backend: {
-          database: { client: 'pg', connection: { ...PG, database: base }, pluginDivisionMode: 'schema', statementTimeoutMs: 500 },
+          database: {
+            client: 'pg',
+            connection: { ...PG, database: base },
+            pluginDivisionMode: 'schema',
+            statementTimeoutMs: 500,
+          },
         },
       },
     });
@@ -234,20 +270,29 @@ describePg('PostgreSQL', () => {
     }
   }, 60_000);
 
-  it.each(['schema', 'database'])('gives migrations their own, longer statement timeout (%s mode)', async mode => {
-    const base = await freshDatabase();
-    created.push(`${base}_todo`);
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-slow-migration-'));
-    fs.writeFileSync(
-      path.join(directory, '001_slow.js'),
-      `exports.up = async knex => { await knex.raw('select pg_sleep(1)'); await knex.schema.createTable('done', t => t.string('v')); };\nexports.down = async () => {};\n`,
-    );
-    const m = manager({ client: 'pg', connection: { ...PG, database: base }, pluginDivisionMode: mode, prefix: `${base}_`, statementTimeoutMs: 300 });
-    const service = m.forPlugin('todo', logger);
-    await service.migrate({ directory });
-    const db = await service.getClient();
-    expect(await db.schema.hasTable('done')).toBe(true);
-    expect((await db.raw('show statement_timeout')).rows).toEqual([{ statement_timeout: '300ms' }]);
-  }, 60_000);
+  it.each(['schema', 'database'])(
+    'gives migrations their own, longer statement timeout (%s mode)',
+    async (mode) => {
+      const base = await freshDatabase();
+      created.push(`${base}_todo`);
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-slow-migration-'));
+      fs.writeFileSync(
+        path.join(directory, '001_slow.js'),
+        `exports.up = async knex => { await knex.raw('select pg_sleep(1)'); await knex.schema.createTable('done', t => t.string('v')); };\nexports.down = async () => {};\n`,
+      );
+      const m = manager({
+        client: 'pg',
+        connection: { ...PG, database: base },
+        pluginDivisionMode: mode,
+        prefix: `${base}_`,
+        statementTimeoutMs: 300,
+      });
+      const service = m.forPlugin('todo', logger);
+      await service.migrate({ directory });
+      const db = await service.getClient();
+      expect(await db.schema.hasTable('done')).toBe(true);
+      expect((await db.raw('show statement_timeout')).rows).toEqual([{ statement_timeout: '300ms' }]);
+    },
+    60_000,
+  );
 });
-

@@ -4,7 +4,10 @@ import { HostDiscovery } from './HostDiscovery';
 const installed = { getInstalledPlugins: async () => [{ pluginId: 'todo', modules: [] }] };
 
 function discovery(data: object) {
-  return HostDiscovery.fromConfig(ConfigReader.fromData(data as never), { listenUrl: () => 'http://127.0.0.1:7007', instanceMetadata: installed });
+  return HostDiscovery.fromConfig(ConfigReader.fromData(data as never), {
+    listenUrl: () => 'http://127.0.0.1:7007',
+    instanceMetadata: installed,
+  });
 }
 
 describe('HostDiscovery', () => {
@@ -19,7 +22,10 @@ describe('HostDiscovery', () => {
       discovery: {
         endpoints: [
           { target: 'http://catalog-backend:7007/api/{{pluginId}}', plugins: ['catalog', 'search'] },
-          { target: { internal: 'http://audit:7007/api/audit', external: 'https://audit.example.com/api/audit' }, plugins: ['audit'] },
+          {
+            target: { internal: 'http://audit:7007/api/audit', external: 'https://audit.example.com/api/audit' },
+            plugins: ['audit'],
+          },
         ],
       },
     });

@@ -10,7 +10,7 @@ export interface DiscoveryEndpoint {
 
 /** Reads `discovery.endpoints`; a string target serves as both internal and external URL. @public */
 export function readDiscoveryEndpoints(config: Config): DiscoveryEndpoint[] {
-  return (config.getOptionalConfigArray('discovery.endpoints') ?? []).map(endpoint => {
+  return (config.getOptionalConfigArray('discovery.endpoints') ?? []).map((endpoint) => {
     const target = endpoint.getOptional<string | { internal: string; external: string }>('target');
     const internal = typeof target === 'string' ? target : endpoint.getString('target.internal');
     const external = typeof target === 'string' ? target : endpoint.getString('target.external');
@@ -36,14 +36,22 @@ export class HostDiscovery implements DiscoveryService {
   readonly #externalBase: string;
   readonly #metadata: RootInstanceMetadataService;
 
-  private constructor(endpoints: DiscoveryEndpoint[], internalBase: () => string, externalBase: string, metadata: RootInstanceMetadataService) {
+  private constructor(
+    endpoints: DiscoveryEndpoint[],
+    internalBase: () => string,
+    externalBase: string,
+    metadata: RootInstanceMetadataService,
+  ) {
     this.#endpoints = endpoints;
     this.#internalBase = internalBase;
     this.#externalBase = externalBase;
     this.#metadata = metadata;
   }
 
-  static fromConfig(config: Config, options: { listenUrl: () => string; instanceMetadata: RootInstanceMetadataService }): HostDiscovery {
+  static fromConfig(
+    config: Config,
+    options: { listenUrl: () => string; instanceMetadata: RootInstanceMetadataService },
+  ): HostDiscovery {
     const endpoints = readDiscoveryEndpoints(config);
     const externalBase = config.getOptionalString('backend.baseUrl');
     return new HostDiscovery(endpoints, options.listenUrl, externalBase ?? '', options.instanceMetadata);
@@ -58,12 +66,12 @@ export class HostDiscovery implements DiscoveryService {
   }
 
   async #find(pluginId: string, which: 'internal' | 'external'): Promise<string> {
-    const endpoint = this.#endpoints.find(e => e.plugins.includes(pluginId));
+    const endpoint = this.#endpoints.find((e) => e.plugins.includes(pluginId));
     if (endpoint) {
       return endpointUrl(endpoint, pluginId, which);
     }
     const installed = await this.#metadata.getInstalledPlugins();
-    if (!installed.some(p => p.pluginId === pluginId)) {
+    if (!installed.some((p) => p.pluginId === pluginId)) {
       throw new NotFoundError(
         `Plugin '${pluginId}' is not installed in this backend and no discovery.endpoints entry names it`,
       );

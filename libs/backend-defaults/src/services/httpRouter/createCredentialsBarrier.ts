@@ -38,12 +38,12 @@ export function createCredentialsBarrier(options: CredentialsBarrierOptions): Re
 function openPathMatcher(policies: () => readonly HttpRouterServiceAuthPolicy[]): (path: string) => boolean {
   let compiledFrom: readonly HttpRouterServiceAuthPolicy[] = [];
   let predicates: PathPredicate[] = [];
-  return path => {
+  return (path) => {
     const current = policies();
     if (current.length !== compiledFrom.length) {
       compiledFrom = [...current];
-      predicates = current.filter(p => p.allow === 'unauthenticated').map(p => createPathPredicate(p.path));
+      predicates = current.filter((p) => p.allow === 'unauthenticated').map((p) => createPathPredicate(p.path));
     }
-    return predicates.some(matches => matches(path));
+    return predicates.some((matches) => matches(path));
   };
 }

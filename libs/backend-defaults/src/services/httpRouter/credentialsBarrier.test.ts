@@ -29,7 +29,9 @@ describe('the credentials barrier', () => {
   beforeAll(async () => {
     backend = await startBackend({
       features: [policyPlugin],
-      config: { backend: { auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'ops' } }] } } },
+      config: {
+        backend: { auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'ops' } }] } },
+      },
     });
   });
 
@@ -37,7 +39,8 @@ describe('the credentials barrier', () => {
     await backend?.stop();
   });
 
-  const status = async (path: string, init: RequestInit = {}) => (await fetch(`${backend.baseUrl}/api/policies${path}`, init)).status;
+  const status = async (path: string, init: RequestInit = {}) =>
+    (await fetch(`${backend.baseUrl}/api/policies${path}`, init)).status;
 
   it.each([
     ['/public', 200],
@@ -75,7 +78,7 @@ describe('the credentials barrier', () => {
 });
 
 describe('auth policies', () => {
-  it.each(['public', '/a/../b', '/a/*', '/a?b'])('refuses the policy path %p at plugin start', async path => {
+  it.each(['public', '/a/../b', '/a/*', '/a?b'])('refuses the policy path %p at plugin start', async (path) => {
     const plugin = createBackendPlugin({
       pluginId: 'bad',
       register(env) {

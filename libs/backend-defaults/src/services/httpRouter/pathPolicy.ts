@@ -14,7 +14,7 @@ export function createPathPredicate(policyPath: string): PathPredicate {
   if (segments.length === 0) {
     return () => true;
   }
-  return path => {
+  return (path) => {
     const parts = path.split('/').slice(1);
     if (parts.length < segments.length) {
       return false;

@@ -19,7 +19,10 @@ export function recordRequest(metrics: BackendMetrics, req: Request, res: Respon
     const id = match[1]!.toLowerCase();
     plugin = metrics.isPlugin(id) ? id : OTHER_LABEL;
   }
-  metrics.httpRequests.observeValues([plugin, req.method, plugin === OTHER_LABEL ? OTHER_LABEL : routeLabel(req), String(res.statusCode)], seconds);
+  metrics.httpRequests.observeValues(
+    [plugin, req.method, plugin === OTHER_LABEL ? OTHER_LABEL : routeLabel(req), String(res.statusCode)],
+    seconds,
+  );
 }
 
 /**

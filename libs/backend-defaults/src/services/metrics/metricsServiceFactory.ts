@@ -1,4 +1,10 @@
-import { Config, coreServices, createServiceFactory, createServiceRef, LoggerService } from '@trellis/backend-plugin-api';
+import {
+  Config,
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  LoggerService,
+} from '@trellis/backend-plugin-api';
 import { backendStateServiceRef, BackendStateService } from '@trellis/backend-app-api';
 import type { Registry } from 'prom-client';
 import { CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec } from './series';
@@ -42,11 +48,22 @@ export class BackendMetrics {
     ['plugin', 'method', 'route', 'status'] as const,
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   );
-  readonly schedulerRuns = new CounterVec('trellis_scheduler_task_runs_total', 'Scheduled task runs by result', ['plugin', 'task', 'result'] as const);
-  readonly schedulerDuration = new HistogramVec('trellis_scheduler_task_duration_seconds', 'Scheduled task run time', ['plugin', 'task'] as const, [
-    0.01, 0.1, 1, 10, 60, 600,
-  ]);
-  readonly cacheOperations = new CounterVec('trellis_cache_operations_total', 'Cache reads (hit or miss) and errors', ['plugin', 'operation', 'result'] as const);
+  readonly schedulerRuns = new CounterVec('trellis_scheduler_task_runs_total', 'Scheduled task runs by result', [
+    'plugin',
+    'task',
+    'result',
+  ] as const);
+  readonly schedulerDuration = new HistogramVec(
+    'trellis_scheduler_task_duration_seconds',
+    'Scheduled task run time',
+    ['plugin', 'task'] as const,
+    [0.01, 0.1, 1, 10, 60, 600],
+  );
+  readonly cacheOperations = new CounterVec('trellis_cache_operations_total', 'Cache reads (hit or miss) and errors', [
+    'plugin',
+    'operation',
+    'result',
+  ] as const);
   readonly #gauges: GaugeVec<'plugin' | 'state'>[];
   readonly #poolSources: Array<() => PoolStats[]> = [];
   readonly #state: BackendStateService;
@@ -67,16 +84,23 @@ export class BackendMetrics {
     const pools = this.#poolSources;
     this.#gauges = [
       new GaugeVec('trellis_plugin_startup_seconds', 'How long each plugin took to start', ['plugin', 'state'], () =>
-        state.getPlugins().map(p => [{ plugin: p.pluginId, state: p.state }, (p.startupMs ?? 0) / 1000]),
+        state.getPlugins().map((p) => [{ plugin: p.pluginId, state: p.state }, (p.startupMs ?? 0) / 1000]),
       ),
-      new GaugeVec('trellis_database_pool_connections', 'Database connections of each plugin by state (used, free, pending acquires)', ['plugin', 'state'], () =>
-        pools
-          .flatMap(source => source())
-          .flatMap(stats => [
-            [{ plugin: stats.pluginId, state: 'used' }, stats.used] as [{ plugin: string; state: string }, number],
-            [{ plugin: stats.pluginId, state: 'free' }, stats.free] as [{ plugin: string; state: string }, number],
-            [{ plugin: stats.pluginId, state: 'pending' }, stats.pending] as [{ plugin: string; state: string }, number],
-          ]),
+      new GaugeVec(
+        'trellis_database_pool_connections',
+        'Database connections of each plugin by state (used, free, pending acquires)',
+        ['plugin', 'state'],
+        () =>
+          pools
+            .flatMap((source) => source())
+            .flatMap((stats) => [
+              [{ plugin: stats.pluginId, state: 'used' }, stats.used] as [{ plugin: string; state: string }, number],
+              [{ plugin: stats.pluginId, state: 'free' }, stats.free] as [{ plugin: string; state: string }, number],
+              [{ plugin: stats.pluginId, state: 'pending' }, stats.pending] as [
+                { plugin: string; state: string },
+                number,
+              ],
+            ]),
       ),
     ];
   }
@@ -110,13 +134,13 @@ export class BackendMetrics {
     ];
     const overflow = new CounterVec(
       'trellis_metrics_series_overflow_total',
-      'Observations folded into a metric\'s other series because it reached backend.metrics.maxSeriesPerMetric',
+      "Observations folded into a metric's other series because it reached backend.metrics.maxSeriesPerMetric",
       ['metric'] as const,
     );
     for (const series of capped) {
       overflow.inc({ metric: series.name }, series.overflowed);
     }
-    return `${await this.#processRegistry.metrics()}\n${[...own, overflow].map(series => series.render()).join('\n')}`;
+    return `${await this.#processRegistry.metrics()}\n${[...own, overflow].map((series) => series.render()).join('\n')}`;
   }
 }
 

@@ -5,8 +5,8 @@ import { CounterVec, GaugeVec, HistogramVec } from './series';
 function samples(text: string): string[] {
   return text
     .split('\n')
-    .filter(line => line && !line.startsWith('#'))
-    .map(line => {
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
       const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (!match) throw new Error(`not a sample line: ${line}`);
       const labels = (match[2] ?? '').match(/[a-zA-Z_]+="(?:[^"\\]|\\.)*"/g) ?? [];
@@ -20,7 +20,13 @@ describe('metric series', () => {
     const registry = new Registry();
     const reference = {
       counter: new Counter({ name: 'c_total', help: 'c', labelNames: ['plugin', 'status'], registers: [registry] }),
-      histogram: new Histogram({ name: 'h_seconds', help: 'h', labelNames: ['plugin'], buckets: [0.01, 0.1, 1], registers: [registry] }),
+      histogram: new Histogram({
+        name: 'h_seconds',
+        help: 'h',
+        labelNames: ['plugin'],
+        buckets: [0.01, 0.1, 1],
+        registers: [registry],
+      }),
       observations: new Counter({ name: 'h_total', help: 'h', labelNames: ['plugin'], registers: [registry] }),
     };
     const counter = new CounterVec('c_total', 'c', ['plugin', 'status'] as const);
@@ -45,7 +51,9 @@ describe('metric series', () => {
 
   it('reads gauges at render time and escapes label values', () => {
     let value = 1;
-    const gauge = new GaugeVec('g', 'a gauge\nwith two lines', ['plugin'] as const, () => [[{ plugin: 'a\nb' }, value]]);
+    const gauge = new GaugeVec('g', 'a gauge\nwith two lines', ['plugin'] as const, () => [
+      [{ plugin: 'a\nb' }, value],
+    ]);
     value = 7;
     expect(gauge.render()).toBe('# HELP g a gauge\\nwith two lines\n# TYPE g gauge\ng{plugin="a\\nb"} 7\n');
   });

@@ -45,7 +45,7 @@ abstract class LabelledSeries<L extends string, S extends Series> {
 
   protected series(labels: Labels<L>, create: (values: string[]) => S): S {
     return this.seriesOf(
-      this.labelNames.map(name => labels[name]),
+      this.labelNames.map((name) => labels[name]),
       create,
     );
   }
@@ -191,7 +191,7 @@ export class GaugeVec<L extends string> extends LabelledSeries<L, Series> {
   render(): string {
     let text = this.header('gauge');
     for (const [labels, value] of this.#collect()) {
-      text += `${this.name}${this.labelText(this.labelNames.map(name => labels[name]))} ${value}\n`;
+      text += `${this.name}${this.labelText(this.labelNames.map((name) => labels[name]))} ${value}\n`;
     }
     return text;
   }

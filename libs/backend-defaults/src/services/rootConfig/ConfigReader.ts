@@ -49,7 +49,7 @@ export class ConfigReader implements RootConfigService {
 
   keys(): string[] {
     const value = this.#lookup('').value;
-    return isObject(value) ? Object.keys(value).filter(k => value[k] !== undefined) : [];
+    return isObject(value) ? Object.keys(value).filter((k) => value[k] !== undefined) : [];
   }
 
   get<T = JsonValue>(key = ''): T {
@@ -100,7 +100,8 @@ export class ConfigReader implements RootConfigService {
       throw this.#typeError(key, value, 'object array', context);
     }
     return value.map(
-      (item, i) => new ConfigReader([{ data: item as JsonObject, context: context ?? "unknown" }], `${this.#full(key)}[${i}]`),
+      (item, i) =>
+        new ConfigReader([{ data: item as JsonObject, context: context ?? 'unknown' }], `${this.#full(key)}[${i}]`),
     );
   }
 
@@ -155,7 +156,7 @@ export class ConfigReader implements RootConfigService {
     if (value === undefined) {
       return undefined;
     }
-    if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
       throw this.#typeError(key, value, 'string array', context);
     }
     return value as string[];
@@ -187,7 +188,7 @@ export class ConfigReader implements RootConfigService {
 
   #subLayers(key: string): ConfigLayer[] {
     const path = key.split('.');
-    return this.#layers.flatMap(layer => {
+    return this.#layers.flatMap((layer) => {
       const found = dig(layer.data, path);
       return isObject(found) ? [{ data: found, context: layer.context }] : [];
     });

@@ -21,7 +21,7 @@ export class ConfigWatcher {
   subscribe(onChange: () => void): { unsubscribe(): void } {
     this.#subscribers.add(onChange);
     if (this.#watchers.length === 0) {
-      this.#watchers = this.#files.map(file => fs.watch(file, { persistent: false }, () => this.#schedule()));
+      this.#watchers = this.#files.map((file) => fs.watch(file, { persistent: false }, () => this.#schedule()));
     }
     return {
       unsubscribe: () => {

@@ -28,19 +28,25 @@ export function applyConfigSchemas(layers: ConfigLayer[], schemas: PluginConfigS
     const value = structuredClone(reader.getOptional<JsonValue>(pluginId) ?? {});
     const validate = ajv.compile(schema);
     if (!validate(value)) {
-      problems.push(...(validate.errors ?? []).map(error => describeError(pluginId, error, reader)));
+      problems.push(...(validate.errors ?? []).map((error) => describeError(pluginId, error, reader)));
       continue;
     }
     defaults.push({ data: { [pluginId]: value } as JsonObject, context: `${pluginId} config schema defaults` });
   }
   if (problems.length > 0) {
-    throw new TrellisError('TRELLIS_ERR_CONFIG_SCHEMA', `Invalid plugin configuration:\n  - ${problems.join('\n  - ')}`);
+    throw new TrellisError(
+      'TRELLIS_ERR_CONFIG_SCHEMA',
+      `Invalid plugin configuration:\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return [...defaults, ...layers];
 }
 
 function describeError(pluginId: string, error: ErrorObject, reader: ConfigReader): string {
-  const segments = error.instancePath.split('/').filter(Boolean).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const params = error.params as { missingProperty?: string; additionalProperty?: string };
   const extra = params.missingProperty ?? params.additionalProperty;
   const key = [pluginId, ...segments, ...(extra ? [extra] : [])].join('.');

@@ -34,7 +34,11 @@ export function loadConfigFiles(options: LoadConfigFilesOptions = {}): LoadedCon
   const rootDir = findConfigRoot(cwd);
   const files: string[] = [];
   if (rootDir) {
-    const names = ['app-config.yaml', env.NODE_ENV ? `app-config.${env.NODE_ENV}.yaml` : undefined, 'app-config.local.yaml'];
+    const names = [
+      'app-config.yaml',
+      env.NODE_ENV ? `app-config.${env.NODE_ENV}.yaml` : undefined,
+      'app-config.local.yaml',
+    ];
     for (const name of names) {
       if (name && fs.existsSync(path.join(rootDir, name))) {
         files.push(path.join(rootDir, name));
@@ -44,15 +48,17 @@ export function loadConfigFiles(options: LoadConfigFilesOptions = {}): LoadedCon
   for (const file of readConfigArgs(options.argv ?? process.argv.slice(2))) {
     const resolved = path.resolve(cwd, file);
     if (!fs.existsSync(resolved)) {
-      throw new TrellisError('TRELLIS_ERR_CONFIG_PARSE', `Config file '${resolved}' given with --config does not exist`);
+      throw new TrellisError(
+        'TRELLIS_ERR_CONFIG_PARSE',
+        `Config file '${resolved}' given with --config does not exist`,
+      );
     }
     files.push(resolved);
   }
-  const layers = files.map(file => ({ data: readConfigFile(file, env), context: file }));
+  const layers = files.map((file) => ({ data: readConfigFile(file, env), context: file }));
   const overrides = readEnvOverrides(env);
   return { layers: [...layers, ...overrides], files, rootDir: rootDir ?? cwd };
 }
-
 
 function readConfigArgs(argv: string[]): string[] {
   const files: string[] = [];

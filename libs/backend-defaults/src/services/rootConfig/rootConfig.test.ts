@@ -72,7 +72,8 @@ describe('loadConfigFiles', () => {
 
 describe('ConfigReader', () => {
   const root = dir({
-    'app-config.yaml': 'backend:\n  listen:\n    port: "not-a-number"\n  flag: "true"\n  items:\n    - name: a\n    - name: b\n',
+    'app-config.yaml':
+      'backend:\n  listen:\n    port: "not-a-number"\n  flag: "true"\n  items:\n    - name: a\n    - name: b\n',
   });
   const config = load(root);
 
@@ -85,12 +86,14 @@ describe('ConfigReader', () => {
 
   it('names the full key of missing values, also through sub-configs', () => {
     expect(() => config.getString('example.message')).toThrow("Missing required config value at 'example.message'");
-    expect(() => config.getConfig('backend').getString('nope')).toThrow("Missing required config value at 'backend.nope'");
+    expect(() => config.getConfig('backend').getString('nope')).toThrow(
+      "Missing required config value at 'backend.nope'",
+    );
   });
 
   it('reads booleans from strings, arrays of configs, keys and optional values', () => {
     expect(config.getBoolean('backend.flag')).toBe(true);
-    expect(config.getConfigArray('backend.items').map(c => c.getString('name'))).toEqual(['a', 'b']);
+    expect(config.getConfigArray('backend.items').map((c) => c.getString('name'))).toEqual(['a', 'b']);
     expect(config.getConfig('backend').keys()).toEqual(['listen', 'flag', 'items']);
     expect(config.getOptionalString('backend.absent')).toBeUndefined();
   });
@@ -109,9 +112,10 @@ describe('plugin config schemas', () => {
   it('applies defaults below every file', () => {
     const layers = applyConfigSchemas([{ data: { other: 1 }, context: 'f.yaml' }], [{ pluginId: 'example', schema }]);
     expect(ConfigReader.fromLayers(layers).getString('example.message')).toBe('hi');
-    const overridden = applyConfigSchemas([{ data: { example: { message: 'yo' } }, context: 'f.yaml' }], [
-      { pluginId: 'example', schema },
-    ]);
+    const overridden = applyConfigSchemas(
+      [{ data: { example: { message: 'yo' } }, context: 'f.yaml' }],
+      [{ pluginId: 'example', schema }],
+    );
     expect(ConfigReader.fromLayers(overridden).getString('example.message')).toBe('yo');
   });
 
@@ -131,8 +135,12 @@ describe('plugin config schemas', () => {
     } catch (e) {
       error = e as Error;
     }
-    expect(error?.message).toMatch(/Plugin 'example': config key 'example\.message' must NOT have fewer than 1 characters \(in '\/etc\/app-config\.yaml'\)/);
-    expect(error?.message).toMatch(/Plugin 'example': config key 'example\.extra' is not a known setting \(in '\/etc\/local\.yaml'\)/);
+    expect(error?.message).toMatch(
+      /Plugin 'example': config key 'example\.message' must NOT have fewer than 1 characters \(in '\/etc\/app-config\.yaml'\)/,
+    );
+    expect(error?.message).toMatch(
+      /Plugin 'example': config key 'example\.extra' is not a known setting \(in '\/etc\/local\.yaml'\)/,
+    );
     expect(error?.message).toMatch(/Plugin 'other': config key 'other\.message' must be string/);
     expect((error as { code?: string }).code).toBe('TRELLIS_ERR_CONFIG_SCHEMA');
   });
@@ -154,7 +162,11 @@ describe('plugin config schemas', () => {
 describe('reloading', () => {
   it('tells subscribers after a valid edit and keeps the old config after an invalid one', async () => {
     const root = dir({ 'app-config.yaml': 'example:\n  message: one\n' });
-    const factory = createRootConfigServiceFactory({ cwd: root, argv: [], env: {} }) as unknown as InternalServiceFactory;
+    const factory = createRootConfigServiceFactory({
+      cwd: root,
+      argv: [],
+      env: {},
+    }) as unknown as InternalServiceFactory;
     const state = { getPlugins: () => [] };
     const config = (await factory.factory({ backendState: state }, undefined)) as ConfigReader;
     const changed = () =>

@@ -31,7 +31,7 @@ export function createRootConfigServiceFactory(options: RootConfigFactoryOptions
       const load = () => applyConfigSchemas(loadConfigFiles(options).layers, schemas);
       const production = (options.env ?? process.env).NODE_ENV === 'production';
       const reader = ConfigReader.fromLayers(applyConfigSchemas(loaded.layers, schemas), {
-        subscribe: production ? undefined : onChange => watcher.subscribe(onChange),
+        subscribe: production ? undefined : (onChange) => watcher.subscribe(onChange),
       });
       const watcher = new ConfigWatcher(loaded.files, () => {
         try {
@@ -47,7 +47,7 @@ export function createRootConfigServiceFactory(options: RootConfigFactoryOptions
 }
 
 function pluginSchemas(state: BackendStateService): PluginConfigSchema[] {
-  return state.getPlugins().flatMap(p => (p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []));
+  return state.getPlugins().flatMap((p) => (p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []));
 }
 
 /** The default root config factory, reading files from the working directory and argv. @public */

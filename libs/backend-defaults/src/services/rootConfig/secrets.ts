@@ -30,7 +30,7 @@ export function collectSecretValues(config: Config, schemas: PluginConfigSchema[
       walk(value ?? null, [], (_p, v) => typeof v === 'string' && secrets.add(v));
     }
   }
-  return [...secrets].filter(s => s.length > 0);
+  return [...secrets].filter((s) => s.length > 0);
 }
 
 function walk(value: JsonValue, path: string[], visit: (path: string[], value: JsonValue) => void): void {

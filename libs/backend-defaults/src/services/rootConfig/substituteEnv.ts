@@ -11,7 +11,7 @@ export function substituteEnv(value: JsonValue | undefined, env: NodeJS.ProcessE
     return substituteString(value, env);
   }
   if (Array.isArray(value)) {
-    return value.map(v => substituteEnv(v, env)).filter(v => v !== undefined) as JsonValue[];
+    return value.map((v) => substituteEnv(v, env)).filter((v) => v !== undefined) as JsonValue[];
   }
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, JsonValue | undefined> = {};

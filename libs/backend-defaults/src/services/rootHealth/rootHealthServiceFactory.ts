@@ -24,7 +24,7 @@ export class DefaultRootHealthService implements RootHealthService {
 
   async getReadiness() {
     const state = this.#state.getState();
-    const plugins = Object.fromEntries(this.#state.getPlugins().map(p => [p.pluginId, p.state]));
+    const plugins = Object.fromEntries(this.#state.getPlugins().map((p) => [p.pluginId, p.state]));
     if (state === 'started') {
       return { status: 200, payload: { status: 'ok', backend: state, plugins } };
     }

@@ -83,13 +83,13 @@ export class HttpServer {
   async close(): Promise<void> {
     if (this.#options.shutdownDelayMs > 0) {
       this.#logger.info(`Waiting ${this.#options.shutdownDelayMs}ms before closing the server`);
-      await new Promise(resolve => setTimeout(resolve, this.#options.shutdownDelayMs));
+      await new Promise((resolve) => setTimeout(resolve, this.#options.shutdownDelayMs));
     }
     this.#startDraining();
-    const closed = new Promise<void>(resolve => this.#server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
     const idleTimer = setInterval(() => this.#server.closeIdleConnections(), 100);
-    const deadline = new Promise<'timeout'>(resolve => {
+    const deadline = new Promise<'timeout'>((resolve) => {
       setTimeout(() => resolve('timeout'), this.#options.drainTimeoutMs).unref();
     });
     const result = await Promise.race([closed, deadline]);

@@ -17,7 +17,7 @@ const dataPlugin = createBackendPlugin({
       deps: { httpRouter: coreServices.httpRouter, database: coreServices.database },
       async init({ httpRouter, database }) {
         const db = await database.getClient();
-        await db.schema.createTable('items', table => table.string('name', 3));
+        await db.schema.createTable('items', (table) => table.string('name', 3));
         const casts: Record<string, string> = {
           integer: 'select cast(? as integer) as v',
           smallint: 'select cast(? as smallint) as v',
@@ -26,7 +26,7 @@ const dataPlugin = createBackendPlugin({
         };
         const router = express.Router();
         router.get('/cast/:kind', async (req, res) => {
-          const [row] = await db.raw(casts[req.params.kind]!, [String(req.query.v)]).then(r => r.rows ?? r);
+          const [row] = await db.raw(casts[req.params.kind]!, [String(req.query.v)]).then((r) => r.rows ?? r);
           res.json(row);
         });
         router.post('/items', async (req, res) => {
@@ -51,10 +51,14 @@ async function expectInputError(response: Response, lines: LogLine[]) {
   const text = await response.text();
   expect({ status: response.status, body: JSON.parse(text) }).toEqual({
     status: 400,
-    body: { error: { name: 'InputError', message: GENERIC }, request: expect.any(Object), response: { statusCode: 400 } },
+    body: {
+      error: { name: 'InputError', message: GENERIC },
+      request: expect.any(Object),
+      response: { statusCode: 400 },
+    },
   });
   expect(text).not.toMatch(/select |insert into|SQLSTATE|SQLITE_|syntax|encoding|stack/i);
-  expect(lines.filter(line => line.level === 'error')).toEqual([]);
+  expect(lines.filter((line) => line.level === 'error')).toEqual([]);
 }
 
 describe('database data errors on PostgreSQL', () => {
@@ -73,7 +77,11 @@ describe('database data errors on PostgreSQL', () => {
     await admin.raw(`CREATE DATABASE ${databaseName} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
     await admin.destroy();
     process.env.NODE_ENV = 'production';
-    const database: JsonObject = { client: 'pg', connection: { ...PG, database: databaseName }, pluginDivisionMode: 'schema' };
+    const database: JsonObject = {
+      client: 'pg',
+      connection: { ...PG, database: databaseName },
+      pluginDivisionMode: 'schema',
+    };
     backend = await startBackend({ features: [dataPlugin], config: { backend: { database } }, logLines: lines });
   });
 

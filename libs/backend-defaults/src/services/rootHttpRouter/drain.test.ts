@@ -8,8 +8,8 @@ import { startBackend } from '../auth/testing/startBackend';
 function createSlowPlugin() {
   let entered!: () => void;
   let release!: () => void;
-  const started = new Promise<void>(resolve => (entered = resolve));
-  const released = new Promise<void>(resolve => (release = resolve));
+  const started = new Promise<void>((resolve) => (entered = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
   const plugin = createBackendPlugin({
     pluginId: 'slow',
     register(env) {
@@ -43,13 +43,13 @@ interface Answer {
 function get(agent: http.Agent, port: number, path: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let socket: net.Socket;
-    const request = http.get({ host: '127.0.0.1', port, path, agent }, response => {
+    const request = http.get({ host: '127.0.0.1', port, path, agent }, (response) => {
       let body = '';
       response.setEncoding('utf8');
-      response.on('data', chunk => (body += chunk));
+      response.on('data', (chunk) => (body += chunk));
       response.on('end', () => resolve({ response, body, socket }));
     });
-    request.on('socket', s => (socket = s));
+    request.on('socket', (s) => (socket = s));
     request.on('error', reject);
   });
 }
@@ -58,7 +58,7 @@ function get(agent: http.Agent, port: number, path: string): Promise<Answer> {
 async function waitUntilRefused(port: number, deadlineMs = 10_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const refused = await new Promise<boolean>(resolve => {
+    const refused = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port });
       socket.once('connect', () => {
         socket.destroy();
@@ -72,7 +72,7 @@ async function waitUntilRefused(port: number, deadlineMs = 10_000): Promise<void
     if (Date.now() > deadline) {
       throw new Error(`The server still accepted connections ${deadlineMs}ms after the backend began to stop`);
     }
-    await new Promise(resolve => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

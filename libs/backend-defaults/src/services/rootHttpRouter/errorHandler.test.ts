@@ -29,9 +29,9 @@ async function serve(showInternals: boolean, thrown: unknown) {
   });
   app.use(errorHandler({ logger: spyLogger as unknown as WinstonLogger, showInternals }));
   const server = app.listen(0, '127.0.0.1');
-  await new Promise(resolve => server.once('listening', resolve));
+  await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, logged, close: () => new Promise(resolve => server.close(resolve)) };
+  return { url, logged, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 describe('errorHandler', () => {
@@ -80,7 +80,11 @@ describe('errorHandler', () => {
     const malformed = await fetch(`${app.url}/echo`, { method: 'POST', headers, body: '{"a":' });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as any).error.name).toBe('InputError');
-    const huge = await fetch(`${app.url}/echo`, { method: 'POST', headers, body: JSON.stringify({ a: 'x'.repeat(500) }) });
+    const huge = await fetch(`${app.url}/echo`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ a: 'x'.repeat(500) }),
+    });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as any).error.name).toBe('PayloadTooLargeError');
     await app.close();

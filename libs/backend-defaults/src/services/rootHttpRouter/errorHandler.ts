@@ -79,10 +79,18 @@ function normalize(raw: unknown): Error {
     return new Error(`Non-error thrown: ${String(raw)}`);
   }
   if (isDatabaseUnavailableError(raw)) {
-    return renamed(raw, 'ServiceUnavailableError', 'The database did not answer in time or is not reachable right now; try again later');
+    return renamed(
+      raw,
+      'ServiceUnavailableError',
+      'The database did not answer in time or is not reachable right now; try again later',
+    );
   }
   if (isDatabaseDataError(raw)) {
-    return renamed(raw, 'InputError', 'The request holds a value the database cannot take: malformed, out of range or too long for its field');
+    return renamed(
+      raw,
+      'InputError',
+      'The request holds a value the database cannot take: malformed, out of range or too long for its field',
+    );
   }
   const type = (raw as { type?: unknown }).type;
   if (type === 'entity.parse.failed') {

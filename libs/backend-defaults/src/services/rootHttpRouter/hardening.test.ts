@@ -18,7 +18,12 @@ describe('root router hardening', () => {
   beforeAll(async () => {
     backend = await startBackend({
       features: [createProbePlugin('alpha')],
-      config: { backend: { auth, http: { bodyLimit: '1kb', headersTimeoutMs: 400, requestTimeoutMs: 800, maxHeaderSize: 4096 } } },
+      config: {
+        backend: {
+          auth,
+          http: { bodyLimit: '1kb', headersTimeoutMs: 400, requestTimeoutMs: 800, maxHeaderSize: 4096 },
+        },
+      },
       logLines: lines,
     });
   });
@@ -64,7 +69,13 @@ describe('root router hardening', () => {
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
-    for (const documentOnly of ['x-xss-protection', 'x-download-options', 'x-dns-prefetch-control', 'x-permitted-cross-domain-policies', 'origin-agent-cluster']) {
+    for (const documentOnly of [
+      'x-xss-protection',
+      'x-download-options',
+      'x-dns-prefetch-control',
+      'x-permitted-cross-domain-policies',
+      'origin-agent-cluster',
+    ]) {
       expect(response.headers.get(documentOnly)).toBeNull();
     }
   });
@@ -86,7 +97,10 @@ describe('root router hardening', () => {
   });
 
   it('answers 431 in the standard shape for oversized headers', async () => {
-    const response = await rawRequest(portOf(backend), `GET /api/alpha/open HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`);
+    const response = await rawRequest(
+      portOf(backend),
+      `GET /api/alpha/open HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`,
+    );
     expect(response.status).toBe(431);
     expect(JSON.parse(response.body)).toEqual({
       error: { name: 'RequestHeaderFieldsTooLargeError', message: expect.any(String) },
@@ -107,7 +121,9 @@ describe('root router hardening', () => {
   });
 
   it('cuts off a client that never finishes its headers', async () => {
-    const response = await rawRequest(portOf(backend), 'GET /api/alpha/open HTTP/1.1\r\nHost: x\r\n', { timeoutMs: 5000 });
+    const response = await rawRequest(portOf(backend), 'GET /api/alpha/open HTTP/1.1\r\nHost: x\r\n', {
+      timeoutMs: 5000,
+    });
     expect(response.status).toBe(408);
     expect(JSON.parse(response.body).error.name).toBe('RequestTimeoutError');
   });
@@ -124,15 +140,26 @@ describe('root router hardening', () => {
     const requestId = response.headers.get('x-request-id');
     const text = await response.text();
     expect(response.status).toBe(500);
-    expect(JSON.parse(text).error).toEqual({ name: 'InternalServerError', message: `Internal server error (log id ${requestId})` });
+    expect(JSON.parse(text).error).toEqual({
+      name: 'InternalServerError',
+      message: `Internal server error (log id ${requestId})`,
+    });
     expect(text).not.toMatch(/hunter2|10\.0\.0\.5|ECONNREFUSED|stack/);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', requestId, message: 'Request failed: GET /api/alpha/boom' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'error', requestId, message: 'Request failed: GET /api/alpha/boom' }),
+    );
   });
 
   it('writes no credentials into any log line', async () => {
-    const jwt = (await readJson(await fetch(`${backend.baseUrl}/api/alpha/token/alpha`, { headers: { authorization } }))).token;
-    await fetch(`${backend.baseUrl}/api/alpha/whoami?access_token=${jwt}&token=${TOKEN}&page=2`, { headers: { authorization } });
-    await fetch(`${backend.baseUrl}/api/alpha/boom?x=${jwt}`, { headers: { authorization: `Bearer ${jwt}`, cookie: 'session=abc123' } });
+    const jwt = (
+      await readJson(await fetch(`${backend.baseUrl}/api/alpha/token/alpha`, { headers: { authorization } }))
+    ).token;
+    await fetch(`${backend.baseUrl}/api/alpha/whoami?access_token=${jwt}&token=${TOKEN}&page=2`, {
+      headers: { authorization },
+    });
+    await fetch(`${backend.baseUrl}/api/alpha/boom?x=${jwt}`, {
+      headers: { authorization: `Bearer ${jwt}`, cookie: 'session=abc123' },
+    });
     await fetch(`${backend.baseUrl}/api/alpha/nothing/${jwt}`, { headers: { authorization } });
     await fetch(`${backend.baseUrl}/api/alpha/nothing/${TOKEN}`, { headers: { authorization } });
     const logged = JSON.stringify(lines);

@@ -6,8 +6,5 @@ export { readHttpOptions } from './readHttpOptions';
 export type { HttpServerOptions } from './readHttpOptions';
 export type { CspDirectives } from './readCsp';
 export type { RateLimitOptions } from './rateLimit/readRateLimit';
-export {
-  createRootHttpRouterServiceFactory,
-  rootHttpRouterServiceFactory,
-} from './rootHttpRouterServiceFactory';
+export { createRootHttpRouterServiceFactory, rootHttpRouterServiceFactory } from './rootHttpRouterServiceFactory';
 export type { RootHttpRouterFactoryOptions } from './rootHttpRouterServiceFactory';

@@ -1,5 +1,9 @@
 /** SQLite result codes that mean a value does not fit, not that the database failed. */
-const SQLITE_DATA_ERRORS: ReadonlySet<string> = new Set(['SQLITE_TOOBIG', 'SQLITE_MISMATCH', 'SQLITE_CONSTRAINT_DATATYPE']);
+const SQLITE_DATA_ERRORS: ReadonlySet<string> = new Set([
+  'SQLITE_TOOBIG',
+  'SQLITE_MISMATCH',
+  'SQLITE_CONSTRAINT_DATATYPE',
+]);
 /** SQLSTATE class 22, data exception: invalid text, bytes or dates, numbers out of range, strings too long. */
 const SQLSTATE_DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
 const MAX_CAUSE_DEPTH = 3;

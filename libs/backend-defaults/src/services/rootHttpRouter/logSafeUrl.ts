@@ -17,7 +17,7 @@ export function logSafeUrl(url: string): string {
   const query = cut
     .slice(queryStart + 1)
     .split('&')
-    .map(pair => {
+    .map((pair) => {
       const eq = pair.indexOf('=');
       return eq >= 0 && SENSITIVE_PARAM.test(decodedName(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=[REDACTED]` : pair;
     })

@@ -66,8 +66,10 @@ export function fixedHeaders(headers: readonly ResponseHeader[]): RequestStep {
 
 /** HTTP/1.1 requests must name the host (RFC 9112); answered here in the standard shape. */
 export function requireHost(): RequestStep {
-  return req =>
-    req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host ? new InputError('Missing Host header') : undefined;
+  return (req) =>
+    req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host
+      ? new InputError('Missing Host header')
+      : undefined;
 }
 
 /**
@@ -76,7 +78,7 @@ export function requireHost(): RequestStep {
  * valid UTF-8.
  */
 export function rejectAmbiguousPaths(): RequestStep {
-  return req => {
+  return (req) => {
     // Most paths have none of these characters, and then nothing below can match.
     if (!MAYBE_AMBIGUOUS.test(req.path)) {
       return undefined;
@@ -87,7 +89,7 @@ export function rejectAmbiguousPaths(): RequestStep {
     } catch {
       return new InputError('Malformed percent-encoding in the request path');
     }
-    if (/[\\\0]/.test(decoded) || decoded.split('/').some(s => s === '.' || s === '..')) {
+    if (/[\\\0]/.test(decoded) || decoded.split('/').some((s) => s === '.' || s === '..')) {
       return new InputError('The request path may not contain dot segments, backslashes or NUL');
     }
     return undefined;
@@ -96,7 +98,7 @@ export function rejectAmbiguousPaths(): RequestStep {
 
 /** Answers 503 at once for a plugin that is installed but not serving (starting, failed, stopping). */
 export function pluginAvailability(state: BackendStateService): RequestStep {
-  return req => {
+  return (req) => {
     const pluginId = apiPluginId(req.path);
     const plugin = pluginId ? state.getPlugin(pluginId) : undefined;
     return plugin && plugin.state !== 'ready' && plugin.state !== 'stopping'

@@ -4,16 +4,22 @@ import { MountDispatcher } from './mountDispatcher';
 
 async function serve(app: express.Express) {
   const server = app.listen(0, '127.0.0.1');
-  await new Promise(resolve => server.once('listening', resolve));
+  await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { get: async (path: string) => (await fetch(base + path)).text(), close: () => new Promise(resolve => server.close(resolve)) };
+  return {
+    get: async (path: string) => (await fetch(base + path)).text(),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 describe('MountDispatcher', () => {
   it('calls a mounted router as app.use(path) would: prefix in baseUrl, rest in url, restored after', async () => {
     const dispatcher = new MountDispatcher();
     const todo = express.Router();
-    todo.get('/todos', (req, res) => void res.send(`todos base=${req.baseUrl} url=${req.url} q=${String(req.query.x)}`));
+    todo.get(
+      '/todos',
+      (req, res) => void res.send(`todos base=${req.baseUrl} url=${req.url} q=${String(req.query.x)}`),
+    );
     todo.get('/', (req, res) => void res.send(`root base=${req.baseUrl} url=${req.url}`));
     dispatcher.mount('/api/todo', todo);
     dispatcher.mount('/deep/a/b', (req, res) => void res.send(`deep ${req.baseUrl} ${req.url}`));
@@ -44,7 +50,10 @@ describe('MountDispatcher', () => {
     });
     const app = express();
     app.use(dispatcher.handler());
-    app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send(`${error.message} at ${req.url}`));
+    app.use(
+      (error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) =>
+        void res.status(500).send(`${error.message} at ${req.url}`),
+    );
     const http = await serve(app);
     expect(await http.get('/sync/x')).toBe('sync boom at /sync/x');
     expect(await http.get('/async/y')).toBe('async boom at /async/y');
@@ -54,7 +63,9 @@ describe('MountDispatcher', () => {
   it('refuses overlapping and malformed mount paths', () => {
     const dispatcher = new MountDispatcher();
     dispatcher.mount('/api/todo', (_req, _res, next) => next());
-    expect(() => dispatcher.mount('/api/todo', (_req, _res, next) => next())).toThrow("overlaps the already mounted path '/api/todo'");
+    expect(() => dispatcher.mount('/api/todo', (_req, _res, next) => next())).toThrow(
+      "overlaps the already mounted path '/api/todo'",
+    );
     expect(() => dispatcher.mount('/API/TODO/x', (_req, _res, next) => next())).toThrow('overlaps');
     expect(() => dispatcher.mount('/api', (_req, _res, next) => next())).toThrow('overlaps');
     expect(() => dispatcher.mount('api/x', (_req, _res, next) => next())).toThrow("must start with '/'");

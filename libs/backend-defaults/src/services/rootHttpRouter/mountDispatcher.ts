@@ -22,7 +22,7 @@ export class MountDispatcher {
       throw new Error(`Mount path '${path}' is deeper than ${MAX_MOUNT_DEPTH} segments`);
     }
     const key = path.toLowerCase();
-    const clash = [...this.#mounts.keys()].find(p => p === key || key.startsWith(`${p}/`) || p.startsWith(`${key}/`));
+    const clash = [...this.#mounts.keys()].find((p) => p === key || key.startsWith(`${p}/`) || p.startsWith(`${key}/`));
     if (clash) {
       throw new Error(`Path '${path}' overlaps the already mounted path '${clash}'`);
     }

@@ -23,7 +23,7 @@ export function readCsp(config: Config): CspDirectives {
     const value = csp!.get(key);
     if (value === false) {
       directives[key] = null;
-    } else if (Array.isArray(value) && value.every(v => typeof v === 'string')) {
+    } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
       directives[key] = value as string[];
     } else {
       throw new Error(`backend.csp.${key} must be a list of sources or false`);

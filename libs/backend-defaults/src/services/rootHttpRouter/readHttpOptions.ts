@@ -50,7 +50,9 @@ function readCors(config: Config): CorsOptions | undefined {
   const origin = cors.getOptional<string | string[]>('origin');
   const credentials = cors.getOptionalBoolean('credentials') ?? false;
   if (credentials && (origin === '*' || (Array.isArray(origin) && origin.includes('*')))) {
-    throw new Error("backend.cors.origin '*' cannot be combined with backend.cors.credentials: list the allowed origins");
+    throw new Error(
+      "backend.cors.origin '*' cannot be combined with backend.cors.credentials: list the allowed origins",
+    );
   }
   return {
     origin: origin === '*' ? '*' : typeof origin === 'string' ? [origin] : (origin ?? false),

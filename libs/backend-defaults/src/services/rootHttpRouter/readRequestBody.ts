@@ -107,7 +107,11 @@ function readJson(req: Request, limitBytes: number, next: NextFunction): void {
   };
   const onEnd = () => finish();
   const onError = () =>
-    finish(new InputError(source === req ? 'The request body could not be read' : 'The request body could not be decompressed'));
+    finish(
+      new InputError(
+        source === req ? 'The request body could not be read' : 'The request body could not be decompressed',
+      ),
+    );
   // 'close' also follows a complete body; only an incomplete one means the client went away.
   const onClose = () => {
     if (!req.complete) {
@@ -148,7 +152,10 @@ function parseJson(body: Buffer): unknown {
   }
   // JSON text begins with an ASCII character, so a NUL among the first two bytes means UTF-16 or
   // UTF-32 even without a byte order mark (RFC 4627, section 3); FE FF and FF FE are their marks.
-  if (body.length >= 2 && (body[0] === 0 || body[1] === 0 || (body[0] === 0xfe && body[1] === 0xff) || (body[0] === 0xff && body[1] === 0xfe))) {
+  if (
+    body.length >= 2 &&
+    (body[0] === 0 || body[1] === 0 || (body[0] === 0xfe && body[1] === 0xff) || (body[0] === 0xff && body[1] === 0xfe))
+  ) {
     throw notUtf8('UTF-16 or UTF-32 content');
   }
   let text: string;

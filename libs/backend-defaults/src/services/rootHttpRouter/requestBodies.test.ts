@@ -25,9 +25,13 @@ function sendAndWaitForClose(port: number, head: string | Buffer, deadlineMs = 5
     const timer = setTimeout(() => {
       socket.destroy();
       const text = Buffer.concat(chunks).toString('latin1');
-      reject(new Error(`The server had not closed the connection after ${deadlineMs}ms; it sent: ${text.slice(0, 300) || 'nothing'}`));
+      reject(
+        new Error(
+          `The server had not closed the connection after ${deadlineMs}ms; it sent: ${text.slice(0, 300) || 'nothing'}`,
+        ),
+      );
     }, deadlineMs);
-    socket.on('data', chunk => chunks.push(chunk));
+    socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
@@ -69,15 +73,27 @@ describe('request bodies', () => {
 
   describe('over the limit', () => {
     it.each([
-      ['a JSON body', `POST /api/alpha/echo HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: 200000000\r\n\r\n`],
-      ['a body of another type, without credentials', 'PUT /api/alpha/whoami HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000000\r\n\r\n'],
+      [
+        'a JSON body',
+        `POST /api/alpha/echo HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: 200000000\r\n\r\n`,
+      ],
+      [
+        'a body of another type, without credentials',
+        'PUT /api/alpha/whoami HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000000\r\n\r\n',
+      ],
       ['a body sent to an unknown path', 'POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 200000000\r\n\r\n'],
-    ])('refuses %s by its Content-Length with 413 before the body is sent, and closes the connection', async (_name, head) => {
-      const answer = await sendAndWaitForClose(port, head);
-      expect(answer.status).toBe(413);
-      expect(answer.headers.connection).toBe('close');
-      expect(JSON.parse(answer.body).error).toEqual({ name: 'PayloadTooLargeError', message: 'Request body is larger than the limit of 1024 bytes' });
-    });
+    ])(
+      'refuses %s by its Content-Length with 413 before the body is sent, and closes the connection',
+      async (_name, head) => {
+        const answer = await sendAndWaitForClose(port, head);
+        expect(answer.status).toBe(413);
+        expect(answer.headers.connection).toBe('close');
+        expect(JSON.parse(answer.body).error).toEqual({
+          name: 'PayloadTooLargeError',
+          message: 'Request body is larger than the limit of 1024 bytes',
+        });
+      },
+    );
 
     it('stops reading a chunked body at the limit, answers 413 and closes the connection', async () => {
       const chunk = `{"a":"${'x'.repeat(2000)}`;
@@ -108,7 +124,11 @@ describe('request bodies', () => {
         headers: { authorization, 'content-type': 'application/json', 'content-encoding': 'gzip' },
         body,
       });
-      return { status: response.status, body: await readJson(response), connection: response.headers.get('connection') };
+      return {
+        status: response.status,
+        body: await readJson(response),
+        connection: response.headers.get('connection'),
+      };
     }
 
     it('takes a gzip body within the limit', async () => {
@@ -134,8 +154,14 @@ describe('request bodies', () => {
     const json = '{"a":1}';
     const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]);
     const utf16be = Buffer.from(utf16le).swap16();
-    const utf32le = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...json].map(c => Buffer.from([c.charCodeAt(0), 0, 0, 0]))]);
-    const utf32be = Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), ...[...json].map(c => Buffer.from([0, 0, 0, c.charCodeAt(0)]))]);
+    const utf32le = Buffer.concat([
+      Buffer.from([0xff, 0xfe, 0, 0]),
+      ...[...json].map((c) => Buffer.from([c.charCodeAt(0), 0, 0, 0])),
+    ]);
+    const utf32be = Buffer.concat([
+      Buffer.from([0, 0, 0xfe, 0xff]),
+      ...[...json].map((c) => Buffer.from([0, 0, 0, c.charCodeAt(0)])),
+    ]);
 
     async function post(body: Buffer | string, contentType: string) {
       const response = await fetch(`${backend.baseUrl}/api/alpha/echo`, {
@@ -159,11 +185,17 @@ describe('request bodies', () => {
     ])('answers 415 for a JSON body with %s', async (_name, body, contentType) => {
       const answer = await post(body, contentType);
       expect(answer.status).toBe(415);
-      expect(answer.body.error).toEqual({ name: 'UnsupportedMediaTypeError', message: expect.stringMatching(/^JSON request bodies must be UTF-8/) });
+      expect(answer.body.error).toEqual({
+        name: 'UnsupportedMediaTypeError',
+        message: expect.stringMatching(/^JSON request bodies must be UTF-8/),
+      });
     });
 
     it('answers 400 for bytes that are not UTF-8', async () => {
-      const answer = await post(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 'application/json');
+      const answer = await post(
+        Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+        'application/json',
+      );
       expect(answer.status).toBe(400);
       expect(answer.body.error.name).toBe('InputError');
     });

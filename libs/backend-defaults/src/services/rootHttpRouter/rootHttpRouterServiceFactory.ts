@@ -7,7 +7,16 @@ import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
 import { MountDispatcher } from './mountDispatcher';
-import { fixedHeaders, notFound, pluginAvailability, rejectAmbiguousPaths, RequestStep, requestId, requireHost, runSteps } from './middleware';
+import {
+  fixedHeaders,
+  notFound,
+  pluginAvailability,
+  rejectAmbiguousPaths,
+  RequestStep,
+  requestId,
+  requireHost,
+  runSteps,
+} from './middleware';
 import { observeRequests } from './observeRequests';
 import { parseByteSize, readRequestBody } from './readRequestBody';
 import { createRateLimiter } from './rateLimit/createRateLimiter';

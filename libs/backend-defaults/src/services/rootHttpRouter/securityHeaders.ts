@@ -30,13 +30,9 @@ export function securityHeaders(csp: CspDirectives): readonly ResponseHeader[] {
     xPermittedCrossDomainPolicies: false,
     xDnsPrefetchControl: false,
     originAgentCluster: false,
-  })(
-    {} as IncomingMessage,
-    recorder as unknown as ServerResponse,
-    (error?: unknown) => {
-      failure = error;
-    },
-  );
+  })({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    failure = error;
+  });
   if (failure) {
     throw failure;
   }

@@ -10,7 +10,11 @@ function capture(format: 'json' | 'pretty') {
       callback();
     },
   });
-  const logger = WinstonLogger.create({ format, level: 'debug', transports: [new winston.transports.Stream({ stream })] });
+  const logger = WinstonLogger.create({
+    format,
+    level: 'debug',
+    transports: [new winston.transports.Stream({ stream })],
+  });
   return { logger, output };
 }
 

@@ -97,7 +97,7 @@ export class WinstonLogger implements RootLoggerService {
 }
 
 const redactFormat = (redactor: Redactor) =>
-  winston.format(info => {
+  winston.format((info) => {
     // Mutate in place: winston keeps its own state under symbol keys that a copy would lose.
     for (const key of Object.keys(info)) {
       if (key !== 'level') {
@@ -109,7 +109,7 @@ const redactFormat = (redactor: Redactor) =>
 
 function prettyFormat(): winston.Logform.Format {
   const colorizer = winston.format.colorize();
-  return winston.format.printf(info => {
+  return winston.format.printf((info) => {
     const { level, message, timestamp, ...fields } = info;
     const time = typeof timestamp === 'string' ? timestamp : new Date().toISOString();
     const rest = Object.entries(fields)

@@ -1,5 +1,6 @@
 const REDACTED = '[REDACTED]';
-const SENSITIVE_KEYS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|token|access_token|refresh_token)$/i;
+const SENSITIVE_KEYS =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|token|access_token|refresh_token)$/i;
 const MIN_SECRET_LENGTH = 4;
 // Shorter base64 fragments would match ordinary text.
 const MIN_ENCODED_FRAGMENT = 8;
@@ -48,7 +49,7 @@ export class Redactor {
       return value;
     }
     if (Array.isArray(value)) {
-      return value.map(v => this.redact(v, depth + 1));
+      return value.map((v) => this.redact(v, depth + 1));
     }
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
@@ -86,9 +87,9 @@ function encodedForms(secret: string): string[] {
 /** A pattern matching `text` with any of its characters percent-encoded, in either hex case. */
 function percentTolerant(text: string): string {
   return [...text]
-    .map(char => {
+    .map((char) => {
       const literal = char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-      const encoded = [...Buffer.from(char, 'utf8')].map(byte => `%${hexEitherCase(byte)}`).join('');
+      const encoded = [...Buffer.from(char, 'utf8')].map((byte) => `%${hexEitherCase(byte)}`).join('');
       return char === ' ' ? `(?: |\\+|${encoded})` : `(?:${literal}|${encoded})`;
     })
     .join('');
@@ -98,5 +99,5 @@ function hexEitherCase(byte: number): string {
   return byte
     .toString(16)
     .padStart(2, '0')
-    .replace(/[a-f]/g, digit => `[${digit}${digit.toUpperCase()}]`);
+    .replace(/[a-f]/g, (digit) => `[${digit}${digit.toUpperCase()}]`);
 }

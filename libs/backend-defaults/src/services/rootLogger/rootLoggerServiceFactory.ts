@@ -28,7 +28,11 @@ export function createRootLoggerServiceFactory(options: RootLoggerFactoryOptions
 /** The default root logger factory, writing to standard output. @public */
 export const rootLoggerServiceFactory = createRootLoggerServiceFactory();
 
-function createRootLogger(config: Config, backendState: BackendStateService, options: RootLoggerFactoryOptions): WinstonLogger {
+function createRootLogger(
+  config: Config,
+  backendState: BackendStateService,
+  options: RootLoggerFactoryOptions,
+): WinstonLogger {
   const production = process.env.NODE_ENV === 'production';
   const format = config.getOptionalString('backend.logger.format') ?? (production ? 'json' : 'pretty');
   if (format !== 'json' && format !== 'pretty') {
@@ -42,7 +46,7 @@ function createRootLogger(config: Config, backendState: BackendStateService, opt
   });
   const schemas = backendState
     .getPlugins()
-    .flatMap(p => (p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []));
+    .flatMap((p) => (p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []));
   logger.addRedactions(collectSecretValues(config, schemas));
   return logger;
 }

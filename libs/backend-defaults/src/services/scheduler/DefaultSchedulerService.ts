@@ -69,7 +69,7 @@ export class DefaultSchedulerService implements SchedulerService {
       logger: this.#logger,
       pollMs: this.#settings.pollIntervalMs,
       leaseMs: this.#settings.leaseMs,
-      onRun: result => this.onRun?.(result),
+      onRun: (result) => this.onRun?.(result),
     });
     this.#tasks.set(task.id, { descriptor: { id: task.id, scope, settings }, worker });
     task.signal?.addEventListener('abort', () => void worker.stop());
@@ -92,14 +92,16 @@ export class DefaultSchedulerService implements SchedulerService {
   async cancelTask(id: string): Promise<void> {
     const task = this.#get(id);
     const cancelled =
-      task.descriptor.scope === 'global' ? await (await this.#taskStore()).requestCancel(id) : task.worker.cancelLocal();
+      task.descriptor.scope === 'global'
+        ? await (await this.#taskStore()).requestCancel(id)
+        : task.worker.cancelLocal();
     if (!cancelled) {
       throw new ConflictError(`Task '${id}' is not running`);
     }
   }
 
   async getScheduledTasks(): Promise<SchedulerServiceTaskDescriptor[]> {
-    return [...this.#tasks.values()].map(t => t.descriptor);
+    return [...this.#tasks.values()].map((t) => t.descriptor);
   }
 
   /** Tasks with their live state, for the operator API. */
@@ -111,8 +113,13 @@ export class DefaultSchedulerService implements SchedulerService {
           ...descriptor,
           state: row ? (row.current_run_ticket ? 'running' : 'idle') : worker.running ? 'running' : 'idle',
           ...(row && {
-            nextRunAt: Number(row.next_run_at) >= Number.MAX_SAFE_INTEGER ? undefined : new Date(Number(row.next_run_at)).toISOString(),
-            lastRunStartedAt: row.last_run_started_at ? new Date(Number(row.last_run_started_at)).toISOString() : undefined,
+            nextRunAt:
+              Number(row.next_run_at) >= Number.MAX_SAFE_INTEGER
+                ? undefined
+                : new Date(Number(row.next_run_at)).toISOString(),
+            lastRunStartedAt: row.last_run_started_at
+              ? new Date(Number(row.last_run_started_at)).toISOString()
+              : undefined,
             lastRunEndedAt: row.last_run_ended_at ? new Date(Number(row.last_run_ended_at)).toISOString() : undefined,
             lastRunError: row.last_run_error ? JSON.parse(row.last_run_error) : undefined,
             consecutiveFailures: Number(row.consecutive_failures),
@@ -124,7 +131,7 @@ export class DefaultSchedulerService implements SchedulerService {
 
   /** Stops every task: running ones are aborted and their leases released. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.#tasks.values()].map(t => t.worker.stop()));
+    await Promise.all([...this.#tasks.values()].map((t) => t.worker.stop()));
   }
 
   #get(id: string): RegisteredTask {
@@ -136,7 +143,7 @@ export class DefaultSchedulerService implements SchedulerService {
   }
 
   #taskStore(): Promise<TaskStore> {
-    this.#store ??= this.#database.getClient().then(db => TaskStore.create(db));
+    this.#store ??= this.#database.getClient().then((db) => TaskStore.create(db));
     return this.#store;
   }
 }

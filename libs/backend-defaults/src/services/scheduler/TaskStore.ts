@@ -31,7 +31,7 @@ export class TaskStore {
   static async create(db: Knex): Promise<TaskStore> {
     if (!(await db.schema.hasTable(TABLE))) {
       await db.schema
-        .createTable(TABLE, table => {
+        .createTable(TABLE, (table) => {
           table.string('id', 255).primary();
           table.text('settings_json').notNullable();
           table.bigInteger('next_run_at').notNullable();
@@ -44,7 +44,7 @@ export class TaskStore {
           table.text('last_run_error');
           table.integer('consecutive_failures').notNullable().defaultTo(0);
         })
-        .catch(async error => {
+        .catch(async (error) => {
           if (!(await db.schema.hasTable(TABLE))) throw error;
         });
     }
@@ -57,7 +57,7 @@ export class TaskStore {
     if (!existing) {
       await this.#db(TABLE)
         .insert({ id, settings_json: settingsJson, next_run_at: firstRunAt, consecutive_failures: 0 })
-        .catch(async error => {
+        .catch(async (error) => {
           if (!(await this.#db<TaskRow>(TABLE).where({ id }).first())) throw error;
         });
     } else if (existing.settings_json !== settingsJson) {
@@ -70,7 +70,7 @@ export class TaskStore {
     const updated = await this.#db(TABLE)
       .where({ id })
       .andWhere('next_run_at', '<=', now)
-      .andWhere(q => q.whereNull('current_run_ticket').orWhere('current_run_expires_at', '<', now))
+      .andWhere((q) => q.whereNull('current_run_ticket').orWhere('current_run_expires_at', '<', now))
       .update({
         current_run_ticket: ticket,
         current_run_started_at: now,
@@ -90,16 +90,22 @@ export class TaskStore {
   }
 
   /** Ends a run and sets the next one. */
-  async finish(id: string, ticket: string, result: { nextRunAt: number; error?: string; failures: number }): Promise<void> {
-    await this.#db(TABLE).where({ id, current_run_ticket: ticket }).update({
-      current_run_ticket: null,
-      current_run_expires_at: null,
-      cancel_requested: false,
-      next_run_at: result.nextRunAt,
-      last_run_ended_at: Date.now(),
-      last_run_error: result.error ?? null,
-      consecutive_failures: result.failures,
-    });
+  async finish(
+    id: string,
+    ticket: string,
+    result: { nextRunAt: number; error?: string; failures: number },
+  ): Promise<void> {
+    await this.#db(TABLE)
+      .where({ id, current_run_ticket: ticket })
+      .update({
+        current_run_ticket: null,
+        current_run_expires_at: null,
+        cancel_requested: false,
+        next_run_at: result.nextRunAt,
+        last_run_ended_at: Date.now(),
+        last_run_error: result.error ?? null,
+        consecutive_failures: result.failures,
+      });
   }
 
   async trigger(id: string): Promise<boolean> {
@@ -107,7 +113,9 @@ export class TaskStore {
   }
 
   async requestCancel(id: string): Promise<boolean> {
-    return (await this.#db(TABLE).where({ id }).whereNotNull('current_run_ticket').update({ cancel_requested: true })) === 1;
+    return (
+      (await this.#db(TABLE).where({ id }).whereNotNull('current_run_ticket').update({ cancel_requested: true })) === 1
+    );
   }
 
   async get(id: string): Promise<TaskRow | undefined> {

@@ -105,12 +105,17 @@ export class TaskWorker {
     if (!(await store.claim(this.#options.id, ticket, startedAt, this.#options.leaseMs))) {
       return;
     }
-    const heartbeat = setInterval(() => {
-      store
-        .heartbeat(this.#options.id, ticket, Date.now() + this.#options.leaseMs)
-        .then(alive => alive || this.#running?.controller.abort(new Error(`Task '${this.#options.id}' was cancelled`)))
-        .catch(() => {});
-    }, Math.max(100, Math.floor(this.#options.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        store
+          .heartbeat(this.#options.id, ticket, Date.now() + this.#options.leaseMs)
+          .then(
+            (alive) => alive || this.#running?.controller.abort(new Error(`Task '${this.#options.id}' was cancelled`)),
+          )
+          .catch(() => {});
+      },
+      Math.max(100, Math.floor(this.#options.leaseMs / 3)),
+    );
     heartbeat.unref();
     const { ok, error } = await this.#run();
     clearInterval(heartbeat);
@@ -153,7 +158,7 @@ export class TaskWorker {
     );
     const started = Date.now();
     let finish!: () => void;
-    this.#running = { controller, done: new Promise<void>(resolve => (finish = resolve)) };
+    this.#running = { controller, done: new Promise<void>((resolve) => (finish = resolve)) };
     let ok = false;
     try {
       await settleOrAbandon((async () => this.#options.fn(controller.signal))(), controller.signal, () =>

@@ -14,7 +14,12 @@ const jobsPlugin = createBackendPlugin({
     env.registerInit({
       deps: { scheduler: coreServices.scheduler },
       async init({ scheduler }) {
-        await scheduler.scheduleTask({ id: 'nightly', frequency: { trigger: 'manual' }, timeout: { seconds: 5 }, fn: async () => {} });
+        await scheduler.scheduleTask({
+          id: 'nightly',
+          frequency: { trigger: 'manual' },
+          timeout: { seconds: 5 },
+          fn: async () => {},
+        });
       },
     });
   },
@@ -57,12 +62,18 @@ describe('scheduler operator endpoints', () => {
 
   it('refuses a user token on list, trigger and cancel with 403 and a clear message', async () => {
     const token = await idp.mint('alice');
-    for (const [url, method] of [[tasks, 'GET'], [`${tasks}/nightly/trigger`, 'POST'], [`${tasks}/nightly/cancel`, 'POST']]) {
+    for (const [url, method] of [
+      [tasks, 'GET'],
+      [`${tasks}/nightly/trigger`, 'POST'],
+      [`${tasks}/nightly/cancel`, 'POST'],
+    ]) {
       const answer = await call(url, token, method);
       expect(answer.status).toBe(403);
       expect(answer.body.error).toEqual({
         name: 'NotAllowedError',
-        message: expect.stringMatching(/operator endpoints are for operators only; user 'user:default\/alice' is not one.*backend\.scheduler\.operators/),
+        message: expect.stringMatching(
+          /operator endpoints are for operators only; user 'user:default\/alice' is not one.*backend\.scheduler\.operators/,
+        ),
       });
     }
   });
@@ -81,7 +92,10 @@ describe('scheduler operator endpoints', () => {
     const list = await call(tasks, OPS);
     expect(list.status).toBe(200);
     expect(list.body.tasks.map((t: { id: string }) => t.id)).toEqual(['nightly']);
-    expect(await call(`${tasks}/nightly/trigger`, OPS, 'POST')).toEqual({ status: 200, body: { triggered: 'nightly' } });
+    expect(await call(`${tasks}/nightly/trigger`, OPS, 'POST')).toEqual({
+      status: 200,
+      body: { triggered: 'nightly' },
+    });
   });
 
   it('lets a listed user list tasks', async () => {

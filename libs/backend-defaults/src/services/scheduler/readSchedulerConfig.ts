@@ -18,7 +18,8 @@ export interface SchedulerConfig {
  */
 export function readSchedulerConfig(config: Config): SchedulerConfig {
   const own = config.getOptionalConfig(KEY);
-  const pollIntervalMs = (own && readIntegerConfig(own, 'pollIntervalMs', { path: KEY, min: 10, max: 3_600_000 })) ?? 1000;
+  const pollIntervalMs =
+    (own && readIntegerConfig(own, 'pollIntervalMs', { path: KEY, min: 10, max: 3_600_000 })) ?? 1000;
   const leaseMs = (own && readIntegerConfig(own, 'leaseMs', { path: KEY, min: 100, max: 86_400_000 })) ?? 30_000;
   return { settings: { pollIntervalMs, leaseMs }, operators: readOperators(own) };
 }
@@ -28,7 +29,7 @@ function readOperators(own: Config | undefined): ReadonlySet<string> {
   if (raw === undefined) {
     return new Set();
   }
-  if (!Array.isArray(raw) || raw.some(entry => typeof entry !== 'string' || !OPERATOR.test(entry))) {
+  if (!Array.isArray(raw) || raw.some((entry) => typeof entry !== 'string' || !OPERATOR.test(entry))) {
     throw new Error(
       `Invalid config ${KEY}.operators: must be a list of principal subjects, such as the subject of an external access token ('ops-bot', 'external:idp:deploy-job') or a user entity ref ('user:default/alice'); got ${JSON.stringify(raw)}`,
     );

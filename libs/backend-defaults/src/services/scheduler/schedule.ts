@@ -2,7 +2,8 @@ import { HumanDuration, SchedulerServiceTaskFrequency } from '@trellis/backend-p
 import { CronExpressionParser } from 'cron-parser';
 import { durationToMs } from '../cache/durations';
 
-const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const ISO_DURATION =
+  /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** Milliseconds of a duration as units, an ISO 8601 duration (`PT10M`) or a number of ms. */
 export function parseDuration(value: HumanDuration | string | number, what: string): number {
@@ -15,9 +16,11 @@ export function parseDuration(value: HumanDuration | string | number, what: stri
   }
   const match = ISO_DURATION.exec(value);
   if (!match || value === 'P' || value.endsWith('T')) {
-    throw new Error(`Invalid ${what} '${value}': use an ISO 8601 duration such as 'PT10M' or an object such as { minutes: 10 }`);
+    throw new Error(
+      `Invalid ${what} '${value}': use an ISO 8601 duration such as 'PT10M' or an object such as { minutes: 10 }`,
+    );
   }
-  const [, y, mo, w, d, h, mi, s] = match.map(v => Number(v ?? 0));
+  const [, y, mo, w, d, h, mi, s] = match.map((v) => Number(v ?? 0));
   return durationToMs({ years: y, months: mo, weeks: w, days: d, hours: h, minutes: mi, seconds: s });
 }
 
@@ -32,7 +35,10 @@ export function parseFrequency(frequency: SchedulerServiceTaskFrequency): NextRu
   if (typeof frequency === 'object' && 'cron' in frequency) {
     const expression = frequency.cron;
     CronExpressionParser.parse(expression);
-    return from => CronExpressionParser.parse(expression, { currentDate: new Date(from) }).next().getTime();
+    return (from) =>
+      CronExpressionParser.parse(expression, { currentDate: new Date(from) })
+        .next()
+        .getTime();
   }
   if (typeof frequency === 'object' && 'trigger' in frequency) {
     if (frequency.trigger !== 'manual') {
@@ -44,5 +50,5 @@ export function parseFrequency(frequency: SchedulerServiceTaskFrequency): NextRu
   if (ms <= 0) {
     throw new Error('A task frequency must be longer than zero');
   }
-  return from => from + ms;
+  return (from) => from + ms;
 }

@@ -11,7 +11,15 @@ import { DefaultSchedulerService } from './DefaultSchedulerService';
 import { parseDuration, parseFrequency } from './schedule';
 
 const logger: LoggerService = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, child: () => logger };
-const pgUp = spawnSync(process.execPath, ['-e', `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`], { timeout: 3000 }).status === 0;
+const pgUp =
+  spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
+    ],
+    { timeout: 3000 },
+  ).status === 0;
 if (!pgUp && process.env.CI === 'true') throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
 if (!pgUp) console.warn('Skipping PostgreSQL scheduler tests: no server at 127.0.0.1:5432');
 
@@ -21,23 +29,33 @@ afterEach(async () => {
     // Bounded like the backend's own shutdown hooks, so one slow stop cannot stall the suite; the
     // timer is cleared after, so it cannot keep Jest waiting either.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([cleanup(), new Promise(resolve => (timer = setTimeout(resolve, 10_000)))]);
+    await Promise.race([cleanup(), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
     clearTimeout(timer);
   }
 }, 60_000);
 
 async function databaseConfig(engine: string): Promise<object> {
   if (engine === 'sqlite') {
-    return { client: 'better-sqlite3', connection: { directory: fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-sched-')) } };
+    return {
+      client: 'better-sqlite3',
+      connection: { directory: fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-sched-')) },
+    };
   }
   const name = `trellis_test_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' } });
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' },
+  });
   await admin.raw('create database ??', [name]);
   cleanups.push(async () => {
     await admin.raw('drop database if exists ?? with (force)', [name]);
     await admin.destroy();
   });
-  return { client: 'pg', pluginDivisionMode: 'schema', connection: { host: '127.0.0.1', user: 'postgres', database: name } };
+  return {
+    client: 'pg',
+    pluginDivisionMode: 'schema',
+    connection: { host: '127.0.0.1', user: 'postgres', database: name },
+  };
 }
 
 /** One "instance": its own database manager and scheduler for plugin 'jobs'. */
@@ -51,7 +69,7 @@ function instance(database: object, settings = { pollIntervalMs: 50, leaseMs: 10
   return scheduler;
 }
 
-const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` holds; fails naming `what` when it does not within `timeoutMs`. */
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -74,7 +92,9 @@ describe('schedules', () => {
   it('parses cron, durations, ISO durations and manual triggers', () => {
     expect(parseFrequency({ minutes: 10 })(0)).toBe(600_000);
     expect(parseFrequency('PT1H30M')(0)).toBe(5_400_000);
-    expect(parseFrequency({ cron: '0 * * * *' })(Date.parse('2026-01-01T10:15:00Z'))).toBe(Date.parse('2026-01-01T11:00:00Z'));
+    expect(parseFrequency({ cron: '0 * * * *' })(Date.parse('2026-01-01T10:15:00Z'))).toBe(
+      Date.parse('2026-01-01T11:00:00Z'),
+    );
     expect(parseFrequency({ trigger: 'manual' })(0)).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseDuration({ seconds: 30 }, 'timeout')).toBe(30_000);
     expect(() => parseFrequency('every hour')).toThrow(/ISO 8601/);
@@ -86,11 +106,13 @@ describe('schedules', () => {
     const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('refresh'));
     expect(schedule).toEqual({ frequency: 'PT10M', timeout: { minutes: 2 }, scope: 'local' });
     expect(parseFrequency(schedule.frequency)(0)).toBe(600_000);
-    expect(() => readSchedulerServiceTaskScheduleDefinitionFromConfig(ConfigReader.fromData({ timeout: 'PT1M' }))).toThrow(/frequency/);
+    expect(() =>
+      readSchedulerServiceTaskScheduleDefinitionFromConfig(ConfigReader.fromData({ timeout: 'PT1M' })),
+    ).toThrow(/frequency/);
   });
 });
 
-describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', engine => {
+describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (engine) => {
   it('runs a global task once per interval across two instances, never at the same time', async () => {
     const db = await databaseConfig(engine);
     const runs: string[] = [];
@@ -114,8 +136,20 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
   it('runs a local task on every instance', async () => {
     const db = await databaseConfig(engine);
     const runs = { a: 0, b: 0 };
-    await instance(db).scheduleTask({ id: 'warm', scope: 'local', frequency: { milliseconds: 100 }, timeout: { seconds: 1 }, fn: async () => void runs.a++ });
-    await instance(db).scheduleTask({ id: 'warm', scope: 'local', frequency: { milliseconds: 100 }, timeout: { seconds: 1 }, fn: async () => void runs.b++ });
+    await instance(db).scheduleTask({
+      id: 'warm',
+      scope: 'local',
+      frequency: { milliseconds: 100 },
+      timeout: { seconds: 1 },
+      fn: async () => void runs.a++,
+    });
+    await instance(db).scheduleTask({
+      id: 'warm',
+      scope: 'local',
+      frequency: { milliseconds: 100 },
+      timeout: { seconds: 1 },
+      fn: async () => void runs.b++,
+    });
     await wait(550);
     expect(runs.a).toBeGreaterThanOrEqual(3);
     expect(runs.b).toBeGreaterThanOrEqual(3);
@@ -129,7 +163,8 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
       id: 'slow',
       frequency: { minutes: 10 },
       timeout: { milliseconds: 100 },
-      fn: signal => new Promise(resolve => signal.addEventListener('abort', () => resolve((aborted = signal.reason)))),
+      fn: (signal) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve((aborted = signal.reason)))),
     });
     let failures = 0;
     await scheduler.scheduleTask({
@@ -146,7 +181,7 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
     expect(failures).toBeGreaterThanOrEqual(2);
     expect(failures).toBeLessThanOrEqual(4);
     const tasks = await scheduler.describeTasks();
-    expect(tasks.find(t => t.id === 'broken')).toMatchObject({ lastRunError: { message: 'upstream down' } });
+    expect(tasks.find((t) => t.id === 'broken')).toMatchObject({ lastRunError: { message: 'upstream down' } });
   });
 
   it('runs manual tasks only when triggered, and cancels a running task', async () => {
@@ -158,8 +193,8 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
       id: 'manual',
       frequency: { trigger: 'manual' },
       timeout: { seconds: 5 },
-      fn: signal =>
-        new Promise<void>(resolve => {
+      fn: (signal) =>
+        new Promise<void>((resolve) => {
           runs++;
           signal.addEventListener('abort', () => {
             cancelled = true;
@@ -187,12 +222,18 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
       id: 'long',
       frequency: { minutes: 10 },
       timeout: { minutes: 1 },
-      fn: signal => new Promise<void>(resolve => ((firstSignal = signal), signal.addEventListener('abort', () => resolve()))),
+      fn: (signal) =>
+        new Promise<void>((resolve) => ((firstSignal = signal), signal.addEventListener('abort', () => resolve()))),
     });
     await wait(300);
     expect(firstSignal).toBeDefined();
     let secondRan = false;
-    await instance(db).scheduleTask({ id: 'long', frequency: { minutes: 10 }, timeout: { minutes: 1 }, fn: async () => void (secondRan = true) });
+    await instance(db).scheduleTask({
+      id: 'long',
+      frequency: { minutes: 10 },
+      timeout: { minutes: 1 },
+      fn: async () => void (secondRan = true),
+    });
     await first.shutdown();
     expect(firstSignal!.aborted).toBe(true);
     await wait(400);
@@ -211,7 +252,7 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
     });
     await waitFor('the first run to start', () => runs === 1);
     await waitFor('the timed-out run to be recorded as failed', async () => {
-      const task = (await scheduler.describeTasks()).find(t => t.id === 'stuck');
+      const task = (await scheduler.describeTasks()).find((t) => t.id === 'stuck');
       return /timed out after 200ms/.test(String((task?.lastRunError as { message?: string } | undefined)?.message));
     });
     await waitFor('a second run after the first one timed out', () => runs >= 2);
@@ -226,8 +267,11 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', eng
     await first.triggerTask('shared');
     await waitFor('the first instance to start its run', () => firstRuns === 1);
     await waitFor('the run to be recorded as timed out', async () => {
-      const task = (await first.describeTasks()).find(t => t.id === 'shared');
-      return task?.state === 'idle' && /timed out/.test(String((task.lastRunError as { message?: string } | undefined)?.message));
+      const task = (await first.describeTasks()).find((t) => t.id === 'shared');
+      return (
+        task?.state === 'idle' &&
+        /timed out/.test(String((task.lastRunError as { message?: string } | undefined)?.message))
+      );
     });
     let secondRuns = 0;
     const second = instance(db);

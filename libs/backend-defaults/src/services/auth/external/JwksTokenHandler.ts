@@ -29,7 +29,7 @@ export class JwksTokenHandler {
 
   static create(entries: JwksAccessEntry[], logger: LoggerService): JwksTokenHandler {
     return new JwksTokenHandler(
-      entries.map(entry => ({
+      entries.map((entry) => ({
         entry,
         keySet: createRemoteJWKSet(entry.url, {
           timeoutDuration: 5_000,
@@ -43,12 +43,12 @@ export class JwksTokenHandler {
 
   /** Whether some provider issues tokens with this `iss`. */
   handles(issuer: string | undefined): boolean {
-    return this.#providers.some(p => p.entry.issuer === issuer);
+    return this.#providers.some((p) => p.entry.issuer === issuer);
   }
 
   /** Verifies the token with the provider of its issuer; throws when it is not valid. */
   async verify(token: string, issuer: string): Promise<UserPrincipal | ServicePrincipal> {
-    const provider = this.#providers.find(p => p.entry.issuer === issuer);
+    const provider = this.#providers.find((p) => p.entry.issuer === issuer);
     if (!provider) {
       throw new AuthenticationError('Token issuer is not trusted');
     }

@@ -20,7 +20,7 @@ export class StaticTokenHandler {
 
   static create(entries: StaticAccessEntry[]): StaticTokenHandler {
     return new StaticTokenHandler(
-      entries.map(entry => ({
+      entries.map((entry) => ({
         digest: digest(entry.token),
         principal: {
           type: 'service',

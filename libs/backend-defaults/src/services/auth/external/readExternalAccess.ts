@@ -80,7 +80,9 @@ function readJwks(entry: Config, where: string, production: boolean): JwksAccess
   const url = readUrl(entry.getString('options.url'), `${where}.options.url`, production);
   const audience = entry.getOptional<string | string[]>('options.audience');
   if (audience === undefined || (Array.isArray(audience) && audience.length === 0)) {
-    throw new Error(`${where}.options.audience is required: the audience your identity provider puts in tokens for this backend`);
+    throw new Error(
+      `${where}.options.audience is required: the audience your identity provider puts in tokens for this backend`,
+    );
   }
   const principal = entry.getOptionalString('options.principal') ?? 'service';
   if (principal !== 'service' && principal !== 'user') {
@@ -118,7 +120,7 @@ function readUrl(value: string, where: string, production: boolean): URL {
 
 function readAlgorithms(entry: Config, where: string): string[] {
   const algorithms = entry.getOptionalStringArray('options.algorithms') ?? ['RS256', 'ES256'];
-  const refused = algorithms.filter(alg => !ASYMMETRIC_ALGORITHMS.has(alg));
+  const refused = algorithms.filter((alg) => !ASYMMETRIC_ALGORITHMS.has(alg));
   if (algorithms.length === 0 || refused.length > 0) {
     throw new Error(
       `${where}.options.algorithms may list only asymmetric algorithms (${[...ASYMMETRIC_ALGORITHMS].join(', ')}); refused: ${refused.join(', ') || '(empty list)'}`,

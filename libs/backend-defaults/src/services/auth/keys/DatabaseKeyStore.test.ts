@@ -10,13 +10,21 @@ import { RotatingKeySource } from './RotatingKeySource';
 import { PluginTokenHandler } from '../PluginTokenHandler';
 import { decodeProtectedHeader } from 'jose';
 
-const silent = { error() {}, warn() {}, info() {}, debug() {}, child() { return silent; } };
+const silent = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child() {
+    return silent;
+  },
+};
 
 /** Two instances of plugins 'alpha' and 'beta', each instance with its own keys, sharing one database per plugin. */
 function instance(clients: { alpha: Knex; beta: Knex }, keyDurationMs = 3_600_000) {
   const registry = PluginKeyRegistry.create({ logger: silent });
   const handlers = Object.fromEntries(
-    (['alpha', 'beta'] as const).map(pluginId => {
+    (['alpha', 'beta'] as const).map((pluginId) => {
       const keys = RotatingKeySource.create({
         store: DatabaseKeyStore.create({ database: databaseServiceOf(clients[pluginId]) }),
         logger: silent,
@@ -30,12 +38,18 @@ function instance(clients: { alpha: Knex; beta: Knex }, keyDurationMs = 3_600_00
   return handlers;
 }
 
-async function exchange(from: Record<'alpha' | 'beta', PluginTokenHandler>, to: Record<'alpha' | 'beta', PluginTokenHandler>) {
+async function exchange(
+  from: Record<'alpha' | 'beta', PluginTokenHandler>,
+  to: Record<'alpha' | 'beta', PluginTokenHandler>,
+) {
   const token = await from.alpha.issue({ targetPluginId: 'beta' });
   return to.beta.verify(token, decodeProtectedHeader(token));
 }
 
-function describeStore(engine: string, open: () => Promise<{ alpha: Knex; beta: Knex; close(): Promise<void> } | undefined>) {
+function describeStore(
+  engine: string,
+  open: () => Promise<{ alpha: Knex; beta: Knex; close(): Promise<void> } | undefined>,
+) {
   describe(`DatabaseKeyStore on ${engine}`, () => {
     it('lets two instances verify each other, with keys rotating on both', async () => {
       const clients = await open();
@@ -65,11 +79,13 @@ function describeStore(engine: string, open: () => Promise<{ alpha: Knex; beta: 
         return;
       }
       try {
-        const stores = Array.from({ length: 4 }, () => DatabaseKeyStore.create({ database: databaseServiceOf(clients.alpha) }));
+        const stores = Array.from({ length: 4 }, () =>
+          DatabaseKeyStore.create({ database: databaseServiceOf(clients.alpha) }),
+        );
         const key = (kid: string, expiresAt: Date) => ({ key: { kty: 'EC', kid, alg: 'ES256' }, expiresAt });
         await Promise.all(stores.map((store, i) => store.addKey(key(`k${i}`, new Date(Date.now() + 60_000)))));
         await stores[0].addKey(key('old', new Date(Date.now() - 1000)));
-        expect((await stores[1].listKeys()).map(k => k.key.kid).sort()).toEqual(['k0', 'k1', 'k2', 'k3']);
+        expect((await stores[1].listKeys()).map((k) => k.key.kid).sort()).toEqual(['k0', 'k1', 'k2', 'k3']);
         await stores[2].removeExpiredKeys(new Date());
         expect(await clients.alpha(KEYS_TABLE).where({ kid: 'old' }).first()).toBeUndefined();
       } finally {

@@ -40,7 +40,7 @@ export class DatabaseKeyStore implements PluginKeyStore {
   async listKeys(): Promise<PublicKeyRecord[]> {
     const db = await this.#client();
     const rows = await db<KeyRow>(KEYS_TABLE).where('expires_at', '>', Date.now()).select();
-    return rows.map(row => ({ key: JSON.parse(row.key), expiresAt: new Date(Number(row.expires_at)) }));
+    return rows.map((row) => ({ key: JSON.parse(row.key), expiresAt: new Date(Number(row.expires_at)) }));
   }
 
   async removeExpiredKeys(now: Date): Promise<void> {
@@ -49,7 +49,7 @@ export class DatabaseKeyStore implements PluginKeyStore {
   }
 
   #client(): Promise<Knex> {
-    this.#ready ??= this.#prepare().catch(error => {
+    this.#ready ??= this.#prepare().catch((error) => {
       this.#ready = undefined;
       throw error;
     });
@@ -67,7 +67,7 @@ export class DatabaseKeyStore implements PluginKeyStore {
       );
     }
     try {
-      await db.schema.createTable(KEYS_TABLE, table => {
+      await db.schema.createTable(KEYS_TABLE, (table) => {
         table.string('kid', 64).primary();
         table.text('key').notNullable();
         table.bigInteger('expires_at').notNullable().index();

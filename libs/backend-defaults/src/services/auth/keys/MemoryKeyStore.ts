@@ -17,7 +17,7 @@ export class MemoryKeyStore implements PluginKeyStore {
 
   async listKeys(): Promise<PublicKeyRecord[]> {
     const now = Date.now();
-    return [...this.#keys.values()].filter(k => k.expiresAt.getTime() > now);
+    return [...this.#keys.values()].filter((k) => k.expiresAt.getTime() > now);
   }
 
   async removeExpiredKeys(now: Date): Promise<void> {

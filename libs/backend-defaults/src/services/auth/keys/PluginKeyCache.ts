@@ -43,7 +43,7 @@ export class PluginKeyCache {
     if (!entry) {
       return undefined;
     }
-    entry.imported ??= importJWK(entry.record.key, entry.record.key.alg).then(key => ({
+    entry.imported ??= importJWK(entry.record.key, entry.record.key.alg).then((key) => ({
       alg: entry.record.key.alg,
       key: key as CryptoKey,
     }));

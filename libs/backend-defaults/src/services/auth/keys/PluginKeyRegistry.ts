@@ -17,7 +17,11 @@ export class PluginKeyRegistry {
   readonly #logger: LoggerService;
   readonly #remoteBaseUrl: (pluginId: string) => string | undefined;
 
-  private constructor(logger: LoggerService, shared: PluginKeySource | undefined, remoteBaseUrl: (pluginId: string) => string | undefined) {
+  private constructor(
+    logger: LoggerService,
+    shared: PluginKeySource | undefined,
+    remoteBaseUrl: (pluginId: string) => string | undefined,
+  ) {
     this.#logger = logger;
     this.#shared = shared ? new PluginKeyCache(shared) : undefined;
     this.#remoteBaseUrl = remoteBaseUrl;

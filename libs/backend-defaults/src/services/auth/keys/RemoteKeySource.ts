@@ -41,7 +41,7 @@ export class RemoteKeySource implements PluginKeySource {
     return body.keys
       .slice(0, MAX_KEYS)
       .filter((key): key is JWK & { kid: string; alg: string } => isPublicSigningKey(key))
-      .map(key => ({ key, expiresAt }));
+      .map((key) => ({ key, expiresAt }));
   }
 }
 

@@ -84,7 +84,7 @@ export class RotatingKeySource implements PluginKeySource {
       throw new ServiceUnavailableError('Cannot issue service tokens right now');
     }
     this.#generation++;
-    store.removeExpiredKeys(new Date(now)).catch(error => {
+    store.removeExpiredKeys(new Date(now)).catch((error) => {
       logger.warn('Could not remove expired public keys', { error: error as Error });
     });
     const stored = Date.now();

@@ -24,7 +24,7 @@ export class StaticKeySource implements PluginKeySource {
   static async load(keys: StaticKeyOptions[]): Promise<StaticKeySource> {
     const publicKeys = await Promise.all(keys.map(readPublicKey));
     const first = keys[0];
-    const privateKey = await readKeyFile(first.privateKeyFile!, 'privateKeyFile', first.keyId, pem =>
+    const privateKey = await readKeyFile(first.privateKeyFile!, 'privateKeyFile', first.keyId, (pem) =>
       importPKCS8(pem, first.algorithm),
     );
     await assertPair(first, privateKey, publicKeys[0]);
@@ -41,7 +41,7 @@ export class StaticKeySource implements PluginKeySource {
 }
 
 async function readPublicKey(options: StaticKeyOptions): Promise<PublicKeyRecord> {
-  const publicKey = await readKeyFile(options.publicKeyFile, 'publicKeyFile', options.keyId, pem =>
+  const publicKey = await readKeyFile(options.publicKeyFile, 'publicKeyFile', options.keyId, (pem) =>
     importSPKI(pem, options.algorithm, { extractable: true }),
   );
   const jwk = await exportJWK(publicKey);
@@ -63,7 +63,9 @@ async function readKeyFile(
   try {
     return await parse(pem);
   } catch (error) {
-    throw new Error(`The ${what} of plugin key '${keyId}' (${path}) is not a valid PEM key: ${(error as Error).message}`);
+    throw new Error(
+      `The ${what} of plugin key '${keyId}' (${path}) is not a valid PEM key: ${(error as Error).message}`,
+    );
   }
 }
 

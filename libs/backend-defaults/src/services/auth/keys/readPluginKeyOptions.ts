@@ -30,7 +30,13 @@ export function readPluginKeyOptions(config: Config): PluginKeyOptions {
     throw new Error(`${STORE_KEY}.type is '${type}'; use 'database', 'static' or 'memory'`);
   }
   const keyDuration = readSeconds(config, `${STORE_KEY}.keyDurationSeconds`, 3600, 1, 30 * 24 * 3600);
-  const lifetime = readSeconds(config, 'backend.auth.pluginTokens.lifetimeSeconds', 300, 10, MAX_TOKEN_LIFETIME_SECONDS);
+  const lifetime = readSeconds(
+    config,
+    'backend.auth.pluginTokens.lifetimeSeconds',
+    300,
+    10,
+    MAX_TOKEN_LIFETIME_SECONDS,
+  );
   const staticKeys = readStaticKeys(config);
   if (type === 'static' && !staticKeys) {
     throw new Error(`${STORE_KEY}.type is 'static' but ${STORE_KEY}.static.keys is not set`);

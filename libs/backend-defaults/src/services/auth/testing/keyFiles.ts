@@ -16,7 +16,7 @@ export interface KeyFiles {
 export async function writeKeyFiles(keyIds: string[]): Promise<{ keys: KeyFiles[]; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'trellis-keys-'));
   const keys = await Promise.all(
-    keyIds.map(async keyId => {
+    keyIds.map(async (keyId) => {
       const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
       const publicPem = await exportSPKI(publicKey);
       const publicKeyFile = join(dir, `${keyId}.pub.pem`);

@@ -15,7 +15,11 @@ export interface RawResponse {
  * full, for requests fetch refuses to send. A request without its final blank line stalls the
  * server's parser; `timeoutMs` bounds the whole exchange.
  */
-export function rawRequest(port: number, data: string | Buffer, options: { timeoutMs?: number } = {}): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  data: string | Buffer,
+  options: { timeoutMs?: number } = {},
+): Promise<RawResponse> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -24,7 +28,7 @@ export function rawRequest(port: number, data: string | Buffer, options: { timeo
       socket.destroy();
       reject(new Error(`No answer within ${options.timeoutMs ?? 5000}ms`));
     }, options.timeoutMs ?? 5000);
-    socket.on('data', chunk => {
+    socket.on('data', (chunk) => {
       chunks.push(chunk);
       const parsed = parse(Buffer.concat(chunks).toString('latin1'));
       if (parsed.complete) {

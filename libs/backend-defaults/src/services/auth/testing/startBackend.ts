@@ -44,16 +44,16 @@ export async function startBackend(options: {
   const overrides = [
     createRootConfigServiceFactory({ data: config }),
     options.defaultLogger ? defaultLoggerWritingTo(options.logLines ?? []) : captureLogger(options.logLines),
-    createRootHttpRouterServiceFactory({ onListening: s => (server = s) }),
+    createRootHttpRouterServiceFactory({ onListening: (s) => (server = s) }),
   ];
-  const ids = new Set(overrides.map(f => f.service.id));
+  const ids = new Set(overrides.map((f) => f.service.id));
   const backend = createSpecializedBackend({
     defaultServiceFactories: [
       ...overrides,
-      ...defaultServiceFactories.filter(f => !ids.has((f as InternalServiceFactory).service.id)),
+      ...defaultServiceFactories.filter((f) => !ids.has((f as InternalServiceFactory).service.id)),
     ],
   });
-  options.features.forEach(f => backend.add(f));
+  options.features.forEach((f) => backend.add(f));
   await backend.start();
   return { baseUrl: server!.url, stop: () => backend.stop() };
 }
@@ -70,7 +70,9 @@ function captureLogger(lines?: LogLine[]) {
     factory: () => {
       // Quiet unless TEST_LOG_LEVEL asks: these tests provoke errors on purpose.
       const level = process.env.TEST_LOG_LEVEL;
-      const transports: winston.transport[] = [new winston.transports.Console({ level: level ?? 'error', silent: !level })];
+      const transports: winston.transport[] = [
+        new winston.transports.Console({ level: level ?? 'error', silent: !level }),
+      ];
       if (lines) {
         const stream = new Writable({
           objectMode: true,

@@ -38,7 +38,7 @@ export function sqliteDatabaseFactory(directory: string) {
 
 /** Whether PostgreSQL answers at 127.0.0.1:5432; under CI=true a missing server is an error. */
 export async function postgresAvailable(): Promise<boolean> {
-  const reachable = await new Promise<boolean>(resolve => {
+  const reachable = await new Promise<boolean>((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port: 5432 });
     const done = (ok: boolean) => {
       socket.destroy();
@@ -59,7 +59,10 @@ export async function postgresAvailable(): Promise<boolean> {
 
 /** A client on a fresh PostgreSQL schema; `drop()` removes the schema and closes the client. */
 export async function postgresSchemaClient(schema: string): Promise<{ client: Knex; drop(): Promise<void> }> {
-  const admin = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' } });
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' },
+  });
   await admin.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
   const client = knexFactory({
     client: 'pg',

@@ -15,7 +15,7 @@ export async function startUserTokenIssuer(options: { principal?: 'user' | 'serv
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys: [jwk] }));
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
   const issuer = options.issuer ?? 'https://idp.test';
   return {
@@ -32,6 +32,6 @@ export async function startUserTokenIssuer(options: { principal?: 'user' | 'serv
         .setProtectedHeader({ alg: 'RS256', kid: 'idp-1', ...header })
         .sign(privateKey);
     },
-    stop: () => new Promise<void>(resolve => server.close(() => resolve())),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

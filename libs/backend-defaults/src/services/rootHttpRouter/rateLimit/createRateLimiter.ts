@@ -28,7 +28,7 @@ export async function createRateLimiter(options: RateLimitOptions, logger: Logge
     legacyHeaders: false,
     store,
     passOnStoreError: options.passOnStoreError,
-    skip: req => req.ip !== undefined && allowed.has(req.ip),
+    skip: (req) => req.ip !== undefined && allowed.has(req.ip),
     handler: (_req, _res, next) => next(new TooManyRequestsError('Too many requests; retry later')),
     logger: {
       error: (error, message) => logger.error(message ?? 'Rate limiter error', { error: error as Error }),
@@ -54,7 +54,7 @@ async function createStore(
   });
   // One warning per outage; the requests during it are let through or refused per passOnStoreError.
   let down = false;
-  client.on('error', error => {
+  client.on('error', (error) => {
     if (!down) {
       down = true;
       logger.warn('Rate limit store (Redis) is unreachable', { error });
@@ -68,11 +68,14 @@ async function createStore(
 }
 
 /** Waits until the client connected or failed once (it keeps retrying in the background). */
-function firstConnectionAttempt(client: { status: string; once(event: string, fn: () => void): unknown }, timeoutMs: number) {
+function firstConnectionAttempt(
+  client: { status: string; once(event: string, fn: () => void): unknown },
+  timeoutMs: number,
+) {
   if (client.status === 'ready') {
     return Promise.resolve();
   }
-  return new Promise<void>(resolve => {
+  return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     const done = () => {
       clearTimeout(timer);

@@ -13,7 +13,7 @@ async function statuses(url: string, count: number): Promise<number[]> {
 }
 
 function redisReachable(): Promise<boolean> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port: 6379 });
     const done = (ok: boolean) => {
       socket.destroy();
@@ -51,7 +51,9 @@ describe('rate limit', () => {
   it('never limits addresses on the allow list', async () => {
     const backend = await startBackend({
       features: [createProbePlugin('alpha')],
-      config: { backend: { rateLimit: { windowMs: 60_000, limit: 2, ipAllowList: ['127.0.0.1', '::ffff:127.0.0.1'] } } },
+      config: {
+        backend: { rateLimit: { windowMs: 60_000, limit: 2, ipAllowList: ['127.0.0.1', '::ffff:127.0.0.1'] } },
+      },
     });
     try {
       expect(await statuses(`${backend.baseUrl}/api/alpha/open`, 4)).toEqual([200, 200, 200, 200]);
