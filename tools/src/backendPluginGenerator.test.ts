@@ -28,15 +28,15 @@ async function freePort(): Promise<number> {
 describe('yarn new backend-plugin', () => {
   it('refuses bad IDs and taken IDs, writing nothing', () => {
     const before = fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8');
-    const bad = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=Bad_Id', '--skipInstall']);
+    const bad = runTool(dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=Bad_Id', '--skipInstall']);
     expect(bad.status).not.toBe(0);
     expect(bad.output).toContain("Invalid plugin ID 'Bad_Id'");
-    const taken = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=todo', '--skipInstall']);
+    const taken = runTool(dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=todo', '--skipInstall']);
     expect(taken.status).not.toBe(0);
     expect(taken.output).toContain("Plugin 'todo' already exists at plugins/todo-backend");
     expect(fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(dir, 'plugins/Bad_Id-backend'))).toBe(false);
-    const orphan = runTool(dir, dir, NX, [
+    const orphan = runTool(dir, NX, [
       'g',
       '@trellis/tools:backend-module',
       '--pluginId=nope',
@@ -45,7 +45,7 @@ describe('yarn new backend-plugin', () => {
     ]);
     expect(orphan.status).not.toBe(0);
     expect(orphan.output).toContain("Plugin 'nope' does not exist");
-    const noExtensionPoint = runTool(dir, dir, NX, [
+    const noExtensionPoint = runTool(dir, NX, [
       'g',
       '@trellis/tools:backend-module',
       '--pluginId=todo',
@@ -57,7 +57,7 @@ describe('yarn new backend-plugin', () => {
   });
 
   it('generates a plugin that type-checks, lints, passes its tests and is served by the backend, with no edits', async () => {
-    const generated = runTool(dir, dir, NX, [
+    const generated = runTool(dir, NX, [
       'g',
       '@trellis/tools:backend-plugin',
       '--id=billing',
@@ -66,7 +66,7 @@ describe('yarn new backend-plugin', () => {
       '--skipInstall',
     ]);
     expect(generated.status).toBe(0);
-    const module = runTool(dir, dir, NX, [
+    const module = runTool(dir, NX, [
       'g',
       '@trellis/tools:backend-module',
       '--pluginId=billing',
@@ -87,7 +87,7 @@ describe('yarn new backend-plugin', () => {
       /^billing:\n  greeting: Hello from billing$/m,
     );
 
-    const again = runTool(dir, dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--skipInstall']);
+    const again = runTool(dir, NX, ['g', '@trellis/tools:backend-plugin', '--id=billing', '--skipInstall']);
     expect(again.status).not.toBe(0);
     expect(
       fs.readFileSync(path.join(dir, 'apps/backend/src/index.ts'), 'utf8').match(/plugin-billing-backend'/g),
@@ -100,12 +100,12 @@ describe('yarn new backend-plugin', () => {
         include: ['plugins/billing-backend*/**/*.ts', 'libs/billing-node/**/*.ts', 'apps/backend/src/**/*.ts'],
       }),
     );
-    const tsc = runTool(dir, dir, 'typescript/bin/tsc', ['-p', 'tsconfig.generated.json']);
+    const tsc = runTool(dir, 'typescript/bin/tsc', ['-p', 'tsconfig.generated.json']);
     expect(tsc.output.trim()).toBe('');
     expect(tsc.status).toBe(0);
 
-    runTool(dir, dir, NX, ['show', 'projects']);
-    const lint = runTool(dir, dir, 'eslint/bin/eslint.js', [
+    runTool(dir, NX, ['show', 'projects']);
+    const lint = runTool(dir, 'eslint/bin/eslint.js', [
       '--max-warnings=0',
       'plugins/billing-backend',
       'plugins/billing-backend-module-shouting',
@@ -113,13 +113,25 @@ describe('yarn new backend-plugin', () => {
     ]);
     expect(lint.output.trim()).toBe('');
     expect(lint.status).toBe(0);
+    // `yarn lint` also checks formatting: generated code must already be formatted.
+    const format = runTool(dir, 'prettier/bin/prettier.cjs', [
+      '--check',
+      '--log-level=warn',
+      'plugins/billing-backend',
+      'plugins/billing-backend-module-shouting',
+      'libs/billing-node',
+      'apps/backend',
+      'app-config.yaml',
+    ]);
+    expect(format.output.trim()).toBe('');
+    expect(format.status).toBe(0);
 
     for (const [project, count] of [
       [pluginDir, 2],
       [nodeDir, 1],
       [moduleDir, 1],
     ] as const) {
-      const test = runTool(dir, project, 'jest/bin/jest.js', ['--ci']);
+      const test = runTool(project, 'jest/bin/jest.js', ['--ci']);
       expect(test.output).toMatch(new RegExp(`Tests:\\s+${count} passed, ${count} total`));
       expect(test.status).toBe(0);
     }
@@ -176,8 +188,8 @@ describe('module boundaries', () => {
       ].join('\n'),
     );
     try {
-      runTool(dir, dir, NX, ['show', 'projects']);
-      const lint = runTool(dir, dir, 'eslint/bin/eslint.js', ['plugins/example-backend/src/violation.ts']);
+      runTool(dir, NX, ['show', 'projects']);
+      const lint = runTool(dir, 'eslint/bin/eslint.js', ['plugins/example-backend/src/violation.ts']);
       expect(lint.status).toBe(1);
       expect(lint.output).toContain('Plugins log through coreServices.logger; do not import winston');
       expect(lint.output).toContain(

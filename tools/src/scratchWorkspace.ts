@@ -57,7 +57,7 @@ export function linkWorkspacePackage(dir: string, pkgDir: string): void {
 }
 
 /** Runs a node script of the real node_modules in the scratch copy; returns status and output. */
-export function runTool(dir: string, cwd: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+export function runTool(cwd: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const run = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', script), ...args], {
     cwd,
     encoding: 'utf8',

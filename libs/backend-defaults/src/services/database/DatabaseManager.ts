@@ -23,20 +23,18 @@ import { createSqliteClient, sqliteFilename } from './sqlite';
  */
 export class DatabaseManager {
   readonly #config: Config;
-  readonly #logger: LoggerService;
   readonly #clients = new Map<string, Promise<Knex>>();
   readonly #sharedPools = new Map<string, Knex>();
   readonly #ready = new Map<string, Knex>();
 
-  private constructor(config: Config, logger: LoggerService) {
+  private constructor(config: Config) {
     this.#config = config;
-    this.#logger = logger;
   }
 
   /** Checks every `backend.database` setting first: a bad value throws here, at start. */
-  static fromConfig(config: Config, options: { logger: LoggerService }): DatabaseManager {
+  static fromConfig(config: Config, _options: { logger: LoggerService }): DatabaseManager {
     validateDatabaseConfig(config);
-    return new DatabaseManager(config, options.logger);
+    return new DatabaseManager(config);
   }
 
   /** The database service of one plugin. */
