@@ -97,6 +97,18 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries()] },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its error (an unhandled rejection ends the
+    // process), and a promise where a callback's result is ignored (an Express handler, an event
+    // listener) does the same. Both have bitten servers built on Express and Node's events.
+    files: ['**/*.ts'],
+    ignores: ['tools/**/files/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Tests and dev entry points of plugins may start a backend.
     files: [
       'plugins/**/*.test.ts',

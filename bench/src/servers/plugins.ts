@@ -68,4 +68,4 @@ backend.start().catch((error) => {
   console.error(error);
   process.exit(1);
 });
-process.on('SIGTERM', () => backend.stop().then(() => process.exit(0)));
+process.on('SIGTERM', () => void backend.stop().then(() => process.exit(0)));

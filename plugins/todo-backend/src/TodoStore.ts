@@ -66,9 +66,11 @@ export class TodoStore {
     }
     if (options.cursor) {
       const { c, i } = decodeCursor(options.cursor);
-      query.where((q) =>
-        q.where('created_at', '>', c).orWhere((q2) => q2.where('created_at', c).andWhere('id', '>', i)),
-      );
+      query.where((q) => {
+        q.where('created_at', '>', c).orWhere((q2) => {
+          q2.where('created_at', c).andWhere('id', '>', i);
+        });
+      });
     }
     const rows = await query;
     const page = rows.slice(0, options.limit);

@@ -70,7 +70,9 @@ export class TaskStore {
     const updated = await this.#db(TABLE)
       .where({ id })
       .andWhere('next_run_at', '<=', now)
-      .andWhere((q) => q.whereNull('current_run_ticket').orWhere('current_run_expires_at', '<', now))
+      .andWhere((q) => {
+        q.whereNull('current_run_ticket').orWhere('current_run_expires_at', '<', now);
+      })
       .update({
         current_run_ticket: ticket,
         current_run_started_at: now,
