@@ -97,6 +97,11 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries()] },
   },
   {
+    // Type tests declare values only to inspect their types.
+    files: ['**/*.typetest.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
+  {
     // Type-aware rules: a promise nobody awaits loses its error (an unhandled rejection ends the
     // process), and a promise where a callback's result is ignored (an Express handler, an event
     // listener) does the same. Both have bitten servers built on Express and Node's events.

@@ -41,9 +41,9 @@ export type ResolvedDeps<TDeps extends ServiceDeps> = {
  *
  * @public
  */
-export interface ExtensionPoint<T> {
+export interface ExtensionPoint<TExtensionPoint> {
   readonly id: string;
-  readonly T: T;
+  readonly T: TExtensionPoint;
   readonly $$type: '@trellis/ExtensionPoint';
 }
 
