@@ -31,43 +31,53 @@ const pluginRestrictions = {
   ],
 };
 
-const boundaries = (extra = {}) => ({
-  enforceBuildableLibDependency: false,
-  allow: [],
-  depConstraints: [
-    {
-      sourceTag: 'type:app',
-      onlyDependOnLibsWithTags: [
-        'type:plugin',
-        'type:module',
-        'type:defaults',
-        'type:runtime',
-        'type:api',
-        ...(extra.plugin ?? []),
-      ],
-    },
-    {
-      sourceTag: 'type:plugin',
-      onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])],
-      bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'],
-    },
-    {
-      sourceTag: 'type:module',
-      onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])],
-      bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'],
-    },
-    {
-      sourceTag: 'type:node-library',
-      onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...(extra.plugin ?? [])],
-    },
-    { sourceTag: 'type:defaults', onlyDependOnLibsWithTags: ['type:runtime', 'type:api'] },
-    { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:api'] },
-    { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api'] },
-    { sourceTag: 'type:test-utils', onlyDependOnLibsWithTags: ['type:defaults', 'type:runtime', 'type:api'] },
-    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils'] },
-  ],
-});
+// `extra.plugin`: tags plugins, modules and node-libraries may also use (in tests and dev
+// entries); `extra.test`: the file is a test, which may use the shared test kit whatever its package.
+const boundaries = (extra = {}) => {
+  const testKit = extra.test ? ['type:test-kit'] : [];
+  const plugin = [...(extra.plugin ?? []), ...testKit];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: [
+          'type:plugin',
+          'type:module',
+          'type:defaults',
+          'type:runtime',
+          'type:api',
+          ...plugin,
+        ],
+      },
+      {
+        sourceTag: 'type:plugin',
+        onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...plugin],
+        bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'],
+      },
+      {
+        sourceTag: 'type:module',
+        onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...plugin],
+        bannedExternalImports: ['winston', 'pg', 'better-sqlite3', 'ioredis', 'redis'],
+      },
+      {
+        sourceTag: 'type:node-library',
+        onlyDependOnLibsWithTags: ['type:api', 'type:node-library', ...plugin],
+      },
+      { sourceTag: 'type:defaults', onlyDependOnLibsWithTags: ['type:runtime', 'type:api', ...testKit] },
+      { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:api', ...testKit] },
+      { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api', ...testKit] },
+      {
+        sourceTag: 'type:test-utils',
+        onlyDependOnLibsWithTags: ['type:defaults', 'type:runtime', 'type:api', 'type:test-kit'],
+      },
+      { sourceTag: 'type:test-kit', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit'] },
+    ],
+  };
+};
 
 export default tseslint.config(
   {
@@ -97,6 +107,11 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries()] },
   },
   {
+    // Every package's tests share one test kit (@trellis/test-kit).
+    files: ['**/*.test.ts', 'apps/*/test/**/*.ts', 'libs/backend-defaults/src/**/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ test: true })] },
+  },
+  {
     // Type tests declare values only to inspect their types.
     files: ['**/*.typetest.ts'],
     rules: { '@typescript-eslint/no-unused-vars': 'off' },
@@ -122,7 +137,12 @@ export default tseslint.config(
       'apps/**/*.test.ts',
       'apps/*/test/**/*.ts',
     ],
-    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ plugin: ['type:test-utils', 'type:defaults'] })] },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaries({ plugin: ['type:test-utils', 'type:defaults'], test: true }),
+      ],
+    },
   },
   {
     files: ['plugins/**/*.ts', 'libs/*-node/**/*.ts'],
@@ -140,7 +160,7 @@ export default tseslint.config(
       ],
       '@nx/enforce-module-boundaries': [
         'error',
-        boundaries({ plugin: ['type:test-utils', 'type:defaults', 'type:plugin'] }),
+        boundaries({ plugin: ['type:test-utils', 'type:defaults', 'type:plugin'], test: true }),
       ],
     },
   },

@@ -1,11 +1,11 @@
 import { TestDatabases } from '@trellis/backend-test-utils';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { dockerBuildStageJourney, dockerfileNodeMajor } from './dockerJourney';
 import { sh, shOk, startService } from './shell';
 import { journeyNodes, repoRoot, userEnv, userToolchain, UserToolchain } from './toolchain';
 import { cloneWorkingTree, removeScratch, scratchDir } from './workspace';
+import { freePort } from '@trellis/test-kit';
 
 // The journeys of docs/journeys.md: what README.md and docs/*.md tell a user to type, typed
 // verbatim in a fresh clone, with a Yarn installed as a plain global package (not run by npm),
@@ -217,13 +217,4 @@ function siteConfig(clone: string): string {
     `  locations: [{ type: file, target: ${JSON.stringify(path.join(clone, 'examples/catalog/catalog-info.yaml'))} }]`,
     '',
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

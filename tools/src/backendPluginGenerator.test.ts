@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createScratchWorkspace, linkWorkspacePackage, repoRoot, runTool } from './scratchWorkspace';
+import { freePort } from '@trellis/test-kit';
 
 const NX = 'nx/dist/bin/nx.js';
 let dir: string;
@@ -15,15 +15,6 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('yarn new backend-plugin', () => {
   it('refuses bad IDs and taken IDs, writing nothing', () => {

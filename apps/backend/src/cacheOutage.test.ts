@@ -1,15 +1,8 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import { startTestBackend } from '@trellis/backend-test-utils';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
+import { requireCommand, startRedis, waitFor } from '@trellis/test-kit';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedis && process.env.CI === 'true') {
-  throw new Error('redis-server is required when CI=true');
-}
-if (!hasRedis) {
-  console.warn('Skipping the Redis outage test: no redis-server binary');
-}
+const hasRedis = requireCommand('redis-server', 'the Redis outage test');
 
 const cachedPlugin = createBackendPlugin({
   pluginId: 'cached',
@@ -29,38 +22,11 @@ const cachedPlugin = createBackendPlugin({
   },
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('redis-server did not start');
-}
-
 (hasRedis ? it : it.skip)('answers every request while Redis is stopped and restarted', async () => {
-  const port = await freePort();
-  let redis = await startRedis(port);
+  const redis = await startRedis();
   const backend = await startTestBackend({
     features: [cachedPlugin],
-    config: { backend: { cache: { store: 'redis', connection: `redis://127.0.0.1:${port}`, commandTimeoutMs: 200 } } },
+    config: { backend: { cache: { store: 'redis', connection: redis.url, commandTimeoutMs: 200 } } },
   });
   const statuses: number[] = [];
   const cachedFlags: boolean[] = [];
@@ -73,25 +39,19 @@ async function startRedis(port: number): Promise<ChildProcess> {
     }
   })();
   // Each phase ends on what the responses show, not after a fixed time.
-  const until = async (what: string, done: () => boolean) => {
-    for (const deadline = Date.now() + 30_000; !done();) {
-      if (Date.now() > deadline) throw new Error(`${what} within 30 s (${statuses.length} responses)`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const until = (what: string, done: () => boolean) => waitFor(done, { what, timeoutMs: 30_000, intervalMs: 20 });
   try {
-    await until('no cached answer before the outage', () => cachedFlags.includes(true));
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis.once('exit', resolve));
+    await until('a cached answer before the outage', () => cachedFlags.includes(true));
+    await redis.kill();
     const killedAt = cachedFlags.length;
-    await until('no uncached answer during the outage', () => cachedFlags.slice(killedAt).includes(false));
-    redis = await startRedis(port);
+    await until('an uncached answer during the outage', () => cachedFlags.slice(killedAt).includes(false));
+    await redis.restart();
     const restartedAt = cachedFlags.length;
-    await until('no cached answer after Redis came back', () => cachedFlags.slice(restartedAt).includes(true));
+    await until('a cached answer after Redis came back', () => cachedFlags.slice(restartedAt).includes(true));
   } finally {
     stop = true;
     await load;
-    redis.kill('SIGKILL');
+    await redis.stop();
     await backend.stop();
   }
   expect(statuses.every((s) => s === 200)).toBe(true);

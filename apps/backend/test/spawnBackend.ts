@@ -1,6 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '@trellis/test-kit';
+
+export { freePort };
 
 // tsx's loader by absolute URL, so the working directory may be anywhere.
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
@@ -47,12 +50,3 @@ export async function waitForStatus(url: string, status: number, backend: Spawne
 }
 
 /** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}

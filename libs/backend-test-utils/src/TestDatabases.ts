@@ -1,28 +1,12 @@
 import { JsonObject } from '@trellis/backend-plugin-api';
+import { isPostgresReachable, postgresConnection } from '@trellis/test-kit';
 import knexFactory, { Knex } from 'knex';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 /** The engines tests can run against. @public */
 export type TestDatabaseId = 'SQLITE_3' | 'POSTGRES';
 
-const PG = {
-  host: process.env.TRELLIS_TEST_PG_HOST ?? '127.0.0.1',
-  port: Number(process.env.TRELLIS_TEST_PG_PORT ?? 5432),
-  user: process.env.TRELLIS_TEST_PG_USER ?? 'postgres',
-  password: process.env.TRELLIS_TEST_PG_PASSWORD,
-};
-
-let postgresReachable: boolean | undefined;
-
-/** Whether PostgreSQL answers; checked once per process, synchronously so `it.each` can use it. */
-function isPostgresReachable(): boolean {
-  if (postgresReachable === undefined) {
-    const probe = `const s=require('net').connect(${PG.port},'${PG.host}');s.setTimeout(1500,()=>process.exit(1));s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));`;
-    postgresReachable = spawnSync(process.execPath, ['-e', probe], { timeout: 3000 }).status === 0;
-  }
-  return postgresReachable;
-}
+const PG = postgresConnection;
 
 /**
  * Runs test bodies against every available engine: SQLite always, PostgreSQL when it answers (a

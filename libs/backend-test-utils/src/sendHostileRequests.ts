@@ -1,5 +1,5 @@
 import { HostileCase, HostileRoute, hostileCasesFor, POLLUTION_MARKER } from './hostileRequestCases';
-import { rawHttpRequest, RawHttpResponse } from './rawHttpRequest';
+import { rawHttpRequest, RawHttpResponse } from '@trellis/test-kit';
 
 /** Options of {@link sendHostileRequests}. @public */
 export interface SendHostileRequestsOptions {

@@ -1,20 +1,11 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
-import net from 'node:net';
 import { startTestBackend } from './startTestBackend';
+import { freePort } from '@trellis/test-kit';
 
 function deferred() {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function openPlugin(pluginId: string, init?: () => Promise<void>) {

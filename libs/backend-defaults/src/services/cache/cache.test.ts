@@ -1,6 +1,5 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
+import { redisUrl, requireCommand, requireRedis, startRedis, waitFor } from '@trellis/test-kit';
 import { ConfigReader } from '../rootConfig';
 import { CacheStore } from './CacheStore';
 import { createCacheStore, NamespacedCache } from './cacheServiceFactory';
@@ -14,22 +13,9 @@ const logger: LoggerService = {
   child: () => logger,
 };
 
-const redisUp =
-  spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
-    ],
-    { timeout: 3000 },
-  ).status === 0;
-const redisServer = spawnSync('redis-server', ['--version']).status === 0;
-if ((!redisUp || !redisServer) && process.env.CI === 'true') {
-  throw new Error('Redis (a server at 127.0.0.1:6379 and the redis-server binary) is required when CI=true');
-}
-if (!redisUp || !redisServer) {
-  console.warn('Skipping Redis cache tests: no Redis at 127.0.0.1:6379 or no redis-server binary');
-}
+// Both: the shared Redis for the store tests, and redis-server to start a throwaway one to kill.
+const redisUp = requireRedis('the Redis cache tests');
+const redisServer = requireCommand('redis-server', 'the Redis outage test');
 
 const stores: CacheStore[] = [];
 function store(cache: object): CacheStore {
@@ -41,7 +27,7 @@ afterAll(() => Promise.all(stores.map((s) => s.close())));
 
 const engines: Array<[string, object]> = [['memory', { store: 'memory' }]];
 if (redisUp && redisServer) {
-  engines.push(['redis', { store: 'redis', connection: 'redis://127.0.0.1:6379' }]);
+  engines.push(['redis', { store: 'redis', connection: redisUrl }]);
 }
 
 describe.each(engines)('cache on %s', (_name, config) => {
@@ -87,48 +73,20 @@ it('keeps at most maxEntries in memory, dropping the oldest', async () => {
   expect([await cache.get('a'), await cache.get('b'), await cache.get('c')]).toEqual([undefined, 2, 3]);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('redis-server did not start');
-}
-
 (redisServer ? it : it.skip)(
   'degrades to misses within the command timeout while Redis is down, warns once, and recovers',
   async () => {
-    const port = await freePort();
-    let redis = await startRedis(port);
+    const redis = await startRedis();
     const s = store({
       store: 'redis',
-      connection: `redis://127.0.0.1:${port}`,
+      connection: redis.url,
       commandTimeoutMs: 200,
       warnIntervalMs: 60_000,
     });
     const cache = new NamespacedCache(s, 'outage');
     await cache.set('k', 'before');
     expect(await cache.get('k')).toBe('before');
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis.once('exit', resolve));
+    await redis.kill();
     warnings.length = 0;
     const IORedis = require('ioredis').default;
     const once = jest.spyOn(IORedis.prototype, 'once');
@@ -142,14 +100,14 @@ async function startRedis(port: number): Promise<ChildProcess> {
     // Twenty requests during the outage share one wait for the connection, not one listener each.
     expect(once.mock.calls.filter(([event]) => event === 'ready').length).toBeLessThanOrEqual(2);
     once.mockRestore();
-    redis = await startRedis(port);
-    let value: unknown;
-    for (let i = 0; i < 60 && value !== 'after'; i++) {
-      await cache.set('k', 'after');
-      value = await cache.get('k');
-      if (value !== 'after') await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(value).toBe('after');
-    redis.kill('SIGKILL');
+    await redis.restart();
+    await waitFor(
+      async () => {
+        await cache.set('k', 'after');
+        return (await cache.get('k')) === 'after';
+      },
+      { what: 'the cache to store and read a value after Redis came back', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    await redis.stop();
   },
 );

@@ -1,7 +1,7 @@
 import { coreServices, createBackendPlugin, LoggerService } from '@trellis/backend-plugin-api';
+import { postgresConnection, requirePostgres } from '@trellis/test-kit';
 import Database from 'better-sqlite3';
 import knexFactory, { Knex } from 'knex';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,22 +13,8 @@ import { ConfigReader } from '../rootConfig';
 import { DatabaseManager } from './DatabaseManager';
 import { isDatabaseUnavailableError } from './isDatabaseUnavailableError';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const pgUp =
-  spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
-    ],
-    { timeout: 3000 },
-  ).status === 0;
-if (!pgUp && process.env.CI === 'true') {
-  throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
-}
-if (!pgUp) {
-  console.warn('Skipping PostgreSQL statement timeout tests: no server at 127.0.0.1:5432');
-}
+const PG = postgresConnection;
+const pgUp = requirePostgres('the PostgreSQL statement timeout tests');
 const describePg = pgUp ? describe : describe.skip;
 
 const logger: LoggerService = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, child: () => logger };

@@ -1,6 +1,6 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import express from 'express';
-import { rawRequest } from '../auth/testing/rawHttp';
+import { rawHttpRequest } from '@trellis/test-kit';
 import { startBackend, StartedBackend } from '../auth/testing/startBackend';
 
 const TOKEN = 'ops-token-0123456789-abcdefghijklmn';
@@ -72,7 +72,7 @@ describe('the credentials barrier', () => {
 
   it('cannot be sidestepped by the letter case of the mount path', async () => {
     const port = Number(new URL(backend.baseUrl).port);
-    const response = await rawRequest(port, 'GET /API/Policies/private HTTP/1.1\r\nHost: x\r\n\r\n');
+    const response = await rawHttpRequest({ port, data: 'GET /API/Policies/private HTTP/1.1\r\nHost: x\r\n\r\n' });
     expect(response.status).toBe(401);
   });
 });

@@ -1,4 +1,4 @@
-import { rawRequest } from '../auth/testing/rawHttp';
+import { rawHttpRequest } from '@trellis/test-kit';
 import { LogLine, startBackend, StartedBackend } from '../auth/testing/startBackend';
 import { createProbePlugin } from '../auth/testing/testPlugins';
 import { readJson } from '../auth/testing/readJson';
@@ -91,16 +91,16 @@ describe('root router hardening', () => {
     ['an encoded backslash', 'GET /api/alpha/open%5c..%5cwhoami HTTP/1.1'],
     ['percent-encoding that is not UTF-8', 'GET /api/alpha/open/%ff%fe HTTP/1.1'],
   ])('answers 400 for a path with %s', async (_name, requestLine) => {
-    const response = await rawRequest(portOf(backend), `${requestLine}\r\nHost: x\r\n\r\n`);
+    const response = await rawHttpRequest({ port: portOf(backend), data: `${requestLine}\r\nHost: x\r\n\r\n` });
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body).error.name).toBe('InputError');
   });
 
   it('answers 431 in the standard shape for oversized headers', async () => {
-    const response = await rawRequest(
-      portOf(backend),
-      `GET /api/alpha/open HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`,
-    );
+    const response = await rawHttpRequest({
+      port: portOf(backend),
+      data: `GET /api/alpha/open HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`,
+    });
     expect(response.status).toBe(431);
     expect(JSON.parse(response.body)).toEqual({
       error: { name: 'RequestHeaderFieldsTooLargeError', message: expect.any(String) },
@@ -109,19 +109,24 @@ describe('root router hardening', () => {
   });
 
   it('answers 400 in the standard shape for a malformed request line', async () => {
-    const response = await rawRequest(portOf(backend), 'BREW /pot HTCPCP/1.0\r\n\r\n');
+    const response = await rawHttpRequest({ port: portOf(backend), data: 'BREW /pot HTCPCP/1.0\r\n\r\n' });
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body).response).toEqual({ statusCode: 400 });
   });
 
   it('refuses CONNECT with 405', async () => {
-    const response = await rawRequest(portOf(backend), 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+    const response = await rawHttpRequest({
+      port: portOf(backend),
+      data: 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n',
+    });
     expect(response.status).toBe(405);
     expect(JSON.parse(response.body).error.name).toBe('MethodNotAllowedError');
   });
 
   it('cuts off a client that never finishes its headers', async () => {
-    const response = await rawRequest(portOf(backend), 'GET /api/alpha/open HTTP/1.1\r\nHost: x\r\n', {
+    const response = await rawHttpRequest({
+      port: portOf(backend),
+      data: 'GET /api/alpha/open HTTP/1.1\r\nHost: x\r\n',
       timeoutMs: 5000,
     });
     expect(response.status).toBe(408);
@@ -130,9 +135,10 @@ describe('root router hardening', () => {
 
   it('cuts off a client that never finishes its body', async () => {
     const head = `POST /api/alpha/echo HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`;
-    const response = await rawRequest(portOf(backend), head, { timeoutMs: 5000 });
-    expect(response.status === 408 || response.closedWithoutAnswer).toBe(true);
-    expect(response.ms).toBeLessThan(5000);
+    const response = await rawHttpRequest({ port: portOf(backend), data: head, timeoutMs: 5000 });
+    // The server ended the exchange (408, or closed), not the test's own time limit.
+    expect(response.timedOut).toBe(false);
+    expect(response.status === 408 || response.noAnswer).toBe(true);
   });
 
   it('hides internals of server errors behind a log id the operator can find', async () => {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
-import { spawnSync } from 'node:child_process';
+import { requirePostgres } from '@trellis/test-kit';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,17 +11,7 @@ import { DefaultSchedulerService } from './DefaultSchedulerService';
 import { parseDuration, parseFrequency } from './schedule';
 
 const logger: LoggerService = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, child: () => logger };
-const pgUp =
-  spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
-    ],
-    { timeout: 3000 },
-  ).status === 0;
-if (!pgUp && process.env.CI === 'true') throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
-if (!pgUp) console.warn('Skipping PostgreSQL scheduler tests: no server at 127.0.0.1:5432');
+const pgUp = requirePostgres('the PostgreSQL scheduler tests');
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

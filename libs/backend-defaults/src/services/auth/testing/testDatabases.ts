@@ -1,6 +1,6 @@
 import { coreServices, createServiceFactory, DatabaseService } from '@trellis/backend-plugin-api';
+import { postgresConnection, requirePostgres } from '@trellis/test-kit';
 import knexFactory, { Knex } from 'knex';
-import net from 'node:net';
 import { join } from 'node:path';
 
 /** A database service on a knex client, for tests of code that stores through one. */
@@ -36,37 +36,21 @@ export function sqliteDatabaseFactory(directory: string) {
   });
 }
 
-/** Whether PostgreSQL answers at 127.0.0.1:5432; under CI=true a missing server is an error. */
+/** Whether PostgreSQL answers; under CI=true a missing server is an error (see @trellis/test-kit). */
 export async function postgresAvailable(): Promise<boolean> {
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: 5432 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-  if (!reachable && process.env.CI === 'true') {
-    throw new Error('PostgreSQL at 127.0.0.1:5432 is required when CI=true');
-  }
-  if (!reachable) {
-    console.warn('Skipping PostgreSQL cases: no server at 127.0.0.1:5432');
-  }
-  return reachable;
+  return requirePostgres('the PostgreSQL cases');
 }
 
 /** A client on a fresh PostgreSQL schema; `drop()` removes the schema and closes the client. */
 export async function postgresSchemaClient(schema: string): Promise<{ client: Knex; drop(): Promise<void> }> {
   const admin = knexFactory({
     client: 'pg',
-    connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' },
+    connection: { ...postgresConnection, database: 'postgres' },
   });
   await admin.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
   const client = knexFactory({
     client: 'pg',
-    connection: { host: '127.0.0.1', user: 'postgres', database: 'postgres' },
+    connection: { ...postgresConnection, database: 'postgres' },
     searchPath: [schema],
     pool: { min: 0, max: 4 },
   });
