@@ -7,7 +7,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { create as createTar } from 'tar';
 import { TreeFile } from './readTarEntries';
 
 /**
@@ -58,6 +57,7 @@ export class FileTreeResponse implements UrlReaderServiceReadTreeResponse {
     const out = new PassThrough();
     const cleanup = () => void fs.rm(root, { recursive: true, force: true });
     const entries = this.#files.map((f) => f.path);
+    const { create: createTar } = await import('tar');
     const packed = createTar({ gzip: true, cwd: root, portable: true }, entries.length > 0 ? entries : []);
     packed.on('error', (error: unknown) => out.destroy(error as Error));
     out.on('close', cleanup);

@@ -2,7 +2,10 @@ import { InputError, PayloadTooLargeError } from '@trellis/errors';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Parser, ReadEntry } from 'tar';
+
+// Loaded on first use: requiring tar costs tens of milliseconds of every backend start.
+const loadTar = () => import('tar');
+type ReadEntry = InstanceType<Awaited<ReturnType<typeof loadTar>>['ReadEntry']>;
 
 /** A regular file taken from an archive. @public */
 export interface TreeFile {
@@ -39,6 +42,7 @@ export async function readTarEntries(options: ReadTarEntriesOptions): Promise<Tr
   const files: TreeFile[] = [];
   let totalBytes = 0;
   let failure: Error | undefined;
+  const { Parser } = await loadTar();
   const parser = new Parser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {

@@ -5,8 +5,11 @@ import {
   UrlReaderPredicateTuple,
   urlReaderFactoriesServiceRef,
 } from '@trellis/backend-plugin-api';
+import { BitbucketServerUrlReader } from './BitbucketServerUrlReader';
 import { DefaultReadTreeResponseFactory } from './DefaultReadTreeResponseFactory';
 import { FetchUrlReader } from './FetchUrlReader';
+import { GithubUrlReader } from './GithubUrlReader';
+import { GitlabUrlReader } from './GitlabUrlReader';
 import { readUrlReaderConfig, UrlReaderSettings } from './readUrlReaderConfig';
 import { UrlReaderPredicateMux } from './UrlReaderPredicateMux';
 
@@ -14,9 +17,19 @@ import { UrlReaderPredicateMux } from './UrlReaderPredicateMux';
  * The built-in readers, asked after those added through `urlReaderFactoriesServiceRef`: the
  * configured integrations, then plain HTTP for `backend.reading.allow`.
  */
-function builtInReaders(settings: UrlReaderSettings, _trees: ReadTreeResponseFactory): UrlReaderPredicateTuple[] {
-  const fetchReader = FetchUrlReader.create(settings);
-  return [{ predicate: (url) => fetchReader.handles(url), reader: fetchReader }];
+function builtInReaders(
+  settings: UrlReaderSettings,
+  treeResponseFactory: ReadTreeResponseFactory,
+): UrlReaderPredicateTuple[] {
+  const hosts = [
+    ...settings.github.map((integration) => GithubUrlReader.create({ integration, settings, treeResponseFactory })),
+    ...settings.gitlab.map((integration) => GitlabUrlReader.create({ integration, settings, treeResponseFactory })),
+    ...settings.bitbucketServer.map((integration) =>
+      BitbucketServerUrlReader.create({ integration, settings, treeResponseFactory }),
+    ),
+    FetchUrlReader.create(settings),
+  ];
+  return hosts.map((reader) => ({ predicate: (url: URL) => reader.handles(url), reader }));
 }
 
 /**
