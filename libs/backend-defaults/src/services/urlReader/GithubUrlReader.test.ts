@@ -214,7 +214,7 @@ describe('GitHub reading', () => {
   it('keeps the token out of error messages and uses a per-call token when given', async () => {
     failNext = true;
     const error = await backend.reader.readUrl(web('service/blob/main/catalog-info.yaml')).catch((e: Error) => e);
-    expect(String(error)).toMatch(/failed with 500/);
+    expect(String(error)).toMatch(/ServiceUnavailableError: .*failed with 500/);
     expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack })).not.toContain(TOKEN);
     await expect(
       backend.reader.readUrl(web('service/blob/main/catalog-info.yaml'), { token: 'someone-else' }),

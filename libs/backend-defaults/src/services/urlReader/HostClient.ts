@@ -56,7 +56,9 @@ export class HostClient {
 
   /** Whether the URL is on the integration's web host. */
   handles(url: URL): boolean {
-    return isHttp(url) && !url.username && !url.password && url.host.toLowerCase() === this.integration.host;
+    return (
+      isHttp(url) && !url.username && !url.password && url.host.toLowerCase() === this.integration.host.toLowerCase()
+    );
   }
 
   /** A GET within the limits; status codes become errors as {@link fetchLimited} describes. */

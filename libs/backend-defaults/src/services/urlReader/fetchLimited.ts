@@ -1,4 +1,11 @@
-import { NotAllowedError, NotFoundError, NotModifiedError, PayloadTooLargeError } from '@trellis/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  NotModifiedError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+} from '@trellis/errors';
 import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { displayUrl } from './hostRules';
@@ -31,8 +38,10 @@ export interface LimitedResponse {
 /**
  * Fetches a URL with a time limit, a size limit and redirects followed by hand, each target
  * checked by `allowRedirect`; credentials never leave the first origin. Status codes become
- * errors: 304 `NotModifiedError`, 404 `NotFoundError`, 401/403 `NotAllowedError`. Messages name
- * the URL without its query, so they never carry a token.
+ * errors: 304 `NotModifiedError`, 404 `NotFoundError`, 401/403 `NotAllowedError`, other 4xx
+ * `InputError`; 429, 5xx, timeouts and network failures `ServiceUnavailableError`, as the host
+ * is a dependency that is unavailable right now. Messages name the URL without its query, so
+ * they never carry a token.
  *
  * @public
  */
@@ -52,7 +61,7 @@ export async function fetchLimited(url: string, options: FetchLimitedOptions): P
     }
     checkStatus(response, url);
     checkDeclaredLength(response, url, options.maxBytes);
-    return limitedResponse(response, current, url, options.maxBytes);
+    return limitedResponse(response, current, url, options);
   }
 }
 
@@ -69,13 +78,17 @@ function describeFailure(error: unknown, target: URL, options: FetchLimitedOptio
     return options.signal.reason instanceof Error ? options.signal.reason : new Error(String(options.signal.reason));
   }
   if (error instanceof Error && error.name === 'TimeoutError') {
-    return new Error(
-      `Reading '${displayUrl(target)}' timed out after ${options.timeoutMs} ms (backend.reading.timeoutMs)`,
-    );
+    return timedOut(target, options);
   }
   const reason =
     error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-  return new Error(`Reading '${displayUrl(target)}' failed: ${reason}`);
+  return new ServiceUnavailableError(`Reading '${displayUrl(target)}' failed: ${reason}`);
+}
+
+function timedOut(target: URL | string, options: FetchLimitedOptions): Error {
+  return new ServiceUnavailableError(
+    `Reading '${displayUrl(target)}' timed out after ${options.timeoutMs} ms (backend.reading.timeoutMs)`,
+  );
 }
 
 function nextHop(current: URL, location: string, hop: number, original: string, options: FetchLimitedOptions): URL {
@@ -111,7 +124,11 @@ function checkStatus(response: Response, original: string): void {
   if (response.status === 401 || response.status === 403) {
     throw new NotAllowedError(`Reading '${shown}' was refused by the host (${response.status})`);
   }
-  throw new Error(`Reading '${shown}' failed with ${response.status} ${response.statusText}`.trim());
+  const message = `Reading '${shown}' failed with ${response.status} ${response.statusText}`.trim();
+  if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+    throw new InputError(message);
+  }
+  throw new ServiceUnavailableError(message);
 }
 
 function checkDeclaredLength(response: Response, original: string, maxBytes: number): void {
@@ -128,7 +145,13 @@ function tooLarge(original: string, maxBytes: number): PayloadTooLargeError {
   );
 }
 
-function limitedResponse(response: Response, answered: URL, original: string, maxBytes: number): LimitedResponse {
+function limitedResponse(
+  response: Response,
+  answered: URL,
+  original: string,
+  options: FetchLimitedOptions,
+): LimitedResponse {
+  const maxBytes = options.maxBytes;
   let consumed = false;
   const stream = () => {
     if (consumed) {
@@ -145,7 +168,7 @@ function limitedResponse(response: Response, answered: URL, original: string, ma
         callback(total > maxBytes ? tooLarge(original, maxBytes) : undefined, total > maxBytes ? undefined : chunk);
       },
     });
-    body.on('error', (error) => limiter.destroy(error));
+    body.on('error', (error) => limiter.destroy(bodyError(error, original, options)));
     limiter.on('close', () => body.destroy());
     return body.pipe(limiter);
   };
@@ -162,4 +185,14 @@ function limitedResponse(response: Response, answered: URL, original: string, ma
       return Buffer.concat(chunks);
     },
   };
+}
+
+function bodyError(error: Error, original: string, options: FetchLimitedOptions): Error {
+  if (options.signal?.aborted) {
+    return options.signal.reason instanceof Error ? options.signal.reason : new Error(String(options.signal.reason));
+  }
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') {
+    return timedOut(original, options);
+  }
+  return new ServiceUnavailableError(`Reading '${displayUrl(original)}' failed while receiving the body`, error);
 }
