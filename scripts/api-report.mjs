@@ -67,7 +67,7 @@ try {
         mainEntryPointFilePath: path.join(outDir, pkg, 'src/index.d.ts'),
         compiler: {
           overrideTsconfig: {
-            compilerOptions: { skipLibCheck: true, types: [], module: 'NodeNext', moduleResolution: 'NodeNext' },
+            compilerOptions: { skipLibCheck: true, types: ['node'], module: 'NodeNext', moduleResolution: 'NodeNext' },
             files: [path.join(outDir, pkg, 'src/index.d.ts')],
           },
         },

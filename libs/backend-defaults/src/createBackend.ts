@@ -16,6 +16,7 @@ import { rootHealthServiceFactory } from './services/rootHealth';
 import { rootHttpRouterServiceFactory } from './services/rootHttpRouter';
 import { loggerServiceFactory, rootLoggerServiceFactory } from './services/rootLogger';
 import { schedulerServiceFactory } from './services/scheduler';
+import { urlReaderServiceFactory } from './services/urlReader';
 
 /**
  * The default factory of every core service. A factory passed to `backend.add()` replaces the
@@ -39,6 +40,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   discoveryServiceFactory,
   authServiceFactory,
   httpAuthServiceFactory,
+  urlReaderServiceFactory,
 ];
 
 /**

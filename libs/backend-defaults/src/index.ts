@@ -53,3 +53,15 @@ export type { SchedulerSettings } from './services/scheduler';
 export { BackendMetrics, metricsServiceFactory, metricsServiceRef } from './services/metrics';
 export type { PoolStats } from './services/metrics';
 export { HostDiscovery, discoveryServiceFactory } from './services/discovery';
+export {
+  urlReaderServiceFactory,
+  UrlReaderPredicateMux,
+  FetchUrlReader,
+  GithubUrlReader,
+  GitlabUrlReader,
+  BitbucketServerUrlReader,
+  DefaultReadTreeResponseFactory,
+  readUrlReaderConfig,
+  urlReaderDefaults,
+} from './services/urlReader';
+export type { IntegrationConfig, ReadingAllowRule, ReadTreeLimits, UrlReaderSettings } from './services/urlReader';

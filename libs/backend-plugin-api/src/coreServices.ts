@@ -10,6 +10,7 @@ import type { LifecycleService, RootLifecycleService } from './services/Lifecycl
 import type { LoggerService, RootLoggerService } from './services/LoggerService';
 import type { PluginMetadataService, RootInstanceMetadataService } from './services/MetadataService';
 import type { SchedulerService } from './services/SchedulerService';
+import type { UrlReaderService } from './services/UrlReaderService';
 
 /**
  * References to the core services every backend provides. Depend on them by ref:
@@ -37,4 +38,5 @@ export const coreServices = {
   discovery: createServiceRef<DiscoveryService>({ id: 'core.discovery' }),
   auth: createServiceRef<AuthService>({ id: 'core.auth' }),
   httpAuth: createServiceRef<HttpAuthService>({ id: 'core.httpAuth' }),
+  urlReader: createServiceRef<UrlReaderService>({ id: 'core.urlReader' }),
 } as const;

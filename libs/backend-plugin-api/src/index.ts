@@ -77,3 +77,23 @@ export type {
   PrincipalTypes,
   AccessRestrictions,
 } from './services/AuthService';
+export type {
+  UrlReaderService,
+  UrlReaderServiceReadUrlOptions,
+  UrlReaderServiceReadUrlResponse,
+  UrlReaderServiceReadTreeOptions,
+  UrlReaderServiceReadTreeResponse,
+  UrlReaderServiceReadTreeResponseDirOptions,
+  UrlReaderServiceReadTreeResponseFile,
+  UrlReaderServiceSearchOptions,
+  UrlReaderServiceSearchResponse,
+  UrlReaderServiceSearchResponseFile,
+} from './services/UrlReaderService';
+export { urlReaderFactoriesServiceRef } from './urlReaderFactoriesServiceRef';
+export type {
+  ReaderFactory,
+  ReadTreeResponseFactory,
+  ReadTreeResponseFactoryOptions,
+  ReadTreeResponseFactoryFilesOptions,
+  UrlReaderPredicateTuple,
+} from './urlReaderFactoriesServiceRef';

@@ -5,6 +5,8 @@ export type { CapturedLogLine, MockRootLoggerOptions } from './mockServices';
 export { mockCredentials } from './mockCredentials';
 export type { MockServiceTokenOptions } from './mockCredentials';
 export { MockAuthService } from './MockAuthService';
+export { MockUrlReader } from './MockUrlReader';
+export type { MockUrlReaderOptions } from './MockUrlReader';
 export { sendHostileRequests, findUnexpectedAnswers } from './sendHostileRequests';
 export type { SendHostileRequestsOptions, HostileRequestResult } from './sendHostileRequests';
 export type { HostileRoute } from './hostileRequestCases';

@@ -9,6 +9,7 @@ import { coreServices, createServiceFactory, JsonObject } from '@trellis/backend
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { MockAuthService } from './MockAuthService';
+import { MockUrlReader, MockUrlReaderOptions } from './MockUrlReader';
 
 /** A log line captured by a mock logger. @public */
 export type CapturedLogLine = { level: string; message: string } & Record<string, unknown>;
@@ -83,4 +84,11 @@ export const mockServices = {
       DefaultHttpAuthService.create({ auth: MockAuthService.create({ pluginId: options?.pluginId ?? 'test' }) }),
     { factory: () => httpAuthServiceFactory },
   ),
+  /** An in-memory URL reader over a map of URLs to content; one instance serves every plugin. */
+  urlReader: Object.assign((options?: MockUrlReaderOptions) => MockUrlReader.create(options), {
+    factory: (options?: MockUrlReaderOptions) => {
+      const reader = MockUrlReader.create(options);
+      return createServiceFactory({ service: coreServices.urlReader, deps: {}, factory: () => reader });
+    },
+  }),
 };

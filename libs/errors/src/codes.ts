@@ -24,6 +24,7 @@ export const errorCodes = {
   TRELLIS_ERR_CONFIG_MISSING: 'A required configuration value is missing',
   TRELLIS_ERR_CONFIG_TYPE: 'A configuration value has the wrong type',
   TRELLIS_ERR_CONFIG_SCHEMA: "A plugin's configuration violates its schema",
+  TRELLIS_ERR_URL_READER_CONFIG: 'The configuration of URL reading (integrations, backend.reading) is invalid',
   TRELLIS_ERR_SHUTDOWN_TIMEOUT: 'Shutdown did not finish within its time limit',
   TRELLIS_ERR_INVALID_STATE: 'The backend was started or stopped twice, or used after stop',
 } as const;

@@ -8,6 +8,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  NotModifiedError,
   ResponseError,
   serializeError,
   ServiceUnavailableError,
@@ -16,6 +17,7 @@ import {
 
 describe('errors', () => {
   it.each([
+    [new NotModifiedError('x'), 304],
     [new InputError('x'), 400],
     [new AuthenticationError('x'), 401],
     [new NotAllowedError('x'), 403],

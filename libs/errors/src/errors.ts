@@ -1,5 +1,8 @@
 import { CustomErrorBase } from './CustomErrorBase';
 
+/** The content has not changed since the version the caller named, by ETag or date (304). @public */
+export class NotModifiedError extends CustomErrorBase {}
+
 /** The request is malformed or a value is invalid (400). @public */
 export class InputError extends CustomErrorBase {}
 

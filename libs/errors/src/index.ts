@@ -1,5 +1,6 @@
 export { CustomErrorBase } from './CustomErrorBase';
 export {
+  NotModifiedError,
   InputError,
   AuthenticationError,
   NotAllowedError,

@@ -1,4 +1,5 @@
 const statusByName: Record<string, number> = {
+  NotModifiedError: 304,
   InputError: 400,
   AuthenticationError: 401,
   NotAllowedError: 403,

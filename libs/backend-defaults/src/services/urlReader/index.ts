@@ -1,0 +1,10 @@
+export { urlReaderServiceFactory } from './urlReaderServiceFactory';
+export { UrlReaderPredicateMux } from './UrlReaderPredicateMux';
+export { FetchUrlReader } from './FetchUrlReader';
+export { GithubUrlReader } from './GithubUrlReader';
+export { GitlabUrlReader } from './GitlabUrlReader';
+export { BitbucketServerUrlReader } from './BitbucketServerUrlReader';
+export { DefaultReadTreeResponseFactory } from './DefaultReadTreeResponseFactory';
+export type { ReadTreeLimits } from './DefaultReadTreeResponseFactory';
+export { readUrlReaderConfig, urlReaderDefaults } from './readUrlReaderConfig';
+export type { IntegrationConfig, ReadingAllowRule, UrlReaderSettings } from './readUrlReaderConfig';
