@@ -65,25 +65,7 @@ export class EntityQueries {
    * at most `limit` of them (all when no limit).
    */
   async listKeys(query: EntityQuery & { offset?: number; limit?: number }): Promise<string[]> {
-    const builder = this.#matching(query).select('e.entity_key');
-    (query.order ?? []).forEach((order, index) => {
-      const alias = `o${index}`;
-      const aggregate = order.order === 'asc' ? 'min' : 'max';
-      builder.leftJoin(
-        this.#db('catalog_search')
-          .select('entity_key')
-          [aggregate]({ value: 'value' })
-          .where('key', order.field.toLowerCase())
-          .groupBy('entity_key')
-          .as(alias),
-        `${alias}.entity_key`,
-        'e.entity_key',
-      );
-      // Entities without the field last; spelled out, since knex's `nulls` option loses the
-      // direction on SQLite.
-      builder.orderByRaw('?? is null', [`${alias}.value`]).orderBy(`${alias}.value`, order.order);
-    });
-    builder.orderBy('e.entity_key', 'asc');
+    const builder = this.#ordered(query);
     if (query.offset) {
       builder.offset(query.offset);
     }
@@ -95,6 +77,35 @@ export class EntityQueries {
     }
     const rows: { entity_key: string }[] = await builder;
     return rows.map((row) => row.entity_key);
+  }
+
+  /**
+   * The matching keys, sorted. Each order field's value is a subquery per entity on the
+   * `catalog_search` index on (entity_key, key) rather than a join with a grouped table: with the
+   * statistics of a freshly filled table, PostgreSQL planned that join as a nested loop, 15 s for
+   * a page over 5000 entities.
+   */
+  #ordered(query: EntityQuery): Knex.QueryBuilder {
+    const order = query.order ?? [];
+    const inner = this.#matching(query).select('e.entity_key');
+    if (order.length === 0) {
+      return inner.orderBy('e.entity_key', 'asc');
+    }
+    order.forEach(({ field, order: direction }, index) => {
+      const aggregate = direction === 'asc' ? 'min' : 'max';
+      inner.select(
+        this.#db.raw(
+          `(select ${aggregate}(s.value) from catalog_search as s where s.entity_key = e.entity_key and s.key = ?) as ??`,
+          [field.toLowerCase(), `o${index}`],
+        ),
+      );
+    });
+    const outer = this.#db.from(inner.as('t')).select('t.entity_key');
+    order.forEach(({ order: direction }, index) => {
+      // Entities without the field last in both directions.
+      outer.orderByRaw('?? is null', [`t.o${index}`]).orderBy(`t.o${index}`, direction);
+    });
+    return outer.orderBy('t.entity_key', 'asc');
   }
 
   /**
