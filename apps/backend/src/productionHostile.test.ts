@@ -166,10 +166,14 @@ function writeCatalog(dir: string): void {
     const conditions = Array.from({ length: 160 }, (_, i) => `metadata.name=n${i}`).join(',');
     const asObjects = conditions.split(',').map((c) => ({ key: 'metadata.name', value: c.split('=')[1] }));
     // The query written out as parameters (what cursors hold now) and as parsed conditions (what they held before).
-    for (const filter of [[conditions], [asObjects]]) {
-      const forged = Buffer.from(JSON.stringify({ after: 'component:default/good-one', filter })).toString('base64url');
+    for (const cursor of [
+      { offset: 0, filter: [conditions] },
+      { after: 'component:default/good-one', filter: [conditions] },
+      { after: 'component:default/good-one', filter: [asObjects] },
+    ]) {
+      const forged = Buffer.from(JSON.stringify(cursor)).toString('base64url');
       const started = Date.now();
-      const response = await fetch(`${base}/api/catalog/entities?cursor=${forged}`, as(READER));
+      const response = await fetch(`${base}/api/catalog/entities/by-query?cursor=${forged}`, as(READER));
       expect(response.status).toBe(400);
       expect(Date.now() - started).toBeLessThan(10_000);
     }

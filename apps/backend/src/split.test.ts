@@ -78,7 +78,7 @@ function configDir(lines: string[]): string {
     for (let i = 0; i < 200; i++) {
       // Polled through the list route, so every by-ref call in the catalog's log is the todo plugin's.
       const found = await fetch(
-        `http://127.0.0.1:${ports.catalog}/api/catalog/entities?filter=metadata.name=split-demo`,
+        `http://127.0.0.1:${ports.catalog}/api/catalog/entities/by-query?filter=metadata.name=split-demo`,
         { headers },
       );
       if (((await found.json()) as any).totalItems === 1) break;

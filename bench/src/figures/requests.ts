@@ -20,7 +20,7 @@ type Rss = { idle: number[]; loaded: number[] };
 
 const STATIC_AUTH = { authorization: `Bearer ${STATIC_TOKEN}` };
 const TODO_LIST = '/api/todo/todos?limit=20';
-const CATALOG_LIST = '/api/catalog/entities?filter=kind=component&limit=20';
+const CATALOG_LIST = '/api/catalog/entities/by-query?filter=kind=component&limit=20';
 
 /**
  * Requests per second and latency of each route, one server at a time, round after round so

@@ -14,28 +14,66 @@ export interface CatalogRequestOptions {
 }
 
 /**
- * Which entities to list. `filter` is one set of `key: value` conditions that must all hold, or
- * a list of such sets of which any may hold; a value of `true` asks only that the key exists.
- * Keys are entity fields in dot notation (`kind`, `metadata.namespace`, `spec.type`,
- * `spec.owner`) or relations (`relations.ownedBy` with a full ref); matching ignores case.
+ * Conditions on entities. An object holds conditions that must all hold; a list holds objects of
+ * which any may hold. A value is matched without regard to case; a list of values matches any of
+ * them; `true` asks only that the key exists. Keys are entity fields in dot notation (`kind`,
+ * `metadata.namespace`, `spec.type`, `metadata.tags`) or relations (`relations.ownedBy` with a
+ * full ref). The same rules as Backstage's `EntityFilterQuery`.
  *
  * @public
  */
-export interface GetEntitiesRequest {
-  filter?: Record<string, string | true> | Record<string, string | true>[];
-  /** Fields to return, in dot notation, such as `['kind', 'metadata.name']`. */
-  fields?: string[];
-  /** Page size, 1 to 500 (default 100). */
-  limit?: number;
-  /** The `pageInfo.nextCursor` of the previous page. */
-  cursor?: string;
+export type EntityFilterQuery = EntityFilterSet | EntityFilterSet[];
+
+/** One set of conditions that must all hold. @public */
+export type EntityFilterSet = Record<string, string | true | (string | true)[]>;
+
+/** Sorting by a field in dot notation; entities without it come last. @public */
+export interface EntityOrderField {
+  field: string;
+  order: 'asc' | 'desc';
 }
 
-/** A page of entities. @public */
+/** Which entities {@link CatalogClient.getEntities} lists, in what order, from where. @public */
+export interface GetEntitiesRequest {
+  filter?: EntityFilterQuery;
+  /** Fields to return, in dot notation, such as `['kind', 'metadata.name']`. */
+  fields?: string[];
+  order?: EntityOrderField | EntityOrderField[];
+  /** How many matching entities to skip. */
+  offset?: number;
+  /** At most this many entities; every match when absent. */
+  limit?: number;
+}
+
+/** The answer of {@link CatalogClient.getEntities}. @public */
 export interface GetEntitiesResponse {
   items: Entity[];
+}
+
+/** The first page of {@link CatalogClient.queryEntities}. @public */
+export interface QueryEntitiesInitialRequest {
+  filter?: EntityFilterQuery;
+  fields?: string[];
+  orderFields?: EntityOrderField | EntityOrderField[];
+  /** A case-insensitive substring of the values of `fields` (of any field when none). */
+  fullTextFilter?: { term: string; fields?: string[] };
+  /** Page size, 1 to 1000 (default 20). */
+  limit?: number;
+  offset?: number;
+}
+
+/** A further page of {@link CatalogClient.queryEntities}: a cursor of an earlier answer. @public */
+export interface QueryEntitiesCursorRequest {
+  cursor: string;
+  fields?: string[];
+  limit?: number;
+}
+
+/** A page of entities, with cursors to the pages before and after it. @public */
+export interface QueryEntitiesResponse {
+  items: Entity[];
   totalItems: number;
-  pageInfo: { nextCursor?: string };
+  pageInfo: { nextCursor?: string; prevCursor?: string };
 }
 
 /**
@@ -59,18 +97,47 @@ export class CatalogClient {
     return new CatalogClient(options);
   }
 
-  /** One page of the entities matching the request. */
+  /** The entities matching the request, as one list (all of them unless `limit` is given). */
   async getEntities(request: GetEntitiesRequest, options: CatalogRequestOptions): Promise<GetEntitiesResponse> {
+    const query = filterParams(request.filter);
+    if (request.fields?.length) {
+      query.set('fields', request.fields.join(','));
+    }
+    for (const { field, order } of [request.order ?? []].flat()) {
+      query.append('order', `${order}:${field}`);
+    }
+    if (request.offset !== undefined) {
+      query.set('offset', String(request.offset));
+    }
+    if (request.limit !== undefined) {
+      query.set('limit', String(request.limit));
+    }
+    const items = (await this.#request('GET', `/entities${search(query)}`, options)) as Entity[];
+    return { items };
+  }
+
+  /** One page of the entities matching the request, with `totalItems` and cursors both ways. */
+  async queryEntities(
+    request: QueryEntitiesInitialRequest | QueryEntitiesCursorRequest,
+    options: CatalogRequestOptions,
+  ): Promise<QueryEntitiesResponse> {
     const query = new URLSearchParams();
-    const filters =
-      request.filter === undefined ? [] : Array.isArray(request.filter) ? request.filter : [request.filter];
-    for (const filter of filters) {
-      query.append(
-        'filter',
-        Object.entries(filter)
-          .map(([key, value]) => (value === true ? key : `${key}=${value}`))
-          .join(','),
-      );
+    if ('cursor' in request) {
+      query.set('cursor', request.cursor);
+    } else {
+      filterParams(request.filter).forEach((value, key) => query.append(key, value));
+      for (const { field, order } of [request.orderFields ?? []].flat()) {
+        query.append('orderField', `${field},${order}`);
+      }
+      if (request.fullTextFilter?.term.trim()) {
+        query.set('fullTextFilterTerm', request.fullTextFilter.term.trim());
+        if (request.fullTextFilter.fields?.length) {
+          query.set('fullTextFilterFields', request.fullTextFilter.fields.join(','));
+        }
+      }
+      if (request.offset !== undefined) {
+        query.set('offset', String(request.offset));
+      }
     }
     if (request.fields?.length) {
       query.set('fields', request.fields.join(','));
@@ -78,11 +145,7 @@ export class CatalogClient {
     if (request.limit !== undefined) {
       query.set('limit', String(request.limit));
     }
-    if (request.cursor !== undefined) {
-      query.set('cursor', request.cursor);
-    }
-    const search = query.size > 0 ? `?${query}` : '';
-    return (await this.#request('GET', `/entities${search}`, options)) as GetEntitiesResponse;
+    return (await this.#request('GET', `/entities/by-query${search(query)}`, options)) as QueryEntitiesResponse;
   }
 
   /**
@@ -96,12 +159,17 @@ export class CatalogClient {
     return items[0] ?? undefined;
   }
 
-  /** The entities of many refs at once, in the order asked, `null` where there is none. */
+  /**
+   * The entities of many refs at once (up to 1000), in the order asked, `null` where there is none
+   * or where it does not match `filter`.
+   */
   async getEntitiesByRefs(
-    request: { entityRefs: string[]; fields?: string[] },
+    request: { entityRefs: string[]; fields?: string[]; filter?: EntityFilterQuery },
     options: CatalogRequestOptions,
   ): Promise<{ items: (Entity | null)[] }> {
-    return (await this.#request('POST', '/entities/by-refs', options, request)) as { items: (Entity | null)[] };
+    const { filter, ...body } = request;
+    const path = `/entities/by-refs${search(filterParams(filter))}`;
+    return (await this.#request('POST', path, options, body)) as { items: (Entity | null)[] };
   }
 
   async #request(method: string, path: string, options: CatalogRequestOptions, body?: unknown): Promise<unknown> {
@@ -123,4 +191,22 @@ export class CatalogClient {
     }
     return response.json();
   }
+}
+
+/** `filter` parameters: one per set, `key=value` conditions joined by commas, a bare key for "exists". */
+function filterParams(filter: EntityFilterQuery | undefined): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const set of [filter ?? []].flat()) {
+    const conditions = Object.entries(set).flatMap(([key, value]) =>
+      [value].flat().map((v) => (v === true ? key : `${key}=${v}`)),
+    );
+    if (conditions.length > 0) {
+      query.append('filter', conditions.join(','));
+    }
+  }
+  return query;
+}
+
+function search(query: URLSearchParams): string {
+  return query.size > 0 ? `?${query}` : '';
 }

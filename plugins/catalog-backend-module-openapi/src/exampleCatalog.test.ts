@@ -18,7 +18,7 @@ describe('examples/catalog', () => {
     while ((await get('/entities/by-ref/location:default/larkspur-catalog')).status !== 200 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    entities = (await get('/entities?limit=500')).body.items;
+    entities = (await get('/entities')).body;
   });
 
   afterAll(() => backend?.stop());

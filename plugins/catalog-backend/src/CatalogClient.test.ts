@@ -20,7 +20,7 @@ const caller = createBackendPlugin({
         router.post('/call', async (req, res) => {
           const credentials = await httpAuth.credentials(req, { allow: ['user'] });
           const { method, args } = req.body as {
-            method: 'getEntities' | 'getEntityByRef' | 'getEntitiesByRefs';
+            method: 'getEntities' | 'queryEntities' | 'getEntityByRef' | 'getEntitiesByRefs';
             args: any[];
           };
           try {
@@ -80,18 +80,14 @@ describe('CatalogClient', () => {
     expect((await call('getEntityByRef', 'component:default/none')).result).toBeNull();
   });
 
-  it('lists with filters, fields and pages', async () => {
-    const first = (
-      await call('getEntities', {
-        filter: { kind: 'component', 'spec.type': 'service' },
-        fields: ['metadata.name'],
-        limit: 1,
-      })
-    ).result;
-    expect(first).toMatchObject({ items: [{ metadata: { name: 'alpha' } }], totalItems: 2 });
-    const second = (await call('getEntities', { cursor: first.pageInfo.nextCursor, limit: 1 })).result;
-    expect(second.items).toEqual([{ metadata: { name: 'beta' } }]);
-    expect(second.pageInfo.nextCursor).toBeUndefined();
+  it('lists with filters (a repeated value is an alternative), fields and order', async () => {
+    const { result } = await call('getEntities', {
+      filter: { kind: 'component', 'spec.type': ['website', 'service'] },
+      fields: ['metadata.name'],
+      order: { field: 'metadata.name', order: 'desc' },
+      offset: 1,
+    });
+    expect(result.items).toEqual([{ metadata: { name: 'beta' } }, { metadata: { name: 'alpha' } }]);
     const any = (
       await call('getEntities', {
         filter: [{ 'spec.type': 'website' }, { 'metadata.name': 'beta' }],
@@ -101,16 +97,37 @@ describe('CatalogClient', () => {
     expect(any.items.map((e: any) => e.metadata.name)).toEqual(['beta', 'gamma']);
   });
 
+  it('queries pages with cursors both ways', async () => {
+    const first = (
+      await call('queryEntities', {
+        filter: { kind: 'component', 'spec.type': 'service' },
+        fields: ['metadata.name'],
+        limit: 1,
+      })
+    ).result;
+    expect(first).toMatchObject({ items: [{ metadata: { name: 'alpha' } }], totalItems: 2 });
+    const second = (
+      await call('queryEntities', { cursor: first.pageInfo.nextCursor, fields: ['metadata.name'], limit: 1 })
+    ).result;
+    expect(second.items).toEqual([{ metadata: { name: 'beta' } }]);
+    expect(second.pageInfo.nextCursor).toBeUndefined();
+    const back = (
+      await call('queryEntities', { cursor: second.pageInfo.prevCursor, fields: ['metadata.name'], limit: 1 })
+    ).result;
+    expect(back.items).toEqual([{ metadata: { name: 'alpha' } }]);
+  });
+
   it('reads many refs at once', async () => {
     const { result } = await call('getEntitiesByRefs', {
-      entityRefs: ['component:gamma', 'component:nope'],
+      entityRefs: ['component:gamma', 'component:nope', 'component:alpha'],
       fields: ['kind'],
+      filter: { 'spec.type': 'website' },
     });
-    expect(result.items).toEqual([{ kind: 'Component' }, null]);
+    expect(result.items).toEqual([{ kind: 'Component' }, null, null]);
   });
 
   it("throws the catalog's error responses as the same error class, with the response as cause", async () => {
-    const { error } = await call('getEntities', { limit: 100000 });
+    const { error } = await call('queryEntities', { limit: 100000 });
     expect(error).toMatchObject({ name: 'InputError', isInputError: true, statusCode: 400 });
     expect(error.message).toContain("'limit'");
   });

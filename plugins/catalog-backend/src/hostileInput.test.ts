@@ -39,14 +39,35 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile i
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const cursor = Buffer.from(
-      JSON.stringify({ after: 'group:default/a', filter: ['kind=group'], fields: ['kind'] }),
-    ).toString('base64url');
+    const cursor = Buffer.from(JSON.stringify({ offset: 1, filter: ['kind=group'] })).toString('base64url');
+    const after = Buffer.from(JSON.stringify({ offset: 1 })).toString('base64url');
+    const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'x' }, spec: {} };
     const routes: HostileRoute[] = [
       {
         method: 'GET',
         path: '/api/catalog/entities',
-        query: { filter: 'kind=group', fields: 'metadata.name', limit: '10', cursor },
+        query: { filter: 'kind=group', fields: 'metadata.name', order: 'asc:metadata.name', limit: '10', after },
+      },
+      {
+        method: 'GET',
+        path: '/api/catalog/entities/by-query',
+        query: { fields: 'metadata.name', limit: '10', cursor },
+      },
+      {
+        method: 'GET',
+        path: '/api/catalog/entities/by-query',
+        // Not fullTextFilterTerm: any text is a valid term, `__proto__` too, and gets a 200.
+        query: { filter: 'kind=group', orderField: 'metadata.name,desc', offset: '0' },
+      },
+      { method: 'GET', path: '/api/catalog/entity-facets', query: { facet: 'kind', filter: 'kind=group' } },
+      { method: 'GET', path: '/api/catalog/entities/by-name/group/default/keep-me/ancestry' },
+      { method: 'DELETE', path: '/api/catalog/entities/by-uid/00000000-0000-4000-8000-000000000000' },
+      { method: 'POST', path: '/api/catalog/refresh', json: true, body: { entityRef: 'group:default/keep-me' } },
+      {
+        method: 'POST',
+        path: '/api/catalog/validate-entity',
+        json: true,
+        body: { entity, location: 'url:https://example.com/a.yaml' },
       },
       { method: 'GET', path: '/api/catalog/entities/by-ref/group:default%2Fkeep-me' },
       { method: 'GET', path: '/api/catalog/entities/by-name/group/default/keep-me' },
@@ -70,8 +91,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile i
       sent += results.length;
     }
     expect(sent).toBeGreaterThan(500);
-    const forged = (filter: string[]) =>
-      Buffer.from(JSON.stringify({ after: 'group:default/a', filter })).toString('base64url');
+    const forged = (filter: string[]) => Buffer.from(JSON.stringify({ offset: 0, filter })).toString('base64url');
     const conditions = Array.from({ length: 160 }, (_, i) => `metadata.name=n${i}`).join(',');
     for (const query of [
       'filter[a]=b',
@@ -84,6 +104,23 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s under hostile i
       `cursor=${forged(['kind=gr\0oup'])}`,
       'fields=metadata.__proto__.x',
       'filter=constructor.prototype.x=1',
+    ]) {
+      const response = await fetch(`${backend.baseUrl}/api/catalog/entities/by-query?${query}`, { headers: user });
+      expect({ query: query.slice(0, 80), status: response.status }).toEqual({
+        query: query.slice(0, 80),
+        status: 400,
+      });
+    }
+    for (const query of [
+      'filter[a]=b',
+      'order=asc:metadata.__proto__',
+      'limit=1&limit=2',
+      `after=${'A'.repeat(5000)}`,
+      `after=${forged(['kind=group'])}`,
+      'offset=18446744073709551616',
+      'limit=-1',
+      'filter=kind=gr%00oup',
+      'fields=metadata.__proto__.x',
     ]) {
       const response = await fetch(`${backend.baseUrl}/api/catalog/entities?${query}`, { headers: user });
       expect({ query: query.slice(0, 80), status: response.status }).toEqual({

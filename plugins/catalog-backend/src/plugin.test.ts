@@ -143,7 +143,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
   });
 
   it('reads every entity file under the configured glob', async () => {
-    const { body } = await get('/entities?limit=500');
+    const { body } = await get('/entities/by-query?limit=500');
     expect(body.totalItems).toBe(3 + 4 + 1 + 25);
     expect(body.items.map((e: any) => e.metadata.name)).toEqual(
       expect.arrayContaining(['payments', 'ada', 'cart', 'cart-api', 'good-one']),
@@ -192,7 +192,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
 
   it('filters by kind, namespace, spec fields, tags and relations, any filter of several', async () => {
     const names = async (query: string) =>
-      ((await get(`/entities?${query}&limit=500`)).body.items as any[]).map((e) => e.metadata.name).sort();
+      ((await get(`/entities/by-query?${query}&limit=500`)).body.items as any[]).map((e) => e.metadata.name).sort();
     expect(await names('filter=kind=api')).toEqual(['cart-api']);
     expect(await names('filter=kind=Component,spec.type=service,metadata.name=cart')).toEqual(['cart']);
     expect((await names('filter=kind=component,spec.type=library')).length).toBe(13);
@@ -206,7 +206,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
   });
 
   it('returns only the selected fields', async () => {
-    const { body } = await get('/entities?filter=kind=user&fields=kind,metadata.name,spec.profile.email');
+    const { body } = await get('/entities/by-query?filter=kind=user&fields=kind,metadata.name,spec.profile.email');
     expect(body.items).toEqual([
       { kind: 'User', metadata: { name: 'ada' }, spec: { profile: { email: 'ada@example.com' } } },
     ]);
@@ -214,7 +214,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
 
   it('pages through every match with a cursor that keeps the filter', async () => {
     const seen: string[] = [];
-    let page = await get('/entities?filter=kind=component&limit=4');
+    let page = await get('/entities/by-query?filter=kind=component&limit=4');
     expect(page.body.totalItems).toBe(27);
     for (;;) {
       expect(page.status).toBe(200);
@@ -223,7 +223,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
       if (!page.body.pageInfo.nextCursor) {
         break;
       }
-      page = await get(`/entities?limit=4&cursor=${page.body.pageInfo.nextCursor}`);
+      page = await get(`/entities/by-query?limit=4&cursor=${page.body.pageInfo.nextCursor}`);
     }
     expect(seen).toHaveLength(27);
     expect(new Set(seen).size).toBe(27);
@@ -259,7 +259,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
     expect((await fetch(`${backend.baseUrl}/api/catalog/entities`)).status).toBe(401);
     for (const query of [
       'limit=0',
-      'limit=501',
+      'limit=1001',
       'limit=ten',
       'cursor=garbage',
       'filter=',
@@ -268,16 +268,16 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
       'fields=..',
       `filter=${'a'.repeat(300)}`,
     ]) {
-      const response = await get(`/entities?${query}`);
+      const response = await get(`/entities/by-query?${query}`);
       expect({ query, status: response.status, name: response.body.error.name }).toEqual({
         query,
         status: 400,
         name: 'InputError',
       });
     }
-    const cursor = (await get('/entities?filter=kind=component&limit=1')).body.pageInfo.nextCursor;
-    expect((await get(`/entities?filter=kind=api&cursor=${cursor}`)).body.error.message).toContain(
-      'differs from the filter',
+    const cursor = (await get('/entities/by-query?filter=kind=component&limit=1')).body.pageInfo.nextCursor;
+    expect((await get(`/entities/by-query?filter=kind=api&cursor=${cursor}`)).body.error.message).toContain(
+      "a cursor carries its query; send 'filter' only for the first page",
     );
     expect((await post('/entities/by-refs', { entityRefs: Array(1001).fill('user:ada') })).status).toBe(400);
     expect((await post('/entities/by-refs', { entityRefs: ['user:ada'], extra: 1 })).status).toBe(400);
@@ -294,7 +294,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
     expect(after.metadata.tags).toEqual(['kotlin']);
     expect(after.metadata.uid).toBe(before.metadata.uid);
     expect(after.metadata.etag).not.toBe(before.metadata.etag);
-    expect((await get('/entities?filter=kind=component')).body.totalItems).toBe(2);
+    expect((await get('/entities/by-query?filter=kind=component')).body.totalItems).toBe(2);
 
     fs.writeFileSync(path.join(dir, 'org', 'groups.yaml'), `${ORG}\n  broken: [`);
     fs.writeFileSync(
@@ -347,7 +347,7 @@ describe('catalog Location entities', () => {
     let names: string[] = [];
     for (let i = 0; i < 200 && names.length < 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      names = (await get('/entities')).items.map((e: any) => e.metadata.name).sort();
+      names = (await get('/entities/by-query')).items.map((e: any) => e.metadata.name).sort();
     }
     expect(names).toEqual(['root', 'team-a', 'team-b']);
     const errors = (await get('/errors')).items.map((e: any) => e.message).sort();

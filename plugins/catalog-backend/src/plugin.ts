@@ -5,13 +5,16 @@ import {
   resolveConfigPath,
   resolvePackagePath,
 } from '@trellis/backend-plugin-api';
+import { ConflictError } from '@trellis/errors';
 import {
   CatalogProcessor,
   catalogProcessingExtensionPoint,
+  DeferredEntity,
   EntityProvider,
   EntityProviderMutation,
 } from '@trellis/plugin-catalog-node';
 import { CatalogStore } from './database/CatalogStore';
+import { EntityQueries } from './database/EntityQueries';
 import { EntityProcessor, isFailure, ProcessedEntity, ProcessingFailure } from './processing/EntityProcessor';
 import { FileLocationProvider } from './providers/FileLocationProvider';
 import { createRouter } from './service/router';
@@ -86,17 +89,20 @@ export const catalogPlugin = createBackendPlugin({
       },
       async init({ config, logger, database, scheduler, httpRouter, httpAuth }) {
         await database.migrate({ directory: resolvePackagePath('@trellis/plugin-catalog-backend', 'migrations') });
-        const store = CatalogStore.create(await database.getClient());
+        const db = await database.getClient();
+        const store = CatalogStore.create(db);
         const processor = new EntityProcessor(processors);
         const locations = (config.getOptionalConfigArray('catalog.locations') ?? []).map((location) => ({
           target: resolveConfigPath(location.getString('target')),
         }));
         const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('catalog.refresh'));
         const names = new Set<string>();
-        for (const provider of [
-          new FileLocationProvider({ locations, logger, runner: scheduler.createScheduledTaskRunner(schedule) }),
-          ...providers,
-        ]) {
+        const fileProvider = new FileLocationProvider({
+          locations,
+          logger,
+          runner: scheduler.createScheduledTaskRunner(schedule),
+        });
+        for (const provider of [fileProvider, ...providers]) {
           const name = provider.getProviderName();
           if (names.has(name)) {
             throw new Error(`Two catalog entity providers are named '${name}'; provider names must be unique`);
@@ -120,7 +126,28 @@ export const catalogPlugin = createBackendPlugin({
             },
           });
         }
-        httpRouter.use(createRouter({ store, httpAuth }));
+        httpRouter.use(
+          createRouter({
+            store,
+            queries: EntityQueries.create(db),
+            httpAuth,
+            validate: async (entity, location) => {
+              const result = await processor.process({ entity: entity as DeferredEntity['entity'], location });
+              return isFailure(result) ? [result.message] : [];
+            },
+            // Other providers have no way to be asked; they refresh on their own schedule.
+            refresh: async (provider) => {
+              if (provider === fileProvider.getProviderName()) {
+                // A run already under way is not queued again; the next scheduled one follows.
+                await scheduler.triggerTask(FileLocationProvider.TASK_ID).catch((error: unknown) => {
+                  if (!(error instanceof ConflictError)) {
+                    throw error;
+                  }
+                });
+              }
+            },
+          }),
+        );
       },
     });
   },

@@ -67,6 +67,7 @@ function client(backend: TestBackend) {
 }
 
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const postRefs = (entityRefs: string[]): RequestInit => ({ method: 'POST', body: JSON.stringify({ entityRefs }) });
 
 describe.each(databases.eachSupportedId())('catalog on %s with untrusted input', (databaseId) => {
   let dir: string;
@@ -106,12 +107,25 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
       'filter=__proto__=x',
       'filter=metadata.constructor.prototype=x',
       'filter=kind=component,spec.__proto__',
-      `cursor=${cursor({ after: 'component:default/a', filter: [], fields: ['metadata.__proto__.trellisPolluted'] })}`,
-      `cursor=${cursor({ after: 'component:default/a', filter: ['constructor.prototype=1'] })}`,
+      `cursor=${cursor({ offset: 0, filter: [], orderField: ['metadata.__proto__.trellisPolluted,asc'] })}`,
+      `cursor=${cursor({ offset: 0, filter: ['constructor.prototype=1'] })}`,
+      'orderField=__proto__.x,asc',
+      'fullTextFilterTerm=a&fullTextFilterFields=metadata.constructor',
     ];
     for (const query of queries) {
-      const { status, body } = await get(`/entities?${query}`);
+      const { status, body } = await get(`/entities/by-query?${query}`);
       expect({ query, status, name: body.error?.name }).toEqual({ query, status: 400, name: 'InputError' });
+    }
+    for (const route of [
+      '/entities?fields=metadata.__proto__.trellisPolluted',
+      '/entities?filter=constructor.prototype=x',
+      '/entities?order=asc:__proto__',
+      '/entity-facets?facet=metadata.__proto__',
+      '/entity-facets?facet=kind&filter=prototype',
+      '/entities/by-refs?filter=__proto__=1',
+    ]) {
+      const { status, body } = await get(route, route.includes('by-refs') ? postRefs(['component:a']) : undefined);
+      expect({ route, status, name: body.error?.name }).toEqual({ route, status: 400, name: 'InputError' });
     }
     const byRefs = await get('/entities/by-refs', {
       method: 'POST',
@@ -120,7 +134,8 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
     expect(byRefs.status).toBe(400);
     expect(({} as Record<string, unknown>).trellisPolluted).toBeUndefined();
     expect(
-      (await get('/entities?filter=kind=component&fields=metadata.name,metadata')).body.items[0].metadata.namespace,
+      (await get('/entities/by-query?filter=kind=component&fields=metadata.name,metadata')).body.items[0].metadata
+        .namespace,
     ).toBe('default');
   });
 
@@ -140,46 +155,75 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
   it('refuses forged cursors that break the limits of a fresh query, whatever they hold', async () => {
     const conditions = (n: number) => Array.from({ length: n }, (_, i) => `metadata.name=n${i}`).join(',');
     const forged: Array<[string, unknown]> = [
-      ['160 conditions in one filter', { after: 'component:default/a', filter: [conditions(160)] }],
-      ['21 filters', { after: 'component:default/a', filter: Array(21).fill('kind=component') }],
-      [
-        '21 conditions in the second filter',
-        { after: 'component:default/a', filter: [conditions(20), conditions(21)] },
-      ],
-      ['a 300-character value', { after: 'component:default/a', filter: [`kind=${'a'.repeat(300)}`] }],
-      ['a NUL in a value', { after: 'component:default/a', filter: ['kind=a\0b'] }],
-      ['a NUL in the position', { after: 'component:default/a\0', filter: [] }],
-      ['a position that is no ref', { after: 'zzz', filter: [] }],
-      ['51 fields', { after: 'component:default/a', filter: [], fields: Array(51).fill('kind') }],
-      ['a filter that is no list', { after: 'component:default/a', filter: 5 }],
-      [
-        'the structured filter of older cursors',
-        { after: 'component:default/a', filter: [[{ key: 'kind', value: 'x' }]] },
-      ],
-      ['an extra key', { after: 'component:default/a', filter: [], limit: 100000 }],
+      ['160 conditions in one filter', { offset: 0, filter: [conditions(160)] }],
+      ['21 filters', { offset: 0, filter: Array(21).fill('kind=component') }],
+      ['21 conditions in the second filter', { offset: 0, filter: [conditions(20), conditions(21)] }],
+      ['a 300-character value', { offset: 0, filter: [`kind=${'a'.repeat(300)}`] }],
+      ['a NUL in a value', { offset: 0, filter: ['kind=a\0b'] }],
+      ['a NUL in the term', { offset: 0, filter: [], fullTextFilterTerm: 'a\0' }],
+      ['a negative offset', { offset: -1, filter: [] }],
+      ['an offset past any catalog', { offset: 1e12, filter: [] }],
+      ['a fractional offset', { offset: 0.5, filter: [] }],
+      ['6 order fields', { offset: 0, filter: [], orderField: Array(6).fill('kind,asc') }],
+      ['an order that is no field', { offset: 0, filter: [], orderField: ['kind,sideways'] }],
+      ['a filter that is no list', { offset: 0, filter: 5 }],
+      ['the structured filter of older cursors', { offset: 0, filter: [[{ key: 'kind', value: 'x' }]] }],
+      ['a cursor of the earlier keyset form', { after: 'component:default/a', filter: [] }],
+      ['an extra key', { offset: 0, filter: [], limit: 100000 }],
       ['JSON that is a number', 12],
     ];
     for (const [name, value] of forged) {
-      const { status, body } = await get(`/entities?cursor=${cursor(value)}`);
+      const { status, body } = await get(`/entities/by-query?cursor=${cursor(value)}`);
       expect({ name, status, error: body.error?.name }).toEqual({ name, status: 400, error: 'InputError' });
       expect(body.error.message).toContain("'cursor'");
     }
     for (const raw of ['!!!!', 'e30', '%00', 'A'.repeat(12_000)]) {
-      expect({ raw: raw.slice(0, 10), status: (await get(`/entities?cursor=${raw}`)).status }).toEqual({
+      expect({ raw: raw.slice(0, 10), status: (await get(`/entities/by-query?cursor=${raw}`)).status }).toEqual({
         raw: raw.slice(0, 10),
         status: 400,
       });
     }
-    const first = await get('/entities?filter=kind=component&limit=1&fields=metadata.name');
-    const next = await get(`/entities?cursor=${first.body.pageInfo.nextCursor}`);
+    const first = await get('/entities/by-query?filter=kind=component&limit=1&fields=metadata.name');
+    const next = await get(`/entities/by-query?cursor=${first.body.pageInfo.nextCursor}&limit=1&fields=metadata.name`);
     expect(next.status).toBe(200);
     expect(next.body.items).toHaveLength(1);
     expect(Object.keys(next.body.items[0])).toEqual(['metadata']);
   });
 
+  it('refuses forged positions, huge pages and offsets on every list route with 400', async () => {
+    const after = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const route of [
+      `/entities?after=${after({ offset: -1 })}`,
+      `/entities?after=${after({ offset: 1e12 })}`,
+      `/entities?after=${after({ offset: 1, filter: [] })}`,
+      `/entities?after=${after('x')}`,
+      '/entities?after=%00',
+      `/entities?after=${after({ offset: 1 })}&offset=1`,
+      '/entities?limit=99999999999',
+      '/entities?offset=-1',
+      '/entities?offset=1e3',
+      '/entities?limit=1&limit=2',
+      '/entities?order=sideways:kind',
+      '/entities?filter=kind=a%00b',
+      '/entities?cursor=abc',
+      '/entities/by-query?limit=1001',
+      '/entities/by-query?offset=99999999999',
+      '/entities/by-query?totalItems=maybe',
+      '/entities/by-query?fullTextFilterFields=kind',
+      `/entities/by-query?fullTextFilterTerm=${'a'.repeat(300)}`,
+      '/entity-facets',
+      `/entity-facets?${Array.from({ length: 21 }, (_, i) => `facet=f${i}`).join('&')}`,
+    ]) {
+      const { status, body } = await get(route);
+      expect({ route, status, name: body.error?.name }).toEqual({ route, status: 400, name: 'InputError' });
+    }
+    const far = await get('/entities?offset=9999999&limit=5');
+    expect({ status: far.status, body: far.body }).toEqual({ status: 200, body: [] });
+  });
+
   it('refuses NUL characters in filter values and refs with 400, never 500', async () => {
     for (const query of ['filter=kind=a%00b', 'filter=metadata.name=%00', 'filter=kind=component,spec.type=x%00']) {
-      const { status, body } = await get(`/entities?${query}`);
+      const { status, body } = await get(`/entities/by-query?${query}`);
       expect({ query, status, message: body.error?.message }).toEqual({
         query,
         status: 400,
@@ -250,7 +294,7 @@ describe('catalog files behind links, FIFOs and devices', () => {
         'the refresh listing four refused files',
         async () => (await get('/errors')).body.items.length >= 4,
       );
-      const names = ((await get('/entities')).body.items as any[]).map((e) => e.metadata.name);
+      const names = ((await get('/entities/by-query')).body.items as any[]).map((e) => e.metadata.name);
       expect(names).toEqual(['real-one']);
       const errors = ((await get('/errors')).body.items as any[]).map(
         (e) => `${path.relative(dir, e.location.replace(/^file:/, ''))}: ${e.message.replace(`${dir}/`, '')}`,

@@ -3,6 +3,7 @@ import { DeferredEntity } from '@trellis/plugin-catalog-node';
 import path from 'node:path';
 import { EntityProcessor, isFailure, ProcessedEntity } from '../processing/EntityProcessor';
 import { CatalogStore } from './CatalogStore';
+import { EntityQueries } from './EntityQueries';
 
 const databases = TestDatabases.create();
 const processor = new EntityProcessor([]);
@@ -26,11 +27,13 @@ async function processed(names: string[], owner = 'platform'): Promise<Processed
 
 describe.each(databases.eachSupportedId())('CatalogStore on %s', (databaseId) => {
   let store: CatalogStore;
+  let queries: EntityQueries;
 
   beforeAll(async () => {
     const db = await databases.init(databaseId);
     await db.migrate.latest({ directory: path.resolve(__dirname, '../../migrations') });
     store = CatalogStore.create(db);
+    queries = EntityQueries.create(db);
   });
 
   it('serialises concurrent full mutations of one provider, so none fails and one of them is what stays', async () => {
@@ -45,9 +48,10 @@ describe.each(databases.eachSupportedId())('CatalogStore on %s', (databaseId) =>
       store.applyMutation({ provider: 'racer', mode: 'full', entities: first, failures: [] }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    const page = await store.queryEntities({ filter: [[{ key: 'kind', value: 'component' }]], limit: 500 });
-    expect(page.total).toBe(300);
-    const owners = new Set(page.entities.map((e) => e.spec?.owner));
+    const query = { filter: [[{ key: 'kind', values: ['component'] }]] };
+    expect(await queries.count(query)).toBe(300);
+    const entities = await queries.getByKeys(await queries.listKeys(query));
+    const owners = new Set(entities.map((e) => e?.spec?.owner));
     expect(owners.size).toBe(1);
   });
 
@@ -65,7 +69,7 @@ describe.each(databases.eachSupportedId())('CatalogStore on %s', (databaseId) =>
     expect(await store.applyMutation({ provider: 'b', mode: 'full', entities: [], failures: [] })).toMatchObject({
       removed: 0,
     });
-    expect((await store.getByKeys(['component:default/solo']))[0]).toBeDefined();
+    expect((await queries.getByKeys(['component:default/solo']))[0]).toBeDefined();
   });
 
   it('applies deltas: adds and removes only what it names', async () => {
@@ -79,7 +83,7 @@ describe.each(databases.eachSupportedId())('CatalogStore on %s', (databaseId) =>
       removeRefs: ['Component:default/DELTA-ONE'],
     });
     expect(summary.removed).toBe(1);
-    const [gone, kept] = await store.getByKeys(['component:default/delta-one', 'component:default/delta-two']);
+    const [gone, kept] = await queries.getByKeys(['component:default/delta-one', 'component:default/delta-two']);
     expect(gone).toBeUndefined();
     expect(kept?.metadata.name).toBe('delta-two');
   });

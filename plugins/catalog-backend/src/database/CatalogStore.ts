@@ -1,4 +1,4 @@
-import { Entity, EntityRelation, LocationSpec, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
+import { Entity, LocationSpec, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { ProcessedEntity, ProcessingFailure } from '../processing/EntityProcessor';
@@ -14,15 +14,6 @@ interface EntityRow {
   entity: string;
   updated_at: string;
 }
-
-/** One condition of a filter: `key = value`, or only that `key` exists. */
-export interface FilterCondition {
-  key: string;
-  value?: string;
-}
-
-/** Conditions that must all hold; a query's filter is a list of these of which any may hold. */
-export type FilterSet = FilterCondition[];
 
 /** A processing error as the API lists it. */
 export interface CatalogErrorEntry {
@@ -250,55 +241,20 @@ export class CatalogStore {
     });
   }
 
-  /** One page of entities matching any of the filter sets, ordered by ref. */
-  async queryEntities(options: {
-    filter: FilterSet[];
-    after?: string;
-    limit: number;
-  }): Promise<{ entities: Entity[]; total: number; hasMore: boolean }> {
-    const base = () => {
-      const query = this.#db<EntityRow>('catalog_entities');
-      if (options.filter.length > 0) {
-        query.where((outer) => {
-          for (const set of options.filter) {
-            outer.orWhere((inner) => {
-              for (const condition of set) {
-                inner.whereIn('entity_key', this.#matching(condition));
-              }
-            });
-          }
-        });
+  /**
+   * Removes the entity with this uid, its relations and search rows; false when there is none.
+   * Its provider adds it again on its next full mutation if it still provides it.
+   */
+  async removeEntityByUid(uid: string): Promise<boolean> {
+    return this.#db.transaction(async (trx) => {
+      await lockMutations(trx);
+      const row = await trx<EntityRow>('catalog_entities').select('entity_key').where({ uid }).first();
+      if (!row) {
+        return false;
       }
-      return query;
-    };
-    const countQuery = base().count<{ count: number | string }[]>({ count: '*' });
-    const pageQuery = base()
-      .select('entity_key', 'entity')
-      .orderBy('entity_key')
-      .limit(options.limit + 1);
-    if (options.after !== undefined) {
-      pageQuery.where('entity_key', '>', options.after);
-    }
-    const [[count], rows] = await Promise.all([countQuery, pageQuery]);
-    const page = rows.slice(0, options.limit);
-    return {
-      entities: await this.#withRelations(page),
-      total: Number(count?.count ?? 0),
-      hasMore: rows.length > options.limit,
-    };
-  }
-
-  /** The entities of the given refs (lower-cased keys), in that order, undefined where there is none. */
-  async getByKeys(keys: string[]): Promise<(Entity | undefined)[]> {
-    const found = new Map<string, Entity>();
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await this.#db<EntityRow>('catalog_entities')
-        .select('entity_key', 'entity')
-        .whereIn('entity_key', keys.slice(i, i + CHUNK));
-      const entities = await this.#withRelations(rows);
-      rows.forEach((row, index) => found.set(row.entity_key, entities[index]!));
-    }
-    return keys.map((key) => found.get(key));
+      await this.#deleteEntities(trx, [row.entity_key]);
+      return true;
+    });
   }
 
   /** The current processing errors, newest first. */
@@ -310,47 +266,6 @@ export class CatalogStore {
       entityRef: row.entity_ref,
       message: row.message,
       createdAt: row.created_at,
-    }));
-  }
-
-  #matching(condition: FilterCondition): Knex.QueryBuilder {
-    const key = condition.key.toLowerCase();
-    if (key.startsWith('relations.')) {
-      const query = this.#db('catalog_relations')
-        .select('source_key')
-        .where('type_key', key.slice('relations.'.length));
-      return condition.value === undefined ? query : query.where('target_key', condition.value.toLowerCase());
-    }
-    const query = this.#db('catalog_search').select('entity_key').where('key', key);
-    return condition.value === undefined ? query : query.where('value', condition.value.toLowerCase());
-  }
-
-  async #withRelations(rows: Pick<EntityRow, 'entity_key' | 'entity'>[]): Promise<Entity[]> {
-    if (rows.length === 0) {
-      return [];
-    }
-    const relations = await this.#db('catalog_relations')
-      .select('source_key', 'type', 'target_ref')
-      .whereIn(
-        'source_key',
-        rows.map((r) => r.entity_key),
-      )
-      .orderBy([{ column: 'type' }, { column: 'target_key' }]);
-    const bySource = new Map<string, EntityRelation[]>();
-    const seen = new Set<string>();
-    for (const relation of relations) {
-      const id = `${relation.source_key} ${relation.type} ${relation.target_ref.toLowerCase()}`;
-      if (seen.has(id)) {
-        continue;
-      }
-      seen.add(id);
-      const list = bySource.get(relation.source_key) ?? [];
-      list.push({ type: relation.type, targetRef: relation.target_ref });
-      bySource.set(relation.source_key, list);
-    }
-    return rows.map((row) => ({
-      ...(JSON.parse(row.entity) as Entity),
-      relations: bySource.get(row.entity_key) ?? [],
     }));
   }
 

@@ -23,6 +23,9 @@ export interface FileLocation {
  * is gone disappears, while a file that cannot be read or parsed keeps its entities as they were.
  */
 export class FileLocationProvider implements EntityProvider {
+  /** The scheduler task that reads every location. */
+  static readonly TASK_ID = 'catalog-file-locations-refresh';
+
   readonly #locations: FileLocation[];
   readonly #logger: LoggerService;
   readonly #runner: SchedulerServiceTaskRunner;
@@ -40,7 +43,7 @@ export class FileLocationProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
-    await this.#runner.run({ id: 'catalog-file-locations-refresh', fn: (signal) => this.refresh(signal) });
+    await this.#runner.run({ id: FileLocationProvider.TASK_ID, fn: (signal) => this.refresh(signal) });
   }
 
   /**

@@ -1,12 +1,14 @@
 import { InputError } from '@trellis/errors';
-import { parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
 import { z } from 'zod';
-import { FilterSet } from '../database/CatalogStore';
+import { EntityQuery, FilterCondition, FilterSet, FullTextFilter, OrderField } from '../database/EntityQueries';
 
 const MAX_FILTERS = 20;
 const MAX_CONDITIONS = 20;
 const MAX_FIELDS = 50;
 const MAX_VALUE_LENGTH = 255;
+const MAX_ORDER_FIELDS = 5;
+/** The furthest position a page may start at; far beyond any catalog. */
+export const MAX_OFFSET = 10_000_000;
 const KEY = /^[a-zA-Z0-9_.:/@-]{1,255}$/;
 const FIELD = /^[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*$/;
 
@@ -29,8 +31,10 @@ function checkPathParts(parts: string[], what: string, path: string): void {
 /**
  * Parses `filter` parameters written the Backstage way: each parameter is conditions joined by
  * commas that must all hold (`kind=component,spec.type=service`), several parameters are
- * alternatives; a bare key asks only that the field exists. Cursors are checked with this very
- * function, so a forged cursor meets the same limits as a fresh query.
+ * alternatives, the values of a key repeated in one parameter are alternatives
+ * (`kind=api,kind=component`), and a bare key asks only that the field exists. Keys are compared
+ * without regard to case. Cursors are checked with this very function, so a forged cursor meets
+ * the same limits as a fresh query.
  */
 export function parseFilters(raw: unknown): FilterSet[] {
   const params = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -48,29 +52,124 @@ function parseFilterParam(param: unknown): FilterSet {
   if (conditions.length > MAX_CONDITIONS) {
     throw new InputError(`Invalid query: at most ${MAX_CONDITIONS} conditions in one 'filter'`);
   }
-  return conditions.map((condition) => {
+  const byKey = new Map<string, FilterCondition>();
+  for (const condition of conditions) {
     const eq = condition.indexOf('=');
     const key = (eq === -1 ? condition : condition.slice(0, eq)).trim();
     const value = eq === -1 ? undefined : condition.slice(eq + 1).trim();
-    if (!KEY.test(key)) {
-      throw new InputError(
-        `Invalid query: filter key '${printable(key)}' must be a field in dot notation, such as spec.type`,
-      );
-    }
-    checkPathParts(key.split('.'), 'filter key', key);
+    checkFilterKey(key);
     if (value !== undefined && (value.length === 0 || value.length > MAX_VALUE_LENGTH)) {
       throw new InputError(`Invalid query: filter '${key}' needs a value of 1 to ${MAX_VALUE_LENGTH} characters`);
     }
     if (value?.includes('\0')) {
       throw new InputError(`Invalid query: the value of filter '${key}' contains a NUL character`);
     }
-    return { key, value };
-  });
+    const merged = byKey.get(key.toLowerCase());
+    if (!merged) {
+      byKey.set(key.toLowerCase(), { key, values: value === undefined ? undefined : [value] });
+    } else if (value === undefined || merged.values === undefined) {
+      // "exists" or "equals v" is "exists".
+      merged.values = undefined;
+    } else if (!merged.values.some((v) => v.toLowerCase() === value.toLowerCase())) {
+      merged.values.push(value);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function checkFilterKey(key: string): void {
+  if (!KEY.test(key)) {
+    throw new InputError(
+      `Invalid query: filter key '${printable(key)}' must be a field in dot notation, such as spec.type`,
+    );
+  }
+  checkPathParts(key.split('.'), 'filter key', key);
 }
 
 /** The `filter` parameters that {@link parseFilters} turns into `sets`. */
-function formatFilters(sets: FilterSet[]): string[] {
-  return sets.map((set) => set.map(({ key, value }) => (value === undefined ? key : `${key}=${value}`)).join(','));
+export function formatFilters(sets: FilterSet[]): string[] {
+  return sets.map((set) =>
+    set
+      .flatMap(({ key, values }) => (values === undefined ? [key] : values.map((value) => `${key}=${value}`)))
+      .join(','),
+  );
+}
+
+/**
+ * Parses `order=asc:metadata.name` parameters of `GET /entities` (`asc` or `desc`, then a field),
+ * or `orderField=metadata.name,desc` parameters of `GET /entities/by-query` (`orderFieldStyle`).
+ */
+export function parseOrder(raw: unknown, style: 'order' | 'orderField'): OrderField[] | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  const params = Array.isArray(raw) ? raw : [raw];
+  if (params.length > MAX_ORDER_FIELDS) {
+    throw new InputError(`Invalid query: at most ${MAX_ORDER_FIELDS} '${style}' parameters`);
+  }
+  return params.map((param) => {
+    const match =
+      typeof param !== 'string'
+        ? null
+        : style === 'order'
+          ? /^(asc|desc):(.+)$/i.exec(param)
+          : /^([^,]+)(?:,(asc|desc))?$/i.exec(param);
+    if (!match) {
+      const form = style === 'order' ? 'asc:<field> or desc:<field>' : '<field>,asc or <field>,desc';
+      throw new InputError(`Invalid query: '${style}' must be ${form}`);
+    }
+    const [field, order] = style === 'order' ? [match[2]!, match[1]!] : [match[1]!, match[2] ?? 'asc'];
+    checkFilterKey(field.trim());
+    return { field: field.trim(), order: order.toLowerCase() as 'asc' | 'desc' };
+  });
+}
+
+/** Parses `fullTextFilterTerm` and `fullTextFilterFields` (comma-separated) of `GET /entities/by-query`. */
+export function parseFullText(term: unknown, fields: unknown): FullTextFilter | undefined {
+  if (term === undefined) {
+    if (fields !== undefined) {
+      throw new InputError("Invalid query: 'fullTextFilterFields' needs a 'fullTextFilterTerm'");
+    }
+    return undefined;
+  }
+  if (typeof term !== 'string' || term.length > MAX_VALUE_LENGTH || term.includes('\0')) {
+    throw new InputError(
+      `Invalid query: 'fullTextFilterTerm' must be one text of at most ${MAX_VALUE_LENGTH} characters without NUL`,
+    );
+  }
+  const trimmed = term.trim();
+  if (trimmed.length === 0) {
+    return undefined;
+  }
+  if (fields === undefined) {
+    return { term: trimmed };
+  }
+  const list = (Array.isArray(fields) ? fields : [fields]).flatMap((value) => {
+    if (typeof value !== 'string') {
+      throw new InputError("Invalid query: 'fullTextFilterFields' must be field names joined by commas");
+    }
+    return value
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+  });
+  if (list.length > MAX_FIELDS) {
+    throw new InputError(`Invalid query: 'fullTextFilterFields' names at most ${MAX_FIELDS} fields`);
+  }
+  list.forEach(checkFilterKey);
+  return { term: trimmed, fields: list };
+}
+
+/** A whole number from `min` to `max` in a query parameter, or undefined when it is absent. */
+export function parseWholeNumber(raw: unknown, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  const value = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) {
+    throw new InputError(`Invalid query: '${name}' must be a whole number from ${min} to ${max}`);
+  }
+  return value;
 }
 
 /** Parses `fields=kind,metadata.name` into paths; none means whole entities. */
@@ -161,65 +260,95 @@ function ownPath(value: unknown, pathParts: string[]): unknown {
   return source;
 }
 
-/** Where a page ended and the query it belongs to, as {@link decodeCursor} hands it back. */
-export interface Cursor {
-  after: string;
-  filter: FilterSet[];
-  fields?: string[][];
+/** A page of `GET /entities/by-query`: the query it belongs to and where the page starts. */
+export interface QueryCursor extends EntityQuery {
+  offset: number;
+  /** Whether `totalItems` is counted (`include`, the default) or left out. */
+  totalItems: 'include' | 'exclude';
 }
 
 /**
- * A cursor is the query written out again (the `filter` parameters and `fields`, as a client
- * would send them) and the key of the last entity of the page, base64url-encoded JSON.
+ * A cursor is the query written out again, as a client would send it (`filter` parameters,
+ * `orderField`, the full-text term and fields), and the position of the page, as base64url-encoded
+ * JSON. `fields` is not part of it: as in Backstage, a client sends `fields` with every page.
  */
-export function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: QueryCursor): string {
   const wire = {
-    after: cursor.after,
     filter: formatFilters(cursor.filter),
-    fields: cursor.fields?.map((f) => f.join('.')),
+    orderField: cursor.order?.map(({ field, order }) => `${field},${order}`),
+    fullTextFilterTerm: cursor.fullText?.term,
+    fullTextFilterFields: cursor.fullText?.fields?.join(','),
+    offset: cursor.offset,
+    totalItems: cursor.totalItems === 'exclude' ? cursor.totalItems : undefined,
   };
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 
 const cursorSchema = z
   .object({
-    after: z.string(),
     filter: z.array(z.string()),
-    fields: z.array(z.string()).optional(),
+    orderField: z.array(z.string()).optional(),
+    fullTextFilterTerm: z.string().optional(),
+    fullTextFilterFields: z.string().optional(),
+    offset: z.number().int().min(0).max(MAX_OFFSET),
+    totalItems: z.literal('exclude').optional(),
   })
   .strict();
 
 /**
- * Reads a cursor back. A cursor is client input like any other: its filter and fields go through
- * the same parsers as fresh query parameters (so the same limits on conditions, value lengths and
- * names apply), and `after` must be an entity key. Re-validation rather than a signature, because
- * the plugin API offers no secret shared by every instance, and a cursor one instance issued must
- * work on the next.
+ * Reads a cursor back. A cursor is client input like any other: its parts go through the same
+ * parsers as fresh query parameters (so the same limits on conditions, value lengths and names
+ * apply). Re-validation rather than a signature, because the plugin API offers no secret shared
+ * by every instance, and a cursor one instance issued must work on the next.
  */
-export function decodeCursor(raw: unknown): Cursor {
+export function decodeCursor(raw: unknown): QueryCursor {
   try {
-    if (typeof raw !== 'string' || raw.length === 0 || raw.length > 16_384 || !/^[A-Za-z0-9_-]+$/.test(raw)) {
-      throw new InputError('it is not base64url text of at most 16384 characters');
-    }
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    const parsed = cursorSchema.safeParse(decodeJson(raw));
     if (!parsed.success) {
       throw new InputError('it does not hold a query');
     }
-    const { after, filter, fields } = parsed.data;
-    return { after: parseAfter(after), filter: parseFilters(filter), fields: fields && parseFieldList(fields) };
+    const { filter, orderField, fullTextFilterTerm, fullTextFilterFields, offset, totalItems } = parsed.data;
+    return {
+      filter: parseFilters(filter),
+      order: orderField && parseOrder(orderField, 'orderField'),
+      fullText: parseFullText(fullTextFilterTerm, fullTextFilterFields),
+      offset,
+      totalItems: totalItems ?? 'include',
+    };
   } catch (error) {
-    const reason = error instanceof InputError ? error.message.replace(/^Invalid query: /, '') : 'it is not JSON';
-    throw new InputError(`Invalid query: 'cursor' is not a cursor this API returned: ${reason}`);
+    throw new InputError(`Invalid query: 'cursor' is not a cursor this API returned: ${reason(error)}`);
   }
 }
 
-/** `after` is the lower-case ref of the last entity of the previous page. */
-function parseAfter(after: string): string {
-  const key = stringifyEntityRef(parseEntityRef(after)).toLowerCase();
-  if (key !== after) {
-    throw new InputError('its position is not an entity ref in lower case');
+/** The `after` of `GET /entities`: where the next page starts, as the `Link` header hands it out. */
+export function encodeAfter(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+const afterSchema = z.object({ offset: z.number().int().min(0).max(MAX_OFFSET) }).strict();
+
+/** Reads `after` back; anything but a position this API handed out is a 400. */
+export function decodeAfter(raw: unknown): number {
+  try {
+    const parsed = afterSchema.safeParse(decodeJson(raw));
+    if (!parsed.success) {
+      throw new InputError('it does not hold a position');
+    }
+    return parsed.data.offset;
+  } catch (error) {
+    throw new InputError(`Invalid query: 'after' is not a position this API returned: ${reason(error)}`);
   }
-  return key;
+}
+
+function decodeJson(raw: unknown): unknown {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 16_384 || !/^[A-Za-z0-9_-]+$/.test(raw)) {
+    throw new InputError('it is not base64url text of at most 16384 characters');
+  }
+  return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+}
+
+function reason(error: unknown): string {
+  return error instanceof InputError ? error.message.replace(/^Invalid query: /, '') : 'it is not JSON';
 }
 
 /** A value for an error message: at most 100 characters, control characters escaped. */
