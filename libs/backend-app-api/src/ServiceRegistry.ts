@@ -1,6 +1,7 @@
-import { coreServices, ServiceRef } from '@trellis/backend-plugin-api';
+import type { ServiceRef } from '@trellis/backend-plugin-api';
 import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
 import { TrellisError } from '@trellis/errors';
+import { pluginBoundServices } from './builtinServices';
 
 /**
  * Holds the service factories of a backend and builds instances lazily: root services once per
@@ -36,10 +37,11 @@ export class ServiceRegistry {
 
   /** Builds, or returns the built, instance of a service for a plugin (ignored for root refs). */
   get<T>(ref: ServiceRef<T>, pluginId: string): Promise<T> {
-    if (ref.id === coreServices.pluginMetadata.id && !this.#factories.has(ref.id)) {
-      return Promise.resolve({ getId: () => pluginId } as T);
-    }
     const factories = this.#factories.get(ref.id);
+    const bound = pluginBoundServices.get(ref.id);
+    if (!factories && bound) {
+      return Promise.resolve(bound(pluginId) as T);
+    }
     if (!factories) {
       return Promise.reject(
         new TrellisError(

@@ -97,3 +97,20 @@ export type {
   ReadTreeResponseFactoryFilesOptions,
   UrlReaderPredicateTuple,
 } from './urlReaderFactoriesServiceRef';
+export type {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
+  AuditorServiceEvent,
+  AuditorServiceEventSeverityLevel,
+} from './services/AuditorService';
+export type {
+  RootSystemMetadataService,
+  RootSystemMetadataServicePluginInfo,
+} from './services/RootSystemMetadataService';
+export type { RootDatabaseService } from './services/RootDatabaseService';
+export type { PermissionsService, PermissionsServiceRequestOptions } from './services/PermissionsService';
+export type {
+  PermissionsRegistryService,
+  PermissionsRegistryServiceAddResourceTypeOptions,
+} from './services/PermissionsRegistryService';
+export type { UserInfoService, UserInfo } from './services/UserInfoService';

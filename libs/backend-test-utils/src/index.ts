@@ -16,3 +16,4 @@ export { TestDatabases } from './TestDatabases';
 export type { TestDatabaseId } from './TestDatabases';
 export { freePort, waitFor, startRedis, requirePostgres, requireRedis, requireCommand } from '@trellis/test-kit';
 export type { WaitForOptions, TestRedis } from '@trellis/test-kit';
+export type { MockPermissionsOptions, MockUserInfoOptions } from './mockPermissionServices';

@@ -1,8 +1,12 @@
 import {
+  auditorServiceFactory,
   ConfigReader,
   createRootConfigServiceFactory,
+  DefaultAuditorService,
   DefaultHttpAuthService,
   httpAuthServiceFactory,
+  readSeverityLogLevelMappings,
+  rootSystemMetadataServiceFactory,
   WinstonLogger,
 } from '@trellis/backend-defaults';
 import { coreServices, createServiceFactory, JsonObject } from '@trellis/backend-plugin-api';
@@ -10,6 +14,7 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { MockAuthService } from './MockAuthService';
 import { MockUrlReader, MockUrlReaderOptions } from './MockUrlReader';
+import { mockPermissionServices } from './mockPermissionServices';
 
 /** A log line captured by a mock logger. @public */
 export type CapturedLogLine = { level: string; message: string } & Record<string, unknown>;
@@ -91,4 +96,26 @@ export const mockServices = {
       return createServiceFactory({ service: coreServices.urlReader, deps: {}, factory: () => reader });
     },
   }),
+  /**
+   * The real auditor, writing to a mock logger (lines pushed to `lines` when given) with the
+   * default severity levels; the factory is the default one.
+   */
+  auditor: Object.assign(
+    (options?: { pluginId?: string; lines?: CapturedLogLine[] }) =>
+      DefaultAuditorService.create({
+        logger: createMockLogger({ lines: options?.lines }),
+        pluginId: options?.pluginId ?? 'test',
+        httpAuth: mockServices.httpAuth({ pluginId: options?.pluginId }),
+        severityLogLevelMappings: readSeverityLogLevelMappings(ConfigReader.fromData({}, 'mock-config')),
+      }),
+    { factory: () => auditorServiceFactory },
+  ),
+  /** A system of exactly the named plugins; the factory is the default one (this backend and `discovery.endpoints`). */
+  rootSystemMetadata: Object.assign(
+    (options?: { pluginIds?: string[] }) => ({
+      getInstalledPlugins: async () => [...(options?.pluginIds ?? [])].sort().map((pluginId) => ({ pluginId })),
+    }),
+    { factory: () => rootSystemMetadataServiceFactory },
+  ),
+  ...mockPermissionServices,
 };

@@ -7,6 +7,7 @@
 export const errorCodes = {
   TRELLIS_ERR_MISSING_SERVICE: 'A feature depends on a service that no factory provides',
   TRELLIS_ERR_SERVICE_CYCLE: 'Service factories depend on each other in a cycle',
+  TRELLIS_ERR_MODULE_CYCLE: "Modules of one plugin use each other's extension points in a cycle",
   TRELLIS_ERR_SCOPE_VIOLATION: 'A root-scoped service depends on a plugin-scoped service',
   TRELLIS_ERR_DUPLICATE_PLUGIN: 'Two plugins were added with the same plugin ID',
   TRELLIS_ERR_DUPLICATE_MODULE: 'Two modules with the same ID were added for one plugin',

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { PermissionAttributes } from '@trellis/plugin-permission-common';
 import type { JsonObject } from './ConfigService';
 
 /** A signed-in user. @public */
@@ -13,6 +14,10 @@ export interface UserPrincipal {
 /** What a service token may access. @public */
 export interface AccessRestrictions {
   plugins?: string[];
+  /** Only these permissions may be granted to the principal (at least one name). */
+  permissionNames?: string[];
+  /** Only permissions with these attributes may be granted to the principal. */
+  permissionAttributes?: { action?: Array<Required<PermissionAttributes>['action']> };
 }
 
 /** Another plugin or an external caller with a service token. @public */

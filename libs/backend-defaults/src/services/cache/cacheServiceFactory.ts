@@ -14,14 +14,18 @@ import { metricsServiceRef } from '../metrics';
 import { RedisCacheStore } from './RedisCacheStore';
 
 /** Creates the store configured under `backend.cache`. @public */
-export function createCacheStore(config: Config, logger: LoggerService, onError?: () => void): CacheStore {
+export async function createCacheStore(
+  config: Config,
+  logger: LoggerService,
+  onError?: () => void,
+): Promise<CacheStore> {
   const cache = config.getOptionalConfig('backend.cache');
   const store = cache?.getOptionalString('store') ?? 'memory';
   if (store === 'memory') {
     return new MemoryCacheStore({ maxEntries: cache?.getOptionalNumber('maxEntries') });
   }
   if (store === 'redis') {
-    return new RedisCacheStore({
+    return RedisCacheStore.create({
       connection: cache!.getString('connection'),
       commandTimeoutMs: cache!.getOptionalNumber('commandTimeoutMs') ?? 250,
       warnIntervalMs: cache!.getOptionalNumber('warnIntervalMs') ?? 30_000,
@@ -89,8 +93,8 @@ export const cacheServiceFactory = createServiceFactory({
     pluginMetadata: coreServices.pluginMetadata,
     metrics: metricsServiceRef,
   },
-  createRootContext({ config, rootLogger, lifecycle, metrics }) {
-    const store = createCacheStore(config, rootLogger.child({ component: 'cache' }), () =>
+  async createRootContext({ config, rootLogger, lifecycle, metrics }) {
+    const store = await createCacheStore(config, rootLogger.child({ component: 'cache' }), () =>
       metrics.cacheOperations.inc({ plugin: 'all', operation: 'any', result: 'error' }),
     );
     lifecycle.addShutdownHook(() => store.close());

@@ -1,4 +1,5 @@
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { createKnex } from './loadKnex';
 import { normalizePgConnection, PgConnection } from './pgConnection';
 import { PoolShare } from './PoolShare';
 import { PluginDatabaseSettings } from './readDatabaseConfig';
@@ -13,7 +14,7 @@ export function pgTargetName(settings: PluginDatabaseSettings): string {
 
 /** A knex client with its own bounded pool; knex loads pg only here. */
 export function createPgClient(connection: PgConnection, settings: PluginDatabaseSettings, searchPath?: string): Knex {
-  return knexFactory({
+  return createKnex({
     client: 'pg',
     // statement_timeout goes in the startup packet, so it holds from a connection's first query.
     connection: {
@@ -128,7 +129,7 @@ export function createSchemaClient(shared: Knex, schema: string, settings: Plugi
     numPendingAcquires: () => pool.numPendingAcquires(),
     numPendingCreates: () => pool.numPendingCreates(),
   };
-  return knexFactory({
+  return createKnex({
     client: 'pg',
     connectionPool: schemaPool,
     searchPath: [schema],

@@ -122,7 +122,7 @@ export class BackendMetrics {
   /** Every series in the Prometheus text format. */
   async render(): Promise<string> {
     if (!this.#processRegistry) {
-      const prometheus = require('prom-client') as typeof import('prom-client');
+      const prometheus = await import('prom-client');
       this.#processRegistry = new prometheus.Registry();
       prometheus.collectDefaultMetrics({ register: this.#processRegistry, eventLoopMonitoringPrecision: 20 });
     }

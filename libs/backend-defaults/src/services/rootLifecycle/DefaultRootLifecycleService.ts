@@ -1,6 +1,5 @@
+import type { RootLifecycleControl } from '@trellis/backend-app-api';
 import {
-  coreServices,
-  createServiceFactory,
   LifecycleServiceHook,
   LifecycleServiceHookOptions,
   LoggerService,
@@ -13,26 +12,13 @@ interface Hook {
   hook: LifecycleServiceHook;
   logger: LoggerService;
   timeoutMs: number;
-  label: string;
-}
-
-/** The controls of a root lifecycle that the backend wiring drives. @public */
-export interface RootLifecycleControl {
-  startup(): Promise<void>;
-  beforeShutdown(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-
-/** Whether a root lifecycle implementation can be driven by the wiring. @public */
-export function isRootLifecycleControl(value: unknown): value is RootLifecycleControl {
-  const v = value as Partial<RootLifecycleControl>;
-  return typeof v?.startup === 'function' && typeof v.shutdown === 'function' && typeof v.beforeShutdown === 'function';
 }
 
 /**
  * The default root lifecycle: startup hooks in order once every plugin initialised; on shutdown,
  * before-shutdown hooks in order, then shutdown hooks in reverse order of registration, each
- * bounded by its time limit. A failing or late hook is logged and the next one runs.
+ * bounded by its time limit. A failing or late hook is logged (with the logger given with the hook,
+ * which for a plugin's hook carries the plugin ID) and the next one runs.
  *
  * @public
  */
@@ -51,18 +37,18 @@ export class DefaultRootLifecycleService implements RootLifecycleService, RootLi
     return new DefaultRootLifecycleService(options.logger);
   }
 
-  addStartupHook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions & { label?: string }): void {
+  addStartupHook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions): void {
     if (this.#phase !== 'init') {
       throw new Error('Startup hooks must be added during plugin initialisation, before the backend started');
     }
     this.#startupHooks.push(this.#hook(hook, options));
   }
 
-  addBeforeShutdownHook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions & { label?: string }): void {
+  addBeforeShutdownHook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions): void {
     this.#beforeShutdownHooks.push(this.#hook(hook, options));
   }
 
-  addShutdownHook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions & { label?: string }): void {
+  addShutdownHook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions): void {
     this.#shutdownHooks.push(this.#hook(hook, options));
   }
 
@@ -87,12 +73,11 @@ export class DefaultRootLifecycleService implements RootLifecycleService, RootLi
     }
   }
 
-  #hook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions & { label?: string }): Hook {
+  #hook(hook: LifecycleServiceHook, options?: LifecycleServiceHookOptions): Hook {
     return {
       hook,
       logger: options?.logger ?? this.#logger,
       timeoutMs: options?.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
-      label: options?.label ?? 'root',
     };
   }
 
@@ -104,41 +89,12 @@ export class DefaultRootLifecycleService implements RootLifecycleService, RootLi
     try {
       const result = await Promise.race([Promise.resolve().then(hook.hook), timeout]);
       if (result === 'timeout') {
-        hook.logger.warn(`A ${kind} hook of ${hook.label} did not finish within ${hook.timeoutMs}ms; continuing`);
+        hook.logger.warn(`A ${kind} hook did not finish within ${hook.timeoutMs}ms; continuing`);
       }
     } catch (error) {
-      hook.logger.error(`A ${kind} hook of ${hook.label} failed`, error as Error);
+      hook.logger.error(`A ${kind} hook failed`, error as Error);
     } finally {
       clearTimeout(timer);
     }
   }
 }
-
-/** Factory of the default root lifecycle. @public */
-export const rootLifecycleServiceFactory = createServiceFactory({
-  service: coreServices.rootLifecycle,
-  deps: { logger: coreServices.rootLogger },
-  factory: ({ logger }) => DefaultRootLifecycleService.create({ logger }),
-});
-
-/** Factory of the plugin lifecycle: the root lifecycle, hooks labelled with the plugin. @public */
-export const lifecycleServiceFactory = createServiceFactory({
-  service: coreServices.lifecycle,
-  deps: {
-    rootLifecycle: coreServices.rootLifecycle,
-    logger: coreServices.logger,
-    pluginMetadata: coreServices.pluginMetadata,
-  },
-  factory({ rootLifecycle, logger, pluginMetadata }) {
-    const label = `plugin '${pluginMetadata.getId()}'`;
-    const root = rootLifecycle as DefaultRootLifecycleService;
-    return {
-      addStartupHook(hook, options) {
-        root.addStartupHook(hook, { logger, label, ...options });
-      },
-      addShutdownHook(hook, options) {
-        root.addShutdownHook(hook, { logger, label, ...options });
-      },
-    };
-  },
-});
