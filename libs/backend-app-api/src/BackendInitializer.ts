@@ -12,6 +12,7 @@ import type {
   InternalServiceFactory,
 } from '@trellis/backend-plugin-api/internal';
 import { TrellisError } from '@trellis/errors';
+import { randomUUID } from 'node:crypto';
 import { BackendState, backendStateServiceRef } from './BackendState';
 import { guardExtensionPoint } from './extensionPointGuard';
 import { describe, FeatureGraph, isExtensionPoint, PluginNode } from './FeatureGraph';
@@ -35,6 +36,7 @@ export class BackendInitializer {
   readonly #defaults: BackendFeature[];
   readonly #pending: Promise<BackendFeature>[] = [];
   readonly #state = new BackendState();
+  readonly #instanceId = randomUUID();
   #phase: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
   #startPromise?: Promise<void>;
   #shutdownPromise?: Promise<void>;
@@ -173,6 +175,7 @@ export class BackendInitializer {
         service: coreServices.rootInstanceMetadata,
         deps: {},
         factory: () => ({
+          getId: () => this.#instanceId,
           getInstalledPlugins: async () =>
             state
               .getPlugins()

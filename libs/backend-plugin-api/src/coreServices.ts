@@ -40,3 +40,6 @@ export const coreServices = {
   httpAuth: createServiceRef<HttpAuthService>({ id: 'core.httpAuth' }),
   urlReader: createServiceRef<UrlReaderService>({ id: 'core.urlReader' }),
 } as const;
+
+/** The type of {@link coreServices}. @public */
+export type CoreServices = typeof coreServices;
