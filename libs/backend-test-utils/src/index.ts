@@ -29,3 +29,5 @@ export { TestDatabases } from './TestDatabases';
 export type { TestDatabaseId, TestDatabasesOptions } from './TestDatabases';
 export { freePort, waitFor, startRedis, requirePostgres, requireRedis, requireCommand } from '@trellis/test-kit';
 export type { WaitForOptions, TestRedis } from '@trellis/test-kit';
+export { TestCaches } from './TestCaches';
+export type { TestCache, TestCacheId, TestCachesOptions } from './TestCaches';
