@@ -74,7 +74,7 @@ const boundaries = (extra = {}) => {
       },
       { sourceTag: 'type:test-kit', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit', 'type:api'] },
     ],
   };
 };
