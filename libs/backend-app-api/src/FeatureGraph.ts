@@ -97,6 +97,15 @@ export class FeatureGraph {
       );
       return;
     }
+    // Routes match /api/<pluginId> in any case, so IDs that differ only in case would share them.
+    const sameIgnoringCase = [...this.plugins.keys()].find((id) => id.toLowerCase() === reg.pluginId.toLowerCase());
+    if (sameIgnoringCase) {
+      this.#problem(
+        'TRELLIS_ERR_DUPLICATE_PLUGIN',
+        `Plugins '${sameIgnoringCase}' and '${reg.pluginId}' differ only in case; plugin IDs must be unique ignoring case, since their routes under /api/ match in any case`,
+      );
+      return;
+    }
     const node: PluginNode = { pluginId: reg.pluginId, plugin: reg, modules: [], extensionPoints: new Map() };
     this.plugins.set(reg.pluginId, node);
     this.#registerExtensionPoints(node, reg);

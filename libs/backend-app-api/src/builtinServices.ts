@@ -1,5 +1,6 @@
 import { coreServices, createServiceFactory, PluginMetadataService } from '@trellis/backend-plugin-api';
 import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
+import { randomUUID } from 'node:crypto';
 import { BackendState, backendStateServiceRef } from './BackendState';
 
 /**
@@ -11,14 +12,19 @@ export const pluginBoundServices: ReadonlyMap<string, (pluginId: string) => unkn
   [coreServices.pluginMetadata.id, (pluginId: string): PluginMetadataService => ({ getId: () => pluginId })],
 ]);
 
-/** The root services the wiring provides from its own state: backend state and instance metadata. */
+/**
+ * The root services the wiring provides from its own state: backend state and instance metadata
+ * (a random ID per backend instance, as Backstage's `getId()`).
+ */
 export function builtinServiceFactories(state: BackendState): InternalServiceFactory[] {
+  const instanceId = randomUUID();
   return [
     createServiceFactory({ service: backendStateServiceRef, deps: {}, factory: () => state }),
     createServiceFactory({
       service: coreServices.rootInstanceMetadata,
       deps: {},
       factory: () => ({
+        getId: () => instanceId,
         getInstalledPlugins: async () =>
           state
             .getPlugins()

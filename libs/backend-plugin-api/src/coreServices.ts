@@ -52,3 +52,6 @@ export const coreServices = {
   permissionsRegistry: createServiceRef<PermissionsRegistryService>({ id: 'core.permissionsRegistry' }),
   userInfo: createServiceRef<UserInfoService>({ id: 'core.userInfo' }),
 } as const;
+
+/** The type of {@link coreServices}. @public */
+export type CoreServices = typeof coreServices;

@@ -1,5 +1,5 @@
 export { createServiceRef } from './createServiceRef';
-export type { CreateServiceRefOptions } from './createServiceRef';
+export type { CreateServiceRefOptions, ServiceRefOptions } from './createServiceRef';
 export { createServiceFactory } from './createServiceFactory';
 export type {
   ServiceFactory,
@@ -19,6 +19,9 @@ export type {
   ResolvedModuleDeps,
 } from './createBackendModule';
 export { coreServices } from './coreServices';
+export type { CoreServices } from './coreServices';
+export { isChildPath, resolveSafeChildPath } from './paths';
+export { isDatabaseConflictError } from './isDatabaseConflictError';
 export type {
   ServiceScope,
   ServiceRef,
@@ -43,6 +46,10 @@ export type {
   RootLifecycleService,
   LifecycleServiceHook,
   LifecycleServiceHookOptions,
+  LifecycleServiceStartupHook,
+  LifecycleServiceShutdownHook,
+  LifecycleServiceStartupOptions,
+  LifecycleServiceShutdownOptions,
 } from './services/LifecycleService';
 export type {
   HttpRouterService,
@@ -50,7 +57,12 @@ export type {
   HttpRouterServiceAuthPolicy,
 } from './services/HttpRouterService';
 export type { RootHealthService, HealthCheckResult } from './services/HealthService';
-export type { PluginMetadataService, RootInstanceMetadataService, InstalledPlugin } from './services/MetadataService';
+export type {
+  PluginMetadataService,
+  RootInstanceMetadataService,
+  RootInstanceMetadataServicePluginInfo,
+  InstalledPlugin,
+} from './services/MetadataService';
 export type { DatabaseService, DatabaseMigrateOptions } from './services/DatabaseService';
 export { resolvePackagePath } from './resolvePackagePath';
 export { findConfigRoot, resolveConfigPath } from './resolveConfigPath';
@@ -65,6 +77,7 @@ export type {
   SchedulerServiceTaskInvocationDefinition,
   SchedulerServiceTaskRunner,
   SchedulerServiceTaskDescriptor,
+  SchedulerServiceTaskScheduleDefinitionConfig,
 } from './services/SchedulerService';
 export type { DiscoveryService } from './services/DiscoveryService';
 export type {
@@ -76,6 +89,12 @@ export type {
   NonePrincipal,
   PrincipalTypes,
   AccessRestrictions,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  BackstageServicePrincipal,
+  BackstageNonePrincipal,
+  BackstagePrincipalTypes,
+  BackstagePrincipalAccessRestrictions,
 } from './services/AuthService';
 export type {
   UrlReaderService,

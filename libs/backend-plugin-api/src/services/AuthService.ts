@@ -94,3 +94,17 @@ export interface HttpAuthService {
     options?: { allow?: TAllowed[] },
   ): Promise<Credentials<PrincipalTypes[TAllowed]>>;
 }
+
+/** Backstage's name for {@link Credentials}. @public */
+export type BackstageCredentials<TPrincipal = UserPrincipal | ServicePrincipal | NonePrincipal> =
+  Credentials<TPrincipal>;
+/** Backstage's name for {@link UserPrincipal}. @public */
+export type BackstageUserPrincipal = UserPrincipal;
+/** Backstage's name for {@link ServicePrincipal}. @public */
+export type BackstageServicePrincipal = ServicePrincipal;
+/** Backstage's name for {@link NonePrincipal}. @public */
+export type BackstageNonePrincipal = NonePrincipal;
+/** Backstage's name for {@link PrincipalTypes}. @public */
+export type BackstagePrincipalTypes = PrincipalTypes;
+/** Backstage's name for {@link AccessRestrictions}. @public */
+export type BackstagePrincipalAccessRestrictions = AccessRestrictions;

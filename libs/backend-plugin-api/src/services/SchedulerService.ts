@@ -22,7 +22,21 @@ export interface SchedulerServiceTaskScheduleDefinition {
   initialDelay?: HumanDuration | string;
   /** `global` (default): one instance runs each interval. `local`: every instance runs it. */
   scope?: 'global' | 'local';
+  /**
+   * Trellis only, opt-in: retry a failed run after 1 s, 2 s, 4 s ... up to `maxDelay` (default 5
+   * minutes), whatever the frequency says. Without it a failed run is simply followed by the next
+   * regular run, as in Backstage.
+   */
+  failureBackoff?: { maxDelay?: HumanDuration | string };
 }
+
+/**
+ * A task schedule as written in config (see `readSchedulerServiceTaskScheduleDefinitionFromConfig`):
+ * the same fields, durations as objects or ISO 8601 strings.
+ *
+ * @public
+ */
+export type SchedulerServiceTaskScheduleDefinitionConfig = SchedulerServiceTaskScheduleDefinition;
 
 /** The function of a task; it must stop when the signal aborts. @public */
 export type SchedulerServiceTaskFunction = (abortSignal: AbortSignal) => void | Promise<void>;

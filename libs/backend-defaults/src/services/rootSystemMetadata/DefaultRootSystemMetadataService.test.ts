@@ -2,6 +2,7 @@ import { ConfigReader } from '../rootConfig';
 import { DefaultRootSystemMetadataService } from './DefaultRootSystemMetadataService';
 
 const instanceMetadata = {
+  getId: () => 'instance-1',
   getInstalledPlugins: async () => [
     { pluginId: 'todo', modules: [] },
     { pluginId: 'catalog', modules: [{ moduleId: 'openapi' }] },
