@@ -5,6 +5,7 @@ import { asTrellisError, collectRegistrations, isServiceFactory } from './collec
 import { builtinServiceFactories } from './builtinServices';
 import { createStartupLogger, StartupLogger } from './createStartupLogger';
 import { describe } from './describeFeature';
+import { expandFeatureLoaders } from './expandFeatureLoaders';
 import { FeatureGraph, PluginNode } from './FeatureGraph';
 import { FeatureGraphError } from './FeatureGraphError';
 import { loadFeature } from './loadFeature';
@@ -89,8 +90,8 @@ export class BackendInitializer {
 
   async #start(): Promise<void> {
     const startedAt = performance.now();
-    const graph = await this.#buildGraph();
-    const registry = ServiceRegistry.create(graph.factories);
+    const { graph, loaderRegistry } = await this.#buildGraph();
+    const registry = ServiceRegistry.create(graph.factories, { seedFrom: loaderRegistry });
     let log: StartupLogger | undefined;
     try {
       const nodes = await this.#readOptionsAndSelect(graph, registry);
@@ -122,20 +123,22 @@ export class BackendInitializer {
     log.finished({ totalMs: performance.now() - startedAt, moduleCount: graph.moduleCount() });
   }
 
-  async #buildGraph(): Promise<FeatureGraph> {
+  async #buildGraph(): Promise<{ graph: FeatureGraph; loaderRegistry?: ServiceRegistry }> {
     const problems: TrellisError[] = [];
-    const features: BackendFeature[] = [];
+    const added: BackendFeature[] = [];
     for (const result of await Promise.allSettled(this.#pending)) {
       if (result.status === 'fulfilled') {
-        features.push(result.value);
+        added.push(result.value);
       } else {
         problems.push(asTrellisError(result.reason, 'TRELLIS_ERR_INVALID_FEATURE'));
       }
     }
+    const defaultFactories = [...builtinServiceFactories(this.#state), ...this.#defaults.filter(isServiceFactory)];
+    const { features, registry } = await expandFeatureLoaders(added, defaultFactories, problems);
     const graph = await FeatureGraph.build({
       registrations: collectRegistrations(features, problems),
       explicitFactories: features.filter(isServiceFactory),
-      defaultFactories: [...builtinServiceFactories(this.#state), ...this.#defaults.filter(isServiceFactory)],
+      defaultFactories,
     });
     problems.push(...graph.problems);
     if (problems.length > 0) {
@@ -150,7 +153,7 @@ export class BackendInitializer {
         configSchema: node.plugin.configSchema,
       });
     }
-    return graph;
+    return { graph, loaderRegistry: registry };
   }
 
   /**

@@ -18,9 +18,27 @@ export class ServiceRegistry {
     this.#factories = factories;
   }
 
-  /** Creates a registry from resolved factories, keyed by service ref ID. */
-  static create(factories: Map<string, InternalServiceFactory[]>): ServiceRegistry {
-    return new ServiceRegistry(factories);
+  /**
+   * Creates a registry from resolved factories, keyed by service ref ID. Root services already
+   * built by `seedFrom` (the feature loaders' registry) are taken over, so none is built twice.
+   */
+  static create(
+    factories: Map<string, InternalServiceFactory[]>,
+    options?: { seedFrom?: ServiceRegistry },
+  ): ServiceRegistry {
+    const registry = new ServiceRegistry(factories);
+    const seed = options?.seedFrom;
+    for (const [key, instance] of seed ? seed.#rootInstances : []) {
+      if (factories.has(key.slice(0, key.lastIndexOf('#')))) {
+        registry.#rootInstances.set(key, instance);
+      }
+    }
+    return registry;
+  }
+
+  /** The IDs of the root services built so far. */
+  builtRootServiceIds(): Set<string> {
+    return new Set([...this.#rootInstances.keys()].map((key) => key.slice(0, key.lastIndexOf('#'))));
   }
 
   /** Whether any factory provides the service. */

@@ -18,6 +18,8 @@ export type {
   ModuleDeps,
   ResolvedModuleDeps,
 } from './createBackendModule';
+export { createBackendFeatureLoader } from './createBackendFeatureLoader';
+export type { BackendFeatureLoaderResult, CreateBackendFeatureLoaderOptions } from './createBackendFeatureLoader';
 export { coreServices } from './coreServices';
 export type { CoreServices } from './coreServices';
 export { isChildPath, resolveSafeChildPath } from './paths';
@@ -71,6 +73,8 @@ export type { CacheService, CacheServiceOptions, CacheServiceSetOptions } from '
 export type {
   SchedulerService,
   HumanDuration,
+  MillisecondsDuration,
+  SchedulerServiceDuration,
   SchedulerServiceTaskFrequency,
   SchedulerServiceTaskScheduleDefinition,
   SchedulerServiceTaskFunction,

@@ -1,5 +1,5 @@
 import { createBackendModule } from '@trellis/backend-plugin-api';
-import { mockCredentials, startTestBackend, TestDatabaseId, TestDatabases } from '@trellis/backend-test-utils';
+import { mockCredentials, startTestBackend, TestDatabaseId, TestDatabases, waitFor } from '@trellis/backend-test-utils';
 
 // Published packages, unchanged: both import @backstage/backend-plugin-api, mapped to ours.
 import techInsightsPlugin from '@backstage-community/plugin-tech-insights-backend';
@@ -35,21 +35,6 @@ const answerRetrieverModule = createBackendModule({
 const databases = TestDatabases.create();
 const headers = { authorization: mockCredentials.user.header() };
 
-/** Polls until `check` returns a value; fails naming `what` when it does not within the deadline. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs}ms waiting for: ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('@backstage-community/plugin-tech-insights-backend on Trellis', () => {
   it.each(databases.eachSupportedId())(
     'migrates its database, runs its scheduled fact retriever and serves the facts on %s',
@@ -71,11 +56,14 @@ describe('@backstage-community/plugin-tech-insights-backend on Trellis', () => {
       const schemas = await (await fetch(`${base}/fact-schemas?ids[]=answerRetriever`, { headers })).json();
       expect(schemas).toEqual([expect.objectContaining({ id: 'answerRetriever', answer: expect.anything() })]);
 
-      const facts = await waitFor('the scheduled retriever to store its fact', async () => {
-        const res = await fetch(`${base}/facts/latest?entity=${ENTITY}&ids[]=answerRetriever`, { headers });
-        const body = (await res.json()) as Record<string, { facts: { answer: number } }>;
-        return body.answerRetriever ? body : undefined;
-      });
+      const facts = await waitFor(
+        async () => {
+          const res = await fetch(`${base}/facts/latest?entity=${ENTITY}&ids[]=answerRetriever`, { headers });
+          const body = (await res.json()) as Record<string, { facts: { answer: number } }>;
+          return body.answerRetriever ? body : undefined;
+        },
+        { what: 'the scheduled retriever to store its fact', timeoutMs: 60_000 },
+      );
       expect(facts.answerRetriever).toMatchObject({ id: 'answerRetriever', facts: { answer: 42 } });
 
       const missingIds = await fetch(`${base}/facts/latest?entity=${ENTITY}`, { headers });

@@ -87,6 +87,11 @@ describe('schedules', () => {
     );
     expect(parseFrequency({ trigger: 'manual' })(0)).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseDuration({ seconds: 30 }, 'timeout')).toBe(30_000);
+    // luxon's Duration, as Backstage plugins pass it: an object that converts itself.
+    const luxonLike = { values: { minutes: 5 }, toMillis: () => 300_000, toJSON: () => 'PT5M' };
+    expect(parseDuration(luxonLike, 'timeout')).toBe(300_000);
+    expect(parseFrequency(luxonLike)(1_000)).toBe(301_000);
+    expect(() => parseDuration({ toMillis: () => Number.NaN }, 'timeout')).toThrow(/Invalid timeout/);
     expect(() => parseFrequency('every hour')).toThrow(/ISO 8601/);
     expect(() => parseFrequency({ cron: 'not cron' })).toThrow();
   });
