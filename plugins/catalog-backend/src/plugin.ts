@@ -22,6 +22,7 @@ import { LocationStore } from './database/LocationStore';
 import { LocationReader } from './locations/LocationReader';
 import { LocationsProvider, LOCATIONS_PROVIDER } from './locations/LocationsProvider';
 import { readPlaceholderTarget } from './locations/readPlaceholderTarget';
+import { readUrlWithUrlReader } from './locations/readUrlWithUrlReader';
 import { catalogConfigSchema } from './catalogConfigSchema';
 import { EntityProcessor, isFailure } from './processing/EntityProcessor';
 import { MutationApplier } from './processing/MutationApplier';
@@ -64,13 +65,14 @@ export const catalogPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         cache: coreServices.cache,
+        urlReader: coreServices.urlReader,
       },
-      async init({ config, logger, database, scheduler, httpRouter, httpAuth, cache }) {
+      async init({ config, logger, database, scheduler, httpRouter, httpAuth, cache, urlReader }) {
         await database.migrate({ directory: resolvePackagePath('@trellis/plugin-catalog-backend', 'migrations') });
         const db = await database.getClient();
         const store = CatalogStore.create(db);
         const locations = LocationStore.create(db);
-        const readUrl = undefined;
+        const readUrl = readUrlWithUrlReader(urlReader);
         const processor = new EntityProcessor({
           processors,
           cache,
