@@ -151,6 +151,9 @@ export class BackendInitializer {
         pluginId: node.pluginId,
         modules: node.modules.map((m) => m.moduleId!),
         configSchema: node.plugin.configSchema,
+        moduleConfigSchemas: node.modules.flatMap((m) =>
+          m.configSchema ? [{ moduleId: m.moduleId!, schema: m.configSchema }] : [],
+        ),
       });
     }
     return { graph, loaderRegistry: registry };

@@ -6,6 +6,8 @@ export interface PluginStatus {
   pluginId: string;
   modules: string[];
   configSchema?: ConfigSchema;
+  /** The config schemas of the plugin's modules, each for the plugin's config key. */
+  moduleConfigSchemas?: { moduleId: string; schema: ConfigSchema }[];
   state: PluginState;
   /** Milliseconds the plugin's modules and init took, once started. */
   startupMs?: number;
