@@ -74,7 +74,7 @@ const boundaries = (extra = {}) => {
       },
       { sourceTag: 'type:test-kit', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit', 'type:api'] },
     ],
   };
 };
@@ -98,7 +98,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-empty-object-type': 'off',
     },
   },
@@ -127,6 +126,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
     },
+  },
+  {
+    // CommonJS files (the artifact's entry point, Jest's preset and its helpers) have no other way to import. Everywhere else a
+    // module that should load late is imported with import(), so types and bundling follow it.
+    files: ['**/*.cjs', 'jest-preset.js', 'tools/jest/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Tests and dev entry points of plugins may start a backend.

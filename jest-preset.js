@@ -1,4 +1,6 @@
 /** Shared Jest preset: TypeScript through SWC, workspace packages resolved to their sources. */
+const { findEsmOnlyPackages, ignoreAllBut } = require('./tools/jest/esmPackages');
+
 module.exports = {
   testEnvironment: 'node',
   testEnvironmentOptions: {
@@ -16,8 +18,11 @@ module.exports = {
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  // jose ships only ES modules; compile it like our sources so CommonJS tests can load it.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // Packages that ship only ES modules (jose, uuid 13, ...) are compiled like our sources so
+  // CommonJS tests can load them; the list comes from their package.json files, scanned once per
+  // install, and the resolver finds their `import`-only entry points.
+  transformIgnorePatterns: [ignoreAllBut(findEsmOnlyPackages(__dirname))],
+  resolver: require.resolve('./tools/jest/resolver.js'),
   // Generous: a loaded 2-core machine runs every project at once; tests wait on events with
   // their own deadlines, and this only bounds a test that hangs.
   testTimeout: 90000,

@@ -1,7 +1,13 @@
 import path from 'node:path';
 
 /** The figures `yarn bench` can measure; `--only=a,b` picks some. */
-export const FIGURES = ['cold', 'scaling', 'requests', 'deps'] as const;
+export const FIGURES = ['cold', 'scaling', 'requests', 'instructions', 'deps'] as const;
+
+/**
+ * The figures of a run without `--only`: instruction counts run under valgrind, which takes
+ * minutes per server on a shared machine, so they run only when asked for.
+ */
+const DEFAULT_FIGURES: readonly FigureName[] = ['cold', 'scaling', 'requests', 'deps'];
 
 /** One of {@link FIGURES}. */
 export type FigureName = (typeof FIGURES)[number];
@@ -20,6 +26,10 @@ export interface BenchOptions {
   warmupSeconds: number;
   connections: number;
   pluginCounts: number[];
+  /** Requests counted per route under callgrind. */
+  instructionRequests: number;
+  /** Measure Backstage as a second anchor (never in --quick: it needs an install from the registry). */
+  backstage: boolean;
   /** Where the results go; a complete full run writes bench/results and updates the doc. */
   outDir: string;
   /** A complete full run: its results are the ones docs/performance.md shows. */
@@ -28,7 +38,7 @@ export interface BenchOptions {
   docOnly: boolean;
 }
 
-/** Reads `--quick`, `--only=cold,scaling,requests,deps`, `--out=DIR` and `--doc`. */
+/** Reads `--quick`, `--only=cold,scaling,requests,instructions,deps`, `--no-backstage`, `--out=DIR` and `--doc`. */
 export function readBenchOptions(argv: readonly string[], benchDir: string): BenchOptions {
   const quick = argv.includes('--quick');
   const only = valueOf(argv, '--only')?.split(',').filter(Boolean) ?? [];
@@ -41,14 +51,16 @@ export function readBenchOptions(argv: readonly string[], benchDir: string): Ben
   const outDir = valueOf(argv, '--out') ?? path.join(benchDir, official ? 'results' : 'results/scratch');
   return {
     quick,
-    figures: new Set((only.length > 0 ? only : FIGURES) as FigureName[]),
+    figures: new Set((only.length > 0 ? only : DEFAULT_FIGURES) as FigureName[]),
     startRuns: quick ? 2 : 5,
     scalingRuns: quick ? 2 : 7,
     loadRuns: quick ? 1 : 5,
-    loadSeconds: quick ? 1 : 5,
+    loadSeconds: quick ? 1 : 4,
     warmupSeconds: 1,
     connections: 10,
     pluginCounts: quick ? [1, 10] : [1, 10, 100, 500],
+    instructionRequests: quick ? 200 : 1000,
+    backstage: !quick && !argv.includes('--no-backstage'),
     outDir: path.resolve(outDir),
     official,
     docOnly: argv.includes('--doc'),

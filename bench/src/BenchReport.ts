@@ -3,8 +3,12 @@ import { LoadResult } from './loadTest';
 /** Start-up of the reference backend next to bare Express (medians, ms). */
 export interface ColdStartFigure {
   runs: number;
+  /** The reference backend ran with its production defaults (PostgreSQL, Redis, request log on). */
+  production?: boolean;
   express: { firstMs: number; readyMs: number };
   reference: { firstMs: number; readyMs: number };
+  /** The Backstage anchor, when it was installed. */
+  backstage?: { firstMs: number; readyMs: number };
   ratioFirst: number;
   ratioReady: number;
 }
@@ -35,6 +39,8 @@ export interface RequestRow extends LoadResult {
   ratio: number;
   /** CPU per request over bare Express's: the framework's cost, less sensitive to the load generator. */
   cpuRatio: number;
+  /** Throughput over that of the row's own baseline (the todo list: bare Express + knex on the same database). */
+  baselineRatio?: number;
 }
 
 /** The request figures; a missing one was skipped (see the report's notes). */
@@ -42,22 +48,47 @@ export interface RequestsFigure {
   runs: number;
   seconds: number;
   connections: number;
+  /** Trellis ran with its production defaults: the open route's request lines are on. */
+  production?: boolean;
   express: LoadResult;
   openRoute: RequestRow;
-  openRouteLogged: RequestRow;
+  /** Older results: the open route with request lines on, when the headline had them off. */
+  openRouteLogged?: RequestRow;
+  /** The open route with request lines off (LOG_LEVEL=warn). */
+  openRouteQuiet?: RequestRow;
   /** The open route of the backend the token route runs on, to tell the token's cost apart. */
   onePluginOpenRoute: RequestRow;
   tokenRoute?: RequestRow;
-  todoSqlite: RequestRow;
+  todoSqlite?: RequestRow;
   todoPostgres?: RequestRow;
   /** Components of the sample catalog, 20 per page, with relations, from SQLite (absent in older results). */
   catalogList?: RequestRow;
+  /** Bare Express + knex serving the same todo list query. */
+  knexSqlite?: RequestRow;
+  knexPostgres?: RequestRow;
+  /** Backstage with one trivial plugin: its open route and a route that verifies a plugin token. */
+  backstageOpenRoute?: RequestRow;
+  backstageTokenRoute?: RequestRow;
+}
+
+/** Instructions (user space, callgrind) per request of one route, and per start. */
+export interface InstructionsRow {
+  name: string;
+  /** Instructions per request, in thousands. */
+  perRequestK: number;
+}
+
+/** Instruction counts under callgrind: steady whatever else the machine runs. */
+export interface InstructionsFigure {
+  requests: number;
+  rows: InstructionsRow[];
 }
 
 /** RSS at readiness and after the open-route load (medians, KiB). */
 export interface MemoryFigure {
   express: { idleKiB: number; loadedKiB: number };
   reference: { idleKiB: number; loadedKiB: number };
+  backstage?: { idleKiB: number; loadedKiB: number };
   ratioIdle: number;
   ratioLoaded: number;
 }
@@ -83,6 +114,7 @@ export interface BenchReport {
     scaling?: ScalingFigure;
     requests?: RequestsFigure;
     memory?: MemoryFigure;
+    instructions?: InstructionsFigure;
     dependencies?: DependenciesFigure;
   };
 }

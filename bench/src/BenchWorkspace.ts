@@ -3,12 +3,29 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BuiltServers } from './buildServers';
+import { createBenchDatabase, dropBenchDatabase } from './postgres';
 import { ServerSpec } from './ServerProcess';
 
 /** The static external-access token the request figures send. */
 export const STATIC_TOKEN = 'bench-static-token-0123456789abcdef';
 
 const READY_PATH = '/.trellis/health/v1/readiness';
+const REPOSITORY = path.resolve(__dirname, '../..');
+
+/** Options of {@link BenchWorkspace.production}. */
+export interface ProductionOptions {
+  /** The production artifact of apps/backend, or a backend of one trivial plugin and a token caller. */
+  backend: 'reference' | 'onePlugin';
+  /** PostgreSQL as app-config.production.yaml sets it (a fresh database), or SQLite files instead. */
+  database: 'pg' | 'sqlite';
+  /** `warn` turns the request lines off (LOG_LEVEL, as an operator would); `info` is the default. */
+  logLevel?: 'info' | 'warn';
+}
+
+/** Options of {@link BenchWorkspace.expressKnex}. */
+export interface ExpressKnexOptions {
+  database: 'pg' | 'sqlite';
+}
 
 /** Where the reference backend keeps its data in a run. */
 export type BenchDatabase = { client: 'sqlite' } | { client: 'pg'; database: string };
@@ -32,10 +49,29 @@ const SAMPLE_CATALOG = path.resolve(__dirname, '../../examples/catalog/catalog-i
 export class BenchWorkspace {
   readonly #servers: BuiltServers;
   readonly #dirs: string[] = [];
+  /** One PostgreSQL database per kind of server and run, created on first use. */
+  readonly #databases = new Map<string, string>();
 
   private constructor(servers: BuiltServers) {
     this.#servers = servers;
     process.on('exit', () => this.#dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  }
+
+  /** Drops the run's PostgreSQL databases. */
+  dropDatabases(): void {
+    for (const name of this.#databases.values()) {
+      dropBenchDatabase(name);
+    }
+    this.#databases.clear();
+  }
+
+  #database(kind: string): string {
+    let name = this.#databases.get(kind);
+    if (!name) {
+      name = createBenchDatabase();
+      this.#databases.set(kind, name);
+    }
+    return name;
   }
 
   static create(servers: BuiltServers): BenchWorkspace {
@@ -86,6 +122,115 @@ export class BenchWorkspace {
       env,
       firstPath: '/api/p0/hello',
       readyPath: READY_PATH,
+    };
+  }
+
+  /**
+   * A server as docs/deploy.md runs it: NODE_ENV=production, app-config.yaml and
+   * app-config.production.yaml from the artifact, the environment that file reads (a fresh
+   * PostgreSQL database, the local Redis), the request log at its default level, and a site
+   * config with `--config` (listen on 127.0.0.1, one static token, the sample catalog).
+   */
+  async production(options: ProductionOptions): Promise<ServerSpec> {
+    const dir = this.#tempDir();
+    const port = await freePort();
+    const database = options.database === 'pg' ? this.#database(options.backend) : undefined;
+    const site = {
+      backend: {
+        listen: { host: '127.0.0.1' },
+        auth: { externalAccess: [{ type: 'static', options: { token: STATIC_TOKEN, subject: 'bench' } }] },
+        ...(database
+          ? {}
+          : { database: { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } } }),
+      },
+      catalog: { locations: [{ type: 'file', target: SAMPLE_CATALOG }] },
+    };
+    fs.writeFileSync(path.join(dir, 'site.yaml'), JSON.stringify(site, null, 2));
+    const env = {
+      PORT: String(port),
+      BACKEND_BASE_URL: `http://127.0.0.1:${port}`,
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_DB: database ?? 'unused',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      ...(options.logLevel === 'warn' ? { LOG_LEVEL: 'warn' } : {}),
+    };
+    if (options.backend === 'reference') {
+      return {
+        name: 'reference backend (production)',
+        file: path.join(this.#servers.referenceDir, 'index.js'),
+        args: ['--config', path.join(dir, 'site.yaml')],
+        cwd: this.#servers.referenceDir,
+        logDir: dir,
+        port,
+        env,
+        firstPath: '/api/example/hello',
+        readyPath: READY_PATH,
+      };
+    }
+    // The generated backend reads the artifact's two config files from its own folder.
+    for (const file of ['app-config.yaml', 'app-config.production.yaml']) {
+      fs.copyFileSync(path.join(this.#servers.referenceDir, file), path.join(dir, file));
+    }
+    return {
+      name: 'one-plugin backend (production)',
+      file: this.#servers.plugins,
+      args: ['--config', path.join(dir, 'site.yaml')],
+      cwd: dir,
+      port,
+      env: { ...env, PLUGINS: '1', WITH_CALLER: '1' },
+      firstPath: '/api/p0/hello',
+      readyPath: READY_PATH,
+    };
+  }
+
+  /** Bare Express and knex serving the todo list from its own table (SQLite file or a fresh PostgreSQL database). */
+  async expressKnex(options: ExpressKnexOptions): Promise<ServerSpec> {
+    const dir = this.#tempDir();
+    const database = options.database === 'pg' ? this.#database('expressKnex') : undefined;
+    return {
+      name: `bare Express + knex (${options.database})`,
+      file: this.#servers.expressKnex,
+      cwd: dir,
+      port: await freePort(),
+      env: {
+        // The native SQLite driver of the artifact, so both sides of the ratio use the same build.
+        NODE_PATH: path.join(this.#servers.referenceDir, 'node_modules'),
+        TODO_MIGRATIONS: path.join(REPOSITORY, 'plugins/todo-backend/migrations'),
+        ...(database ? { POSTGRES_DB: database } : { SQLITE_FILE: path.join(dir, 'todo.sqlite') }),
+      },
+      firstPath: '/api/todo/todos?limit=20',
+      readyPath: READY_PATH,
+    };
+  }
+
+  /** The Backstage backend of one trivial plugin, from its install outside the repository. */
+  async backstage(installDir: string): Promise<ServerSpec> {
+    const dir = this.#tempDir();
+    const port = await freePort();
+    const database = this.#database('backstage');
+    const config = {
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { host: '127.0.0.1', port },
+        database: {
+          client: 'pg',
+          pluginDivisionMode: 'schema',
+          connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database },
+        },
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'app-config.yaml'), JSON.stringify(config, null, 2));
+    // Backstage looks for the package.json of the project it runs in.
+    fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "trellis-bench-backstage-run", "private": true }\n');
+    return {
+      name: 'Backstage',
+      file: path.join(installDir, 'server.cjs'),
+      cwd: dir,
+      port,
+      firstPath: '/api/example/hello',
+      readyPath: '/.backstage/health/v1/readiness',
     };
   }
 

@@ -11,8 +11,12 @@ export interface ServerSpec {
   file: string;
   /** Working directory; its app-config.yaml is the server's whole configuration. */
   cwd: string;
+  /** Where its output file goes, when not `cwd`. */
+  logDir?: string;
   port: number;
   env?: Record<string, string>;
+  /** Arguments after the file. */
+  args?: string[];
   /** A plugin route that must answer 200 (the first response). */
   firstPath: string;
   readyPath: string;
@@ -40,20 +44,25 @@ export class ServerProcess {
   /** From spawn to readiness 200. */
   readonly readyMs: number;
 
-  private constructor(child: ChildProcess, logFile: string, baseUrl: string, firstMs: number, readyMs: number) {
+  private constructor(
+    child: ChildProcess,
+    logFile: string,
+    baseUrl: string,
+    times: { firstMs: number; readyMs: number },
+  ) {
     this.#child = child;
     this.#logFile = logFile;
     this.baseUrl = baseUrl;
-    this.firstMs = firstMs;
-    this.readyMs = readyMs;
+    this.firstMs = times.firstMs;
+    this.readyMs = times.readyMs;
   }
 
   /** Spawns the server and waits for its plugin route and its readiness to answer 200. */
   static async start(spec: ServerSpec): Promise<ServerProcess> {
-    const logFile = path.join(spec.cwd, `server-${spec.port}.log`);
+    const logFile = path.join(spec.logDir ?? spec.cwd, `server-${spec.port}.log`);
     const log = fs.openSync(logFile, 'w');
     const started = performance.now();
-    const child = spawn(process.execPath, [spec.file], {
+    const child = spawn(process.execPath, [spec.file, ...(spec.args ?? [])], {
       cwd: spec.cwd,
       env: { ...process.env, NODE_ENV: 'production', PORT: String(spec.port), ...spec.env },
       stdio: ['ignore', log, log],
@@ -65,9 +74,10 @@ export class ServerProcess {
     try {
       const firstMs = (await waitFor200(child, baseUrl + spec.firstPath)) - started;
       const readyMs = (await waitFor200(child, baseUrl + spec.readyPath)) - started;
-      return new ServerProcess(child, logFile, baseUrl, firstMs, readyMs);
+      return new ServerProcess(child, logFile, baseUrl, { firstMs, readyMs });
     } catch (error) {
       child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
       throw new Error(`${spec.name} did not start: ${(error as Error).message}\n${tail(logFile)}`);
     }
   }
@@ -97,6 +107,11 @@ export class ServerProcess {
       this.#child.kill('SIGKILL');
       await exited;
     }
+  }
+
+  /** The process id, for tools that attach to it. */
+  get pid(): number {
+    return this.#child.pid!;
   }
 }
 

@@ -7,6 +7,8 @@ import path from 'node:path';
 export interface BuiltServers {
   /** Bare Express 5 with the same JSON route: the ceiling. */
   express: string;
+  /** Bare Express and knex serving the todo list query: the database ceiling. */
+  expressKnex: string;
   /** A backend of N generated trivial plugins (env PLUGINS). */
   plugins: string;
   /** The production artifact of apps/backend, as `yarn build backend` makes it. */
@@ -37,7 +39,9 @@ export async function buildServers(options: {
   fs.mkdirSync(options.outDir, { recursive: true });
   const express = path.join(options.outDir, 'express.js');
   const plugins = path.join(options.outDir, 'plugins.js');
+  const expressKnex = path.join(options.outDir, 'expressKnex.js');
   await bundle(path.join(options.benchDir, 'src/servers/express.ts'), express);
+  await bundle(path.join(options.benchDir, 'src/servers/expressKnex.ts'), expressKnex);
   await bundle(path.join(options.benchDir, 'src/servers/plugins.ts'), plugins);
   const referenceDir = path.join(options.outDir, 'backend');
   const run = spawnSync(process.execPath, ['scripts/build-app.mjs', 'apps/backend', '--out', referenceDir], {
@@ -47,7 +51,7 @@ export async function buildServers(options: {
   if (run.status !== 0) {
     throw new Error(`Building apps/backend failed:\n${run.stderr}`);
   }
-  return { express, plugins, referenceDir };
+  return { express, expressKnex, plugins, referenceDir };
 }
 
 // The same settings as scripts/build-app.mjs, so both sides of every ratio load alike.

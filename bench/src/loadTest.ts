@@ -36,9 +36,9 @@ const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.js
  * request must get a 2xx, or the figure would measure error handling instead.
  */
 export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
-  await autocannon(options, options.warmupSeconds);
+  await autocannon(options, ['-d', String(options.warmupSeconds)]);
   const cpuBefore = options.cpuTimeMs();
-  const json = await autocannon(options, options.seconds);
+  const json = await autocannon(options, ['-d', String(options.seconds)]);
   const cpuMs = options.cpuTimeMs() - cpuBefore;
   const failed = json.non2xx + json.errors + json.timeouts;
   if (failed > 0) {
@@ -52,9 +52,27 @@ export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
   };
 }
 
-async function autocannon(options: LoadTestOptions, seconds: number): Promise<AutocannonJson> {
+/** Sends exactly `amount` requests over `connections` connections; every one must get a 2xx. */
+export async function runRequests(options: {
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+  amount: number;
+}): Promise<void> {
+  // Generous timeouts: under valgrind a server answers some 50 times slower.
+  const json = await autocannon(options, ['-a', String(options.amount), '-t', '120']);
+  const failed = json.non2xx + json.errors + json.timeouts;
+  if (failed > 0) {
+    throw new Error(`${failed} of the requests to ${options.url} failed or were not 2xx`);
+  }
+}
+
+async function autocannon(
+  options: Pick<LoadTestOptions, 'url' | 'headers' | 'connections'>,
+  limit: string[],
+): Promise<AutocannonJson> {
   const headers = Object.entries(options.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
-  const args = [AUTOCANNON, '-j', '-c', String(options.connections), '-d', String(seconds), ...headers, options.url];
+  const args = [AUTOCANNON, '-j', '-c', String(options.connections), ...limit, ...headers, options.url];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -3,12 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { BenchOptions, readBenchOptions } from './BenchOptions';
 import { BenchReport } from './BenchReport';
+import { prepareBackstage } from './backstage';
 import { BenchWorkspace } from './BenchWorkspace';
 import { buildServers } from './buildServers';
 import { measureColdStart } from './figures/coldStart';
 import { measureDependencies } from './figures/dependencies';
+import { callgrindUnavailable, measureInstructions } from './figures/instructions';
 import { measureRequests } from './figures/requests';
 import { measureScaling } from './figures/scaling';
+import { postgresUnavailable } from './postgres';
 import { renderMarkdown } from './report/renderMarkdown';
 import { renderRatioChart } from './report/renderRatioChart';
 import { updatePerformanceDoc } from './report/updatePerformanceDoc';
@@ -18,7 +21,7 @@ const benchDir = path.resolve(__dirname, '..');
 const rootDir = path.resolve(benchDir, '..');
 const docFile = path.join(rootDir, 'docs/performance.md');
 
-/** `yarn bench [--quick] [--only=cold,scaling,requests,deps] [--out=DIR] [--doc]`. */
+/** `yarn bench [--quick] [--only=cold,scaling,requests,instructions,deps] [--no-backstage] [--out=DIR] [--doc]`. */
 async function main(argv: string[]): Promise<void> {
   const options = readBenchOptions(argv, benchDir);
   if (options.docOnly) {
@@ -44,9 +47,25 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
     notes: [],
     figures: {},
   };
+  try {
+    await measureFigures(options, workspace, report, servers.referenceDir);
+  } finally {
+    workspace.dropDatabases();
+  }
+  report.totalSeconds = round((performance.now() - started) / 1000);
+  return report;
+}
+
+async function measureFigures(
+  options: BenchOptions,
+  workspace: BenchWorkspace,
+  report: BenchReport,
+  referenceDir: string,
+): Promise<void> {
   const { figures } = report;
+  const anchors = prepareAnchors(options, report.notes);
   if (options.figures.has('cold')) {
-    figures.coldStart = await measureColdStart(workspace, options.startRuns);
+    figures.coldStart = await measureColdStart(workspace, options.startRuns, anchors);
   }
   if (options.figures.has('scaling')) {
     figures.scaling = await measureScaling(workspace, options.pluginCounts, options.scalingRuns);
@@ -58,13 +77,45 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
       warmupSeconds: options.warmupSeconds,
       connections: options.connections,
     };
-    Object.assign(figures, await measureRequests(workspace, settings, report.notes));
+    Object.assign(figures, await measureRequests(workspace, settings, anchors, report.notes));
+  }
+  if (options.figures.has('instructions')) {
+    const missing = callgrindUnavailable();
+    if (missing) {
+      report.notes.push(`Instruction counts skipped: ${missing}.`);
+    } else {
+      figures.instructions = await measureInstructions(workspace, options.instructionRequests, anchors);
+    }
   }
   if (options.figures.has('deps')) {
-    figures.dependencies = measureDependencies({ rootDir, referenceDir: servers.referenceDir });
+    figures.dependencies = measureDependencies({ rootDir, referenceDir });
   }
-  report.totalSeconds = round((performance.now() - started) / 1000);
-  return report;
+}
+
+/** PostgreSQL for the production config, and the Backstage install; what is missing goes into the notes. */
+function prepareAnchors(options: BenchOptions, notes: string[]): { postgres: boolean; backstageDir?: string } {
+  const needsServers = ['cold', 'requests', 'instructions'].some((f) => options.figures.has(f as 'cold'));
+  if (!needsServers) {
+    return { postgres: false };
+  }
+  const pgMissing = postgresUnavailable();
+  if (pgMissing) {
+    notes.push(
+      `Production config needs PostgreSQL, which is missing (${pgMissing}): Trellis ran on SQLite, and the PostgreSQL rows and Backstage were skipped.`,
+    );
+    return { postgres: false };
+  }
+  if (!options.backstage) {
+    notes.push(options.quick ? 'Backstage anchor skipped (--quick).' : 'Backstage anchor skipped (--no-backstage).');
+    return { postgres: true };
+  }
+  process.stdout.write('Preparing the Backstage anchor...\n');
+  const backstage = prepareBackstage();
+  if ('reason' in backstage) {
+    notes.push(`Backstage anchor skipped: ${backstage.reason}.`);
+    return { postgres: true };
+  }
+  return { postgres: true, backstageDir: backstage.dir };
 }
 
 function writeResults(report: BenchReport, options: BenchOptions): void {

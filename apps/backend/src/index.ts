@@ -7,5 +7,7 @@ backend.add(import('@trellis/plugin-example-backend'));
 backend.add(import('@trellis/plugin-todo-backend'));
 backend.add(import('@trellis/plugin-catalog-backend'));
 backend.add(import('@trellis/plugin-catalog-backend-module-openapi'));
+backend.add(import('@trellis/plugin-permission-backend'));
+backend.add(import('@trellis/plugin-permission-backend/example-policy'));
 
 runUntilSignal(backend);

@@ -93,7 +93,7 @@ function configDir(lines: string[]): string {
     const catalogHealth = (await (
       await fetch(`http://127.0.0.1:${catalog.port}/.trellis/health/v1/readiness`)
     ).json()) as any;
-    expect(Object.keys(mainHealth.plugins).sort()).toEqual(['example', 'todo']);
+    expect(Object.keys(mainHealth.plugins).sort()).toEqual(['example', 'permission', 'todo']);
     expect(Object.keys(catalogHealth.plugins)).toEqual(['catalog']);
     expect((await fetch(`http://127.0.0.1:${main.port}/api/catalog/entities`, { headers })).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${catalog.port}/api/todo/todos`, { headers })).status).toBe(404);

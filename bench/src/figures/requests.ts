@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BenchDatabase, BenchWorkspace, STATIC_TOKEN } from '../BenchWorkspace';
+import { BenchWorkspace, STATIC_TOKEN } from '../BenchWorkspace';
 import { MemoryFigure, RequestRow, RequestsFigure } from '../BenchReport';
 import { loadTest, LoadResult } from '../loadTest';
-import { createBenchDatabase, dropBenchDatabase, postgresUnavailable } from '../postgres';
-import { ServerProcess } from '../ServerProcess';
+import { ServerProcess, ServerSpec } from '../ServerProcess';
 import { median, round } from '../stats';
 
 /** How long and how hard each load runs. */
@@ -14,6 +13,17 @@ export interface LoadSettings {
   connections: number;
 }
 
+/** What the request figures run against besides Trellis. */
+export interface RequestAnchors {
+  /** The Backstage install, when there is one. */
+  backstageDir?: string;
+  /** PostgreSQL answers (the production config needs it; without it only SQLite rows run). */
+  postgres: boolean;
+}
+
+/** Where a failed anchor is reported. */
+export type Notes = string[];
+
 type Series = Record<string, LoadResult[]>;
 type Load = (server: ServerProcess, path: string, headers?: Record<string, string>) => Promise<LoadResult>;
 type Rss = { idle: number[]; loaded: number[] };
@@ -23,82 +33,89 @@ const TODO_LIST = '/api/todo/todos?limit=20';
 const CATALOG_LIST = '/api/catalog/entities/by-query?filter=kind=component&limit=20';
 
 /**
- * Requests per second and latency of each route, one server at a time, round after round so
- * that drift on the machine hits every configuration alike; medians over the rounds. Also the
- * RSS of the reference backend and of bare Express at readiness and after the same open-route load.
+ * Requests per second, latency and server CPU of each route, one server at a time, round after
+ * round so that drift on the machine hits every configuration alike; medians over the rounds.
+ * Trellis runs with its production defaults (see BenchWorkspace.production). Also the RSS of
+ * each anchor and of the production backend at readiness and after the same open-route load.
  */
 export async function measureRequests(
   workspace: BenchWorkspace,
   settings: LoadSettings,
-  notes: string[],
+  anchors: RequestAnchors,
+  notes: Notes,
 ): Promise<{ requests: RequestsFigure; memory: MemoryFigure }> {
+  let backstageDir = anchors.backstageDir;
   const series: Series = {};
-  const rss = { express: { idle: [], loaded: [] } as Rss, reference: { idle: [], loaded: [] } as Rss };
-  const pgMissing = postgresUnavailable();
-  if (pgMissing) {
-    notes.push(`Todo list on PostgreSQL skipped: ${pgMissing}.`);
-  }
-  const load: Load = (server: ServerProcess, path: string, headers?: Record<string, string>) =>
+  const rss: Record<string, Rss> = {};
+  const load: Load = (server, path, headers) =>
     loadTest({ url: server.baseUrl + path, headers, cpuTimeMs: () => server.cpuTimeMs(), ...settings });
   const add = (name: string, result: LoadResult) => (series[name] ??= []).push(result);
+  const withRss = async (name: string, server: ServerProcess, run: () => Promise<LoadResult>) => {
+    const into = (rss[name] ??= { idle: [], loaded: [] });
+    into.idle.push(server.rssKiB());
+    const result = await run();
+    into.loaded.push(server.rssKiB());
+    return result;
+  };
+  const database = anchors.postgres ? 'pg' : 'sqlite';
   for (let round = 0; round < settings.runs; round++) {
     await withServer(await workspace.express(), async (server) => {
-      add('express', await measureWithRss(server, rss.express, () => load(server, '/api/example/hello')));
+      add('express', await withRss('express', server, () => load(server, '/api/example/hello')));
     });
-    await withServer(await workspace.referenceBackend(), async (server) => {
-      add('openRoute', await measureWithRss(server, rss.reference, () => load(server, '/api/example/hello')));
+    await withServer(await workspace.production({ backend: 'reference', database }), async (server) => {
+      add('openRoute', await withRss('reference', server, () => load(server, '/api/example/hello')));
       await seedTodos(server.baseUrl);
-      add('todoSqlite', await load(server, TODO_LIST, STATIC_AUTH));
+      add(anchors.postgres ? 'todoPostgres' : 'todoSqlite', await load(server, TODO_LIST, STATIC_AUTH));
     });
-    await withServer(await workspace.referenceBackend({ catalog: true }), async (server) => {
-      await waitForCatalog(server.baseUrl);
-      add('catalogList', await load(server, CATALOG_LIST, STATIC_AUTH));
-    });
-    await withServer(await workspace.referenceBackend({ logLevel: 'info' }), async (server) => {
-      add('openRouteLogged', await load(server, '/api/example/hello'));
-    });
-    await withServer(await workspace.pluginsBackend(1, { caller: true }), async (server) => {
+    await withServer(await workspace.production({ backend: 'onePlugin', database }), async (server) => {
       const token = await waitForToken(server);
       add('onePluginOpenRoute', await load(server, '/api/p0/hello'));
       add('tokenRoute', await load(server, '/api/p0/secure', { authorization: `Bearer ${token}` }));
     });
-    if (!pgMissing) {
-      add('todoPostgres', await measureTodoOnPostgres(workspace, load));
+    if (backstageDir) {
+      // An anchor that fails (a broken install) is reported and left out; Trellis's figures go on.
+      await withServer(await workspace.backstage(backstageDir), async (server) => {
+        const token = await waitForToken(server);
+        add('backstageOpenRoute', await withRss('backstage', server, () => load(server, '/api/example/hello')));
+        add('backstageTokenRoute', await load(server, '/api/example/secure', { authorization: `Bearer ${token}` }));
+      }).catch((error: unknown) => {
+        notes.push(
+          `Backstage left out of the request figures after it failed: ${(error as Error).message.split('\n')[0]}`,
+        );
+        backstageDir = undefined;
+      });
     }
+    await withServer(
+      await workspace.production({ backend: 'reference', database, logLevel: 'warn' }),
+      async (server) => {
+        add('openRouteQuiet', await load(server, '/api/example/hello'));
+      },
+    );
+    if (anchors.postgres) {
+      await withServer(await workspace.production({ backend: 'reference', database: 'sqlite' }), async (server) => {
+        await seedTodos(server.baseUrl);
+        add('todoSqlite', await load(server, TODO_LIST, STATIC_AUTH));
+        await waitForCatalog(server.baseUrl);
+        add('catalogList', await load(server, CATALOG_LIST, STATIC_AUTH));
+      });
+      await withServer(await workspace.expressKnex({ database: 'pg' }), async (server) => {
+        add('knexPostgres', await load(server, TODO_LIST));
+      });
+    }
+    await withServer(await workspace.expressKnex({ database: 'sqlite' }), async (server) => {
+      add('knexSqlite', await load(server, TODO_LIST));
+    });
   }
   return { requests: requestsFigure(series, settings), memory: memoryFigure(rss) };
 }
 
-async function measureTodoOnPostgres(workspace: BenchWorkspace, load: Load): Promise<LoadResult> {
-  const name = createBenchDatabase();
-  try {
-    const database: BenchDatabase = { client: 'pg', database: name };
-    return await withServer(await workspace.referenceBackend({ database }), async (server) => {
-      await seedTodos(server.baseUrl);
-      return load(server, TODO_LIST, STATIC_AUTH);
-    });
-  } finally {
-    dropBenchDatabase(name);
-  }
-}
-
-async function withServer<T>(
-  spec: Parameters<typeof ServerProcess.start>[0],
-  use: (server: ServerProcess) => Promise<T>,
-): Promise<T> {
+async function withServer<T>(spec: ServerSpec, use: (server: ServerProcess) => Promise<T>): Promise<T> {
   const server = await ServerProcess.start(spec);
   try {
     return await use(server);
   } finally {
     await server.stop();
   }
-}
-
-async function measureWithRss(server: ServerProcess, rss: Rss, run: () => Promise<LoadResult>): Promise<LoadResult> {
-  rss.idle.push(server.rssKiB());
-  const result = await run();
-  rss.loaded.push(server.rssKiB());
-  return result;
 }
 
 /** Twenty todos to list, created through the API with the static token. */
@@ -115,16 +132,17 @@ async function seedTodos(baseUrl: string): Promise<void> {
   }
 }
 
-/** The plugin token for p0 that the bench's caller plugin prints once the backend has started. */
+/** The plugin token that the caller plugin prints once the backend has started. */
 async function waitForToken(server: ServerProcess): Promise<string> {
-  for (let i = 0; i < 500; i++) {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
     const token = /BENCH_TOKEN=(\S+)/.exec(server.output())?.[1];
     if (token) {
       return token;
     }
     await sleep(10);
   }
-  throw new Error('The caller plugin printed no token');
+  throw new Error('The caller plugin printed no token within 30 s');
 }
 
 function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure {
@@ -136,13 +154,15 @@ function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure 
       cpuUsPerRequest: round(median(series[name].map((r) => r.cpuUsPerRequest))),
     };
   const express = medianOf('express')!;
-  const row = (name: string): RequestRow | undefined => {
+  const row = (name: string, baseline?: string): RequestRow | undefined => {
     const result = medianOf(name);
+    const base = baseline === undefined ? undefined : medianOf(baseline);
     return (
       result && {
         ...result,
         ratio: round(result.rps / express.rps, 2),
         cpuRatio: round(result.cpuUsPerRequest / express.cpuUsPerRequest, 2),
+        ...(base ? { baselineRatio: round(result.rps / base.rps, 2) } : {}),
       }
     );
   };
@@ -150,24 +170,31 @@ function requestsFigure(series: Series, settings: LoadSettings): RequestsFigure 
     runs: settings.runs,
     seconds: settings.seconds,
     connections: settings.connections,
+    production: true,
     express,
     openRoute: row('openRoute')!,
-    openRouteLogged: row('openRouteLogged')!,
+    openRouteQuiet: row('openRouteQuiet'),
     onePluginOpenRoute: row('onePluginOpenRoute')!,
     tokenRoute: row('tokenRoute'),
-    todoSqlite: row('todoSqlite')!,
-    todoPostgres: row('todoPostgres'),
+    todoSqlite: row('todoSqlite', 'knexSqlite'),
+    todoPostgres: row('todoPostgres', 'knexPostgres'),
     catalogList: row('catalogList'),
+    knexSqlite: row('knexSqlite'),
+    knexPostgres: row('knexPostgres'),
+    backstageOpenRoute: row('backstageOpenRoute'),
+    backstageTokenRoute: row('backstageTokenRoute'),
   };
 }
 
-function memoryFigure(rss: { express: Rss; reference: Rss }): MemoryFigure {
+function memoryFigure(rss: Record<string, Rss>): MemoryFigure {
   const of = (r: Rss) => ({ idleKiB: median(r.idle), loadedKiB: median(r.loaded) });
   const express = of(rss.express);
   const reference = of(rss.reference);
+  const backstage = rss.backstage && of(rss.backstage);
   return {
     express,
     reference,
+    ...(backstage ? { backstage } : {}),
     ratioIdle: round(reference.idleKiB / express.idleKiB, 2),
     ratioLoaded: round(reference.loadedKiB / express.loadedKiB, 2),
   };
@@ -175,7 +202,8 @@ function memoryFigure(rss: { express: Rss; reference: Rss }): MemoryFigure {
 
 /** Waits until the catalog has read the sample catalog's components (its first refresh runs at start). */
 async function waitForCatalog(baseUrl: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
     const response = await fetch(baseUrl + CATALOG_LIST, { headers: STATIC_AUTH }).catch(() => undefined);
     const body = response?.ok ? ((await response.json()) as { totalItems?: number }) : undefined;
     if ((body?.totalItems ?? 0) >= 10) {

@@ -9,7 +9,9 @@ export function renderMarkdown(report: BenchReport): string {
   const parts = [
     header(report),
     comparisonTable(report),
+    databaseTable(report),
     latencyTable(report),
+    instructionsTable(report),
     scalingSection(report),
     dependenciesSection(report),
     targetsTable(report),
@@ -20,76 +22,114 @@ export function renderMarkdown(report: BenchReport): string {
 
 function header(report: BenchReport): string {
   const quick = report.quick ? ' **Quick mode: too few and too short runs to quote.**' : '';
-  return `Measured ${report.date.slice(0, 10)} (${report.date}) on ${report.machine}; the whole run took ${report.totalSeconds} s.${quick}`;
+  const production =
+    report.figures.requests?.production || report.figures.coldStart?.production
+      ? ' Trellis runs with its production defaults: the artifact with NODE_ENV=production, app-config.production.yaml merged (PostgreSQL, a fresh database per server; Redis), a JSON line per request to standard output redirected to a file.'
+      : '';
+  return `Measured ${report.date.slice(0, 10)} (${report.date}) on ${report.machine}; the whole run took ${report.totalSeconds} s.${production}${quick}`;
 }
 
 function comparisonTable(report: BenchReport): string | undefined {
   const { coldStart, requests, memory } = report.figures;
   const rows: Cell[][] = [];
+  const backstageRatio = (trellis: number, backstage?: number) =>
+    backstage === undefined ? '' : `${round2(trellis / backstage)}×`;
   if (coldStart) {
+    const b = coldStart.backstage;
     rows.push([
       'Cold start: spawn to first 200 on a plugin route (ms)',
       coldStart.express.firstMs,
       coldStart.reference.firstMs,
+      b?.firstMs ?? '',
       `${coldStart.ratioFirst}×`,
+      backstageRatio(coldStart.reference.firstMs, b?.firstMs),
     ]);
     rows.push([
       'Cold start: spawn to readiness 200 (ms)',
       coldStart.express.readyMs,
       coldStart.reference.readyMs,
+      b?.readyMs ?? '',
       `${coldStart.ratioReady}×`,
+      backstageRatio(coldStart.reference.readyMs, b?.readyMs),
     ]);
   }
   if (requests) {
     const x = requests.express.rps;
-    rows.push(['Open route `GET /api/example/hello` (req/s)', x, requests.openRoute.rps, ratio(requests.openRoute)]);
-    rows.push([
-      'Open route, request log lines on (level info) (req/s)',
+    const rps = (row: RequestRow | undefined, name: string, backstage?: RequestRow): Cell[] => [
+      name,
       x,
-      requests.openRouteLogged.rps,
-      ratio(requests.openRouteLogged),
-    ]);
-    rows.push([
-      'Open route of a one-plugin backend (req/s)',
-      x,
-      requests.onePluginOpenRoute.rps,
-      ratio(requests.onePluginOpenRoute),
-    ]);
-    rows.push([
-      'Route of that backend that verifies a plugin token (req/s)',
-      x,
-      requests.tokenRoute?.rps ?? 'skipped',
-      ratio(requests.tokenRoute),
-    ]);
-    rows.push(['Todo list (20 rows) from SQLite (req/s)', x, requests.todoSqlite.rps, ratio(requests.todoSqlite)]);
-    rows.push([
-      'Todo list (20 rows) from PostgreSQL (req/s)',
-      x,
-      requests.todoPostgres?.rps ?? 'skipped',
-      ratio(requests.todoPostgres),
-    ]);
+      row?.rps ?? 'skipped',
+      backstage?.rps ?? '',
+      ratio(row),
+      row && backstage ? backstageRatio(row.rps, backstage.rps) : '',
+    ];
+    const logged = requests.production ? ', request log on' : '';
+    rows.push(
+      rps(requests.openRoute, `Open route \`GET /api/example/hello\`${logged} (req/s)`, requests.backstageOpenRoute),
+    );
+    if (requests.openRouteQuiet) {
+      rows.push(rps(requests.openRouteQuiet, 'Open route, request log off (LOG_LEVEL=warn) (req/s)'));
+    }
+    if (requests.openRouteLogged) {
+      rows.push(rps(requests.openRouteLogged, 'Open route, request log lines on (level info) (req/s)'));
+    }
+    rows.push(rps(requests.onePluginOpenRoute, `Open route of a one-plugin backend${logged} (req/s)`));
+    rows.push(
+      rps(
+        requests.tokenRoute,
+        `Route of that backend that verifies a plugin token${logged} (req/s)`,
+        requests.backstageTokenRoute,
+      ),
+    );
+    rows.push(rps(requests.todoSqlite, 'Todo list (20 rows) from SQLite (req/s)'));
+    rows.push(rps(requests.todoPostgres, 'Todo list (20 rows) from PostgreSQL (req/s)'));
     if (requests.catalogList) {
-      rows.push([
-        'Catalog list (20 components with relations) from SQLite (req/s)',
-        x,
-        requests.catalogList.rps,
-        ratio(requests.catalogList),
-      ]);
+      rows.push(rps(requests.catalogList, 'Catalog list (20 components with relations) from SQLite (req/s)'));
     }
   }
   if (memory) {
-    rows.push(['RSS after start (KiB)', memory.express.idleKiB, memory.reference.idleKiB, `${memory.ratioIdle}×`]);
+    const b = memory.backstage;
+    rows.push([
+      'RSS after start (KiB)',
+      memory.express.idleKiB,
+      memory.reference.idleKiB,
+      b?.idleKiB ?? '',
+      `${memory.ratioIdle}×`,
+      backstageRatio(memory.reference.idleKiB, b?.idleKiB),
+    ]);
     rows.push([
       'RSS after the open-route load (KiB)',
       memory.express.loadedKiB,
       memory.reference.loadedKiB,
+      b?.loadedKiB ?? '',
       `${memory.ratioLoaded}×`,
+      backstageRatio(memory.reference.loadedKiB, b?.loadedKiB),
     ]);
   }
   if (rows.length === 0) {
     return undefined;
   }
-  return table(['figure', 'bare Express', 'Trellis', 'Trellis / Express'], rows);
+  return table(['figure', 'bare Express', 'Trellis', 'Backstage', 'Trellis / Express', 'Trellis / Backstage'], rows);
+}
+
+function databaseTable(report: BenchReport): string | undefined {
+  const requests = report.figures.requests;
+  if (!requests || (!requests.knexSqlite && !requests.knexPostgres)) {
+    return undefined;
+  }
+  const line = (name: string, trellis?: RequestRow, knex?: RequestRow): Cell[] => [
+    name,
+    knex?.rps ?? 'skipped',
+    trellis?.rps ?? 'skipped',
+    trellis?.baselineRatio === undefined ? '' : `${trellis.baselineRatio}×`,
+  ];
+  return `The todo list against its own ceiling: bare Express + knex serving the same query (the same table, rows, ORDER BY and LIMIT, the same JSON) from the same kind of database, no authentication, no request log:\n\n${table(
+    ['todo list (20 rows)', 'bare Express + knex (req/s)', 'Trellis (req/s)', 'Trellis / Express + knex'],
+    [
+      line('SQLite', requests.todoSqlite, requests.knexSqlite),
+      line('PostgreSQL', requests.todoPostgres, requests.knexPostgres),
+    ],
+  )}`;
 }
 
 function latencyTable(report: BenchReport): string | undefined {
@@ -99,24 +139,42 @@ function latencyTable(report: BenchReport): string | undefined {
   }
   const line = (name: string, r?: LoadResult | RequestRow): Cell[] =>
     r
-      ? [name, r.p50, r.p99, r.cpuUsPerRequest, 'cpuRatio' in r ? `${r.cpuRatio}×` : '1×']
-      : [name, 'skipped', '', '', ''];
+      ? [name, r.rps, r.p50, r.p99, r.cpuUsPerRequest, 'cpuRatio' in r ? `${r.cpuRatio}×` : '1×']
+      : [name, 'skipped', '', '', '', ''];
   const intro =
     `Load: autocannon in its own process, ${requests.connections} connections, ${requests.seconds} s after a warm-up; ` +
-    `median of ${requests.runs} runs. Latency in ms; the server's CPU time (user + system) per request in µs, ` +
+    `median of ${requests.runs} interleaved rounds. Latency in ms; the server's CPU time (user + system) per request in µs, ` +
     "another view of the framework's cost (it also falls when a busier server handles more requests per wake-up):";
+  const optional = (name: string, r?: RequestRow) => (r ? [line(name, r)] : []);
   return `${intro}\n\n${table(
-    ['route', 'p50', 'p99', 'CPU per request (µs)', 'CPU / Express'],
+    ['route', 'req/s', 'p50', 'p99', 'CPU per request (µs)', 'CPU / Express'],
     [
       line('bare Express', requests.express),
       line('open route', requests.openRoute),
-      line('open route, log lines on', requests.openRouteLogged),
+      ...optional('open route, log off', requests.openRouteQuiet),
+      ...optional('open route, log lines on', requests.openRouteLogged),
       line('one-plugin backend, open route', requests.onePluginOpenRoute),
       line('plugin-token route', requests.tokenRoute),
       line('todo list, SQLite', requests.todoSqlite),
       line('todo list, PostgreSQL', requests.todoPostgres),
-      ...(requests.catalogList ? [line('catalog list, SQLite', requests.catalogList)] : []),
+      ...optional('catalog list, SQLite', requests.catalogList),
+      ...optional('bare Express + knex, todo list, SQLite', requests.knexSqlite),
+      ...optional('bare Express + knex, todo list, PostgreSQL', requests.knexPostgres),
+      ...optional('Backstage, open route', requests.backstageOpenRoute),
+      ...optional('Backstage, plugin-token route', requests.backstageTokenRoute),
     ],
+  )}`;
+}
+
+function instructionsTable(report: BenchReport): string | undefined {
+  const figure = report.figures.instructions;
+  if (!figure) {
+    return undefined;
+  }
+  const express = figure.rows.find((r) => r.name === 'bare Express')?.perRequestK;
+  return `Instructions per request (user space, valgrind's callgrind, ${figure.requests} requests after a warm-up, an idle stretch of the same length subtracted; steady to about 1 % however busy the machine is):\n\n${table(
+    ['server and route', 'thousand instructions per request', '/ bare Express'],
+    figure.rows.map((r) => [r.name, r.perRequestK, express ? `${round2(r.perRequestK / express)}×` : '']),
   )}`;
 }
 
@@ -164,6 +222,10 @@ function notes(report: BenchReport): string | undefined {
 
 function ratio(row: RequestRow | undefined): string {
   return row ? `${row.ratio}×` : 'skipped';
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function table(head: string[], rows: Cell[][]): string {

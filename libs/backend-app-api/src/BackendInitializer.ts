@@ -1,53 +1,42 @@
-import {
-  BackendFeature,
-  coreServices,
-  createServiceFactory,
-  LoggerService,
-  RootConfigService,
-  ServiceRef,
-} from '@trellis/backend-plugin-api';
-import type {
-  InternalBackendRegistrationFeature,
-  InternalFeatureRegistration,
-  InternalServiceFactory,
-} from '@trellis/backend-plugin-api/internal';
+import { BackendFeature, coreServices } from '@trellis/backend-plugin-api';
 import { TrellisError } from '@trellis/errors';
-import { BackendState, backendStateServiceRef } from './BackendState';
-import { guardExtensionPoint } from './extensionPointGuard';
-import { describe, FeatureGraph, isExtensionPoint, PluginNode } from './FeatureGraph';
+import { BackendState } from './BackendState';
+import { asTrellisError, collectRegistrations, isServiceFactory } from './collectRegistrations';
+import { builtinServiceFactories } from './builtinServices';
+import { createStartupLogger, StartupLogger } from './createStartupLogger';
+import { describe } from './describeFeature';
+import { expandFeatureLoaders } from './expandFeatureLoaders';
+import { FeatureGraph, PluginNode } from './FeatureGraph';
 import { FeatureGraphError } from './FeatureGraphError';
-import { isRootLifecycleControl, RootLifecycleControl } from './lifecycle';
 import { loadFeature } from './loadFeature';
+import { DEFAULT_STARTUP_OPTIONS, readStartupOptions, StartupOptions } from './readStartupOptions';
+import { isRootLifecycleControl, RootLifecycleControl } from './rootLifecycleControl';
+import { selectPlugins } from './selectPlugins';
 import { ServiceRegistry } from './ServiceRegistry';
+import { startPlugins } from './startPlugin';
 import { BackendFeatureInput } from './types';
 
-type BootFailurePolicy = 'abort' | 'continue';
-
-const DEFAULT_SLOW_PLUGIN_WARNING_MS = 5000;
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
-
 /**
- * Turns added features into a running backend: checks the feature graph, starts root services,
- * then plugins in parallel (each plugin's modules first), then runs startup hooks; stops in
- * reverse. It installs no process handlers: the app decides what a signal does.
+ * Turns added features into a running backend, in named steps: check the feature graph, read the
+ * start-up options and select the plugins, start root services, start plugins in parallel (each
+ * plugin's modules first), run startup hooks; stop in reverse. The backend's one state machine is
+ * {@link BackendState}. It installs no process handlers: the app decides what a signal does.
  */
 export class BackendInitializer {
   readonly #defaults: BackendFeature[];
   readonly #pending: Promise<BackendFeature>[] = [];
   readonly #state = new BackendState();
-  #phase: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
+  #options: StartupOptions = DEFAULT_STARTUP_OPTIONS;
   #startPromise?: Promise<void>;
   #shutdownPromise?: Promise<void>;
-  #logger?: LoggerService;
   #lifecycle?: RootLifecycleControl;
-  #shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   constructor(defaults: BackendFeature[]) {
     this.#defaults = defaults;
   }
 
   add(input: BackendFeatureInput): void {
-    if (this.#phase !== 'idle') {
+    if (this.#state.getState() !== 'pending') {
       throw new TrellisError(
         'TRELLIS_ERR_ADDED_AFTER_START',
         'A feature was added after backend.start() was called; add every plugin, module and service factory before start',
@@ -59,20 +48,22 @@ export class BackendInitializer {
   }
 
   start(): Promise<void> {
-    if (this.#phase !== 'idle') {
+    if (this.#state.getState() !== 'pending') {
       return Promise.reject(new TrellisError('TRELLIS_ERR_INVALID_STATE', 'backend.start() was called twice'));
     }
-    this.#phase = 'starting';
+    this.#state.setState('starting');
     this.#startPromise = this.#start();
     return this.#startPromise;
   }
 
   async stop(): Promise<void> {
-    if (this.#phase === 'idle') {
-      this.#phase = 'stopped';
+    if (this.#state.getState() === 'pending') {
+      this.#state.setState('stopped');
+    }
+    if (this.#state.getState() === 'stopped' && !this.#shutdownPromise) {
       return;
     }
-    const deadlineMs = this.#shutdownTimeoutMs;
+    const deadlineMs = this.#options.shutdownTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
@@ -99,298 +90,123 @@ export class BackendInitializer {
 
   async #start(): Promise<void> {
     const startedAt = performance.now();
-    this.#state.setState('starting');
-    const graph = await this.#buildGraph();
-    const registry = ServiceRegistry.create(graph.factories);
+    const { graph, loaderRegistry } = await this.#buildGraph();
+    const registry = ServiceRegistry.create(graph.factories, { seedFrom: loaderRegistry });
+    let log: StartupLogger | undefined;
     try {
-      await this.#startRootServices(registry);
-      await this.#startPlugins(graph, registry);
+      const nodes = await this.#readOptionsAndSelect(graph, registry);
+      const logger = await this.#startRootServices(registry);
+      const startLog = createStartupLogger({
+        logger,
+        pluginIds: nodes.map((n) => n.pluginId),
+        slowPluginWarningMs: this.#options.slowPluginWarningMs,
+      });
+      log = startLog;
+      this.#logLeftOut(graph, nodes, startLog);
+      await startPlugins(
+        nodes.map((node) => ({
+          node,
+          registry,
+          log: startLog,
+          state: this.#state,
+          policy: this.#options.bootFailurePolicy(node.pluginId),
+        })),
+      );
       await this.#lifecycle?.startup();
     } catch (error) {
+      log?.stop();
       this.#state.setState('failed');
       await this.#shutdown();
       throw error;
     }
-    this.#phase = 'started';
     this.#state.setState('started');
-    this.#logSummary(graph, performance.now() - startedAt);
+    log.finished({ totalMs: performance.now() - startedAt, moduleCount: graph.moduleCount() });
   }
 
-  async #buildGraph(): Promise<FeatureGraph> {
+  async #buildGraph(): Promise<{ graph: FeatureGraph; loaderRegistry?: ServiceRegistry }> {
     const problems: TrellisError[] = [];
-    const settled = await Promise.allSettled(this.#pending);
-    const features: BackendFeature[] = [];
-    for (const result of settled) {
+    const added: BackendFeature[] = [];
+    for (const result of await Promise.allSettled(this.#pending)) {
       if (result.status === 'fulfilled') {
-        features.push(result.value);
+        added.push(result.value);
       } else {
         problems.push(asTrellisError(result.reason, 'TRELLIS_ERR_INVALID_FEATURE'));
       }
     }
-    const registrations = this.#collectRegistrations(features, problems);
+    const defaultFactories = [...builtinServiceFactories(this.#state), ...this.#defaults.filter(isServiceFactory)];
+    const { features, registry } = await expandFeatureLoaders(added, defaultFactories, problems);
     const graph = await FeatureGraph.build({
-      registrations,
+      registrations: collectRegistrations(features, problems),
       explicitFactories: features.filter(isServiceFactory),
-      defaultFactories: [...this.#builtinFactories(), ...this.#defaults.filter(isServiceFactory)],
+      defaultFactories,
     });
     problems.push(...graph.problems);
     if (problems.length > 0) {
-      this.#phase = 'stopped';
       this.#state.setState('failed');
       throw new FeatureGraphError(problems);
     }
+    // Plugins' config schemas are collected here, into the backend state the config service reads.
     for (const node of graph.plugins.values()) {
       this.#state.addPlugin({
         pluginId: node.pluginId,
         modules: node.modules.map((m) => m.moduleId!),
         configSchema: node.plugin.configSchema,
+        moduleConfigSchemas: node.modules.flatMap((m) =>
+          m.configSchema ? [{ moduleId: m.moduleId!, schema: m.configSchema }] : [],
+        ),
       });
     }
-    return graph;
+    return { graph, loaderRegistry: registry };
   }
 
-  #collectRegistrations(features: BackendFeature[], problems: TrellisError[]) {
-    const registrations: InternalFeatureRegistration[] = [];
-    for (const feature of features) {
-      const internal = feature as InternalBackendRegistrationFeature;
-      if (internal.featureType !== 'registrations') {
-        continue;
-      }
-      try {
-        registrations.push(...internal.getRegistrations());
-      } catch (error) {
-        problems.push(asTrellisError(error, 'TRELLIS_ERR_PLUGIN_BOOT_FAILED'));
-      }
+  /**
+   * Reads the start-up options (only the config service runs before this) and selects the plugins
+   * of `backend.plugins`; a wrong value stops the start before any other root service runs.
+   */
+  async #readOptionsAndSelect(graph: FeatureGraph, registry: ServiceRegistry): Promise<PluginNode[]> {
+    const config = registry.has(coreServices.rootConfig.id)
+      ? await registry.get(coreServices.rootConfig, 'root')
+      : undefined;
+    this.#options = readStartupOptions(config);
+    const { selected, leftOut } = selectPlugins([...graph.plugins.keys()], this.#options);
+    for (const pluginId of leftOut) {
+      this.#state.removePlugin(pluginId);
     }
-    return registrations;
+    return selected.map((pluginId) => graph.plugins.get(pluginId)!);
   }
 
-  #builtinFactories(): InternalServiceFactory[] {
-    const state = this.#state;
-    return [
-      createServiceFactory({ service: backendStateServiceRef, deps: {}, factory: () => state }),
-      createServiceFactory({
-        service: coreServices.rootInstanceMetadata,
-        deps: {},
-        factory: () => ({
-          getInstalledPlugins: async () =>
-            state
-              .getPlugins()
-              .map((p) => ({ pluginId: p.pluginId, modules: p.modules.map((moduleId) => ({ moduleId })) })),
-        }),
-      }),
-    ] as InternalServiceFactory[];
-  }
-
-  async #startRootServices(registry: ServiceRegistry): Promise<void> {
-    if (registry.has(coreServices.rootLogger.id)) {
-      this.#logger = await registry.get(coreServices.rootLogger, 'root');
-    }
+  async #startRootServices(registry: ServiceRegistry) {
+    const logger = registry.has(coreServices.rootLogger.id)
+      ? await registry.get(coreServices.rootLogger, 'root')
+      : undefined;
     if (registry.has(coreServices.rootLifecycle.id)) {
       const lifecycle = await registry.get(coreServices.rootLifecycle, 'root');
       this.#lifecycle = isRootLifecycleControl(lifecycle) ? lifecycle : undefined;
     }
     await Promise.all(registry.rootRefs().map((ref) => registry.get(ref, 'root')));
+    return logger;
   }
 
-  async #startPlugins(graph: FeatureGraph, registry: ServiceRegistry): Promise<void> {
-    const config = registry.has(coreServices.rootConfig.id)
-      ? await registry.get(coreServices.rootConfig, 'root')
-      : undefined;
+  #logLeftOut(graph: FeatureGraph, nodes: PluginNode[], log: StartupLogger): void {
     for (const module of graph.orphanModules) {
-      this.#logger?.warn(
-        `${describe(module)} was added, but plugin '${module.pluginId}' is not; the module is ignored`,
-      );
+      log.moduleIgnored(`${describe(module)} was added, but plugin '${module.pluginId}' is not; the module is ignored`);
     }
-    this.#shutdownTimeoutMs =
-      config?.getOptionalNumber('backend.lifecycle.shutdownTimeoutMs') ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    const nodes = this.#selectPlugins(config, [...graph.plugins.values()]);
-    const policies = new Map(nodes.map((n) => [n.pluginId, readBootPolicy(config, n.pluginId)]));
-    const stopWatching = this.#watchSlowPlugins(config);
-    try {
-      const results = await Promise.allSettled(
-        nodes.map((node) => this.#startPlugin(node, registry, policies.get(node.pluginId)!)),
-      );
-      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-      if (failures.length > 0) {
-        throw failures.length === 1 ? failures[0] : new AggregateBootError(failures);
-      }
-    } finally {
-      stopWatching();
-    }
-  }
-
-  /**
-   * The plugins this backend starts: all added ones, or those of `backend.plugins.include`, minus
-   * those of `backend.plugins.exclude`. One build can so serve every part of a split deployment.
-   * A plugin left out is not started, not listed as installed and has no routes here; an ID that
-   * names no added plugin is a config error, so a typo never silently starts everything.
-   */
-  #selectPlugins(config: RootConfigService | undefined, nodes: PluginNode[]): PluginNode[] {
-    const include = config?.getOptionalStringArray('backend.plugins.include');
-    const exclude = config?.getOptionalStringArray('backend.plugins.exclude') ?? [];
-    const known = new Set(nodes.map((n) => n.pluginId));
-    for (const [key, ids] of [
-      ['include', include ?? []],
-      ['exclude', exclude],
-    ] as const) {
-      const unknown = ids.filter((id) => !known.has(id));
-      if (unknown.length > 0) {
-        throw new TrellisError(
-          'TRELLIS_ERR_CONFIG_TYPE',
-          `backend.plugins.${key} names ${unknown.map((id) => `'${id}'`).join(', ')}, which this backend does not add; it adds ${[...known].map((id) => `'${id}'`).join(', ')}`,
-        );
+    for (const pluginId of graph.plugins.keys()) {
+      if (!nodes.some((n) => n.pluginId === pluginId)) {
+        log.pluginLeftOut(pluginId);
       }
     }
-    const selected = nodes.filter(
-      (n) => (include === undefined || include.includes(n.pluginId)) && !exclude.includes(n.pluginId),
-    );
-    for (const node of nodes.filter((n) => !selected.includes(n))) {
-      this.#state.removePlugin(node.pluginId);
-      this.#logger?.info(`Plugin '${node.pluginId}' is not started on this backend (backend.plugins)`, {
-        plugin: node.pluginId,
-      });
-    }
-    return selected;
-  }
-
-  async #startPlugin(node: PluginNode, registry: ServiceRegistry, policy: BootFailurePolicy): Promise<void> {
-    const startedAt = performance.now();
-    this.#state.updatePlugin(node.pluginId, { state: 'starting' });
-    let open = true;
-    const isOpen = () => open;
-    try {
-      for (const module of orderModules(node.modules)) {
-        await this.#initFeature(module, node, registry, isOpen);
-      }
-      await this.#initFeature(node.plugin, node, registry, isOpen);
-    } catch (error) {
-      open = false;
-      const failure = new TrellisError(
-        'TRELLIS_ERR_PLUGIN_BOOT_FAILED',
-        `Plugin '${node.pluginId}' failed to start (policy onPluginBootFailure: ${policy})`,
-        error,
-      );
-      this.#state.updatePlugin(node.pluginId, { state: 'failed', error: failure });
-      this.#logger?.error(failure.message, { plugin: node.pluginId, error });
-      if (policy === 'abort') {
-        throw failure;
-      }
-      return;
-    }
-    open = false;
-    const startupMs = Math.round(performance.now() - startedAt);
-    this.#state.updatePlugin(node.pluginId, { state: 'ready', startupMs });
-    this.#logger?.info(`Plugin '${node.pluginId}' started in ${startupMs}ms`, { plugin: node.pluginId, startupMs });
-  }
-
-  async #initFeature(
-    reg: InternalFeatureRegistration,
-    node: PluginNode,
-    registry: ServiceRegistry,
-    isOpen: () => boolean,
-  ): Promise<void> {
-    const entries = await Promise.all(
-      Object.entries(reg.init.deps).map(async ([name, dep]) => {
-        if (isExtensionPoint(dep)) {
-          const provided = node.extensionPoints.get(dep.id)!;
-          return [name, guardExtensionPoint(dep.id, provided.impl, isOpen)] as const;
-        }
-        return [name, await registry.get(dep as ServiceRef<unknown>, node.pluginId)] as const;
-      }),
-    );
-    try {
-      await reg.init.func(Object.fromEntries(entries));
-    } catch (error) {
-      if (reg.type === 'module') {
-        throw new TrellisError('TRELLIS_ERR_PLUGIN_BOOT_FAILED', `${describe(reg)} failed in init`, error);
-      }
-      throw error;
-    }
-  }
-
-  #watchSlowPlugins(config?: RootConfigService): () => void {
-    const intervalMs =
-      config?.getOptionalNumber('backend.startup.slowPluginWarningMs') ?? DEFAULT_SLOW_PLUGIN_WARNING_MS;
-    const startedAt = Date.now();
-    const timer = setInterval(() => {
-      const waiting = this.#state.getPlugins().filter((p) => p.state === 'starting' || p.state === 'pending');
-      if (waiting.length > 0) {
-        const names = waiting.map((p) => `'${p.pluginId}'`).join(', ');
-        this.#logger?.warn(`Still waiting for plugins to start after ${Date.now() - startedAt}ms: ${names}`);
-      }
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
-  #logSummary(graph: FeatureGraph, totalMs: number): void {
-    const plugins = this.#state.getPlugins();
-    const parts = plugins.map((p) => `${p.pluginId} ${p.state === 'ready' ? `${p.startupMs}ms` : p.state}`);
-    const moduleCount = [...graph.plugins.values()].reduce((n, p) => n + p.modules.length, 0);
-    this.#logger?.info(
-      `Backend started in ${Math.round(totalMs)}ms with ${plugins.length} plugin(s) and ${moduleCount} module(s): ${parts.join(', ')}`,
-      {
-        startupMs: Math.round(totalMs),
-        plugins: Object.fromEntries(plugins.map((p) => [p.pluginId, p.startupMs ?? p.state])),
-      },
-    );
   }
 
   #shutdown(): Promise<void> {
     this.#shutdownPromise ??= (async () => {
-      this.#phase = 'stopped';
       this.#state.setState('stopping');
-      for (const plugin of this.#state.getPlugins()) {
-        if (plugin.state !== 'failed') {
-          this.#state.updatePlugin(plugin.pluginId, { state: 'stopping' });
-        }
-      }
+      this.#state.updateLivePlugins('stopping');
       await this.#lifecycle?.beforeShutdown();
       await this.#lifecycle?.shutdown();
-      for (const plugin of this.#state.getPlugins()) {
-        if (plugin.state !== 'failed') {
-          this.#state.updatePlugin(plugin.pluginId, { state: 'stopped' });
-        }
-      }
+      this.#state.updateLivePlugins('stopped');
       this.#state.setState('stopped');
     })();
     return this.#shutdownPromise;
   }
-}
-
-/** The failures of several plugins that aborted the start. */
-class AggregateBootError extends Error {
-  readonly errors: unknown[];
-  constructor(errors: unknown[]) {
-    super(`${errors.length} plugins failed to start:\n${errors.map((e) => `  - ${(e as Error).message}`).join('\n')}`);
-    this.name = 'AggregateBootError';
-    this.errors = errors;
-  }
-}
-
-function isServiceFactory(feature: BackendFeature): feature is InternalServiceFactory {
-  return (feature as InternalServiceFactory).featureType === 'service';
-}
-
-function asTrellisError(error: unknown, code: TrellisError['code']): TrellisError {
-  return TrellisError.is(error) ? error : new TrellisError(code, (error as Error)?.message ?? String(error), error);
-}
-
-function readBootPolicy(config: RootConfigService | undefined, pluginId: string): BootFailurePolicy {
-  const key = `backend.startup.plugins.${pluginId}.onPluginBootFailure`;
-  const value =
-    config?.getOptionalString(key) ?? config?.getOptionalString('backend.startup.default.onPluginBootFailure');
-  if (value === undefined || value === 'abort' || value === 'continue') {
-    return value ?? 'abort';
-  }
-  throw new TrellisError(
-    'TRELLIS_ERR_CONFIG_TYPE',
-    `Invalid onPluginBootFailure '${value}' for plugin '${pluginId}' at '${key}'; use 'abort' or 'continue'`,
-  );
-}
-
-/** Modules that provide extension points initialise before modules that may use them. */
-function orderModules(modules: InternalFeatureRegistration[]): InternalFeatureRegistration[] {
-  return [...modules].sort((a, b) => Number(b.extensionPoints.length > 0) - Number(a.extensionPoints.length > 0));
 }

@@ -6,6 +6,8 @@ export interface PluginStatus {
   pluginId: string;
   modules: string[];
   configSchema?: ConfigSchema;
+  /** The config schemas of the plugin's modules, each for the plugin's config key. */
+  moduleConfigSchemas?: { moduleId: string; schema: ConfigSchema }[];
   state: PluginState;
   /** Milliseconds the plugin's modules and init took, once started. */
   startupMs?: number;
@@ -30,7 +32,21 @@ export const backendStateServiceRef = createServiceRef<BackendStateService>({
   scope: 'root',
 });
 
-/** The mutable store behind {@link BackendStateService}; only the initializer writes. */
+/** The moves of the backend's one state machine; anything else is a bug in the wiring. */
+const TRANSITIONS: Record<BackendLifecycleState, readonly BackendLifecycleState[]> = {
+  pending: ['starting', 'stopped'],
+  starting: ['started', 'failed'],
+  started: ['stopping'],
+  failed: ['stopping'],
+  stopping: ['stopped'],
+  stopped: [],
+};
+
+/**
+ * The mutable store behind {@link BackendStateService}, and the one state machine of a backend:
+ * the initializer moves it along {@link TRANSITIONS} and decides from it what `add`, `start` and
+ * `stop` may do. Only the initializer writes.
+ */
 export class BackendState implements BackendStateService {
   #state: BackendLifecycleState = 'pending';
   readonly #plugins = new Map<string, PluginStatus>();
@@ -40,6 +56,9 @@ export class BackendState implements BackendStateService {
   }
 
   setState(state: BackendLifecycleState): void {
+    if (!TRANSITIONS[this.#state].includes(state)) {
+      throw new Error(`Backend state cannot move from '${this.#state}' to '${state}'`);
+    }
     this.#state = state;
   }
 
@@ -57,6 +76,15 @@ export class BackendState implements BackendStateService {
 
   removePlugin(pluginId: string): void {
     this.#plugins.delete(pluginId);
+  }
+
+  /** Moves every plugin that has not failed to `state` (on shutdown). */
+  updateLivePlugins(state: 'stopping' | 'stopped'): void {
+    for (const plugin of this.#plugins.values()) {
+      if (plugin.state !== 'failed') {
+        plugin.state = state;
+      }
+    }
   }
 
   updatePlugin(pluginId: string, update: Partial<PluginStatus>): void {

@@ -1,15 +1,19 @@
-import type { ExtensionPoint, ServiceRef } from '@trellis/backend-plugin-api';
+import type { ServiceRef } from '@trellis/backend-plugin-api';
 import type {
   InternalFeatureRegistration,
   InternalServiceFactory,
   InternalServiceRef,
 } from '@trellis/backend-plugin-api/internal';
 import { TrellisError } from '@trellis/errors';
+import { checkServiceGraph } from './checkServiceGraph';
+import { describe, isExtensionPoint, isServiceRef } from './describeFeature';
+import { orderModules } from './orderModules';
 
 /** A plugin with its modules, as found among the added features. */
 export interface PluginNode {
   pluginId: string;
   plugin: InternalFeatureRegistration;
+  /** The plugin's modules, in the order they initialise (see `orderModules`). */
   modules: InternalFeatureRegistration[];
   /** Extension point ID to the registration that provides it. */
   extensionPoints: Map<string, { owner: InternalFeatureRegistration; impl: unknown }>;
@@ -40,10 +44,14 @@ export class FeatureGraph {
     graph.#addFactories(input.explicitFactories, input.defaultFactories);
     graph.#addRegistrations(input.registrations);
     await graph.#loadRefDefaultFactories();
-    graph.#checkMissingServices();
-    graph.#checkScopes();
-    graph.#checkCycles();
+    graph.problems.push(...checkServiceGraph(graph.factories, [...graph.#allRegistrations()]));
+    graph.#orderModules();
     return graph;
+  }
+
+  /** How many modules the graph's plugins have. */
+  moduleCount(): number {
+    return [...this.plugins.values()].reduce((n, p) => n + p.modules.length, 0);
   }
 
   #problem(code: TrellisError['code'], message: string): void {
@@ -86,6 +94,15 @@ export class FeatureGraph {
       this.#problem(
         'TRELLIS_ERR_DUPLICATE_PLUGIN',
         `Plugin '${reg.pluginId}' was added twice; each plugin ID may be added once per backend`,
+      );
+      return;
+    }
+    // Routes match /api/<pluginId> in any case, so IDs that differ only in case would share them.
+    const sameIgnoringCase = [...this.plugins.keys()].find((id) => id.toLowerCase() === reg.pluginId.toLowerCase());
+    if (sameIgnoringCase) {
+      this.#problem(
+        'TRELLIS_ERR_DUPLICATE_PLUGIN',
+        `Plugins '${sameIgnoringCase}' and '${reg.pluginId}' differ only in case; plugin IDs must be unique ignoring case, since their routes under /api/ match in any case`,
       );
       return;
     }
@@ -137,10 +154,7 @@ export class FeatureGraph {
 
   #checkModuleExtensionPoints(node: PluginNode): void {
     for (const module of node.modules) {
-      for (const dep of Object.values(module.init.deps)) {
-        if (dep.$$type !== '@trellis/ExtensionPoint') {
-          continue;
-        }
+      for (const dep of Object.values(module.init.deps).filter(isExtensionPoint)) {
         if (node.extensionPoints.has(dep.id)) {
           continue;
         }
@@ -169,22 +183,18 @@ export class FeatureGraph {
       }
       const factory = (await ref.defaultFactory(ref)) as InternalServiceFactory;
       this.factories.set(ref.id, [factory]);
-      pending.push(...Object.values(factory.deps));
+      pending.push(...Object.values(factory.deps).filter(isServiceRef));
     }
   }
 
   *#allDependencyRefs(): Generator<ServiceRef<unknown>> {
     for (const list of this.factories.values()) {
       for (const factory of list) {
-        yield* Object.values(factory.deps);
+        yield* Object.values(factory.deps).filter(isServiceRef);
       }
     }
     for (const reg of this.#allRegistrations()) {
-      for (const dep of Object.values(reg.init.deps)) {
-        if (dep.$$type === '@trellis/ServiceRef') {
-          yield dep as ServiceRef<unknown>;
-        }
-      }
+      yield* Object.values(reg.init.deps).filter(isServiceRef);
     }
   }
 
@@ -195,87 +205,13 @@ export class FeatureGraph {
     }
   }
 
-  #checkMissingServices(): void {
-    for (const reg of this.#allRegistrations()) {
-      for (const [name, dep] of Object.entries(reg.init.deps)) {
-        if (dep.$$type === '@trellis/ServiceRef' && !this.#hasFactory(dep.id)) {
-          this.#problem(
-            'TRELLIS_ERR_MISSING_SERVICE',
-            `${describe(reg)} depends on service '${dep.id}' (as '${name}'), which no factory provides; add its factory with backend.add() or drop the dependency`,
-          );
-        }
-      }
-    }
-    for (const [id, list] of this.factories) {
-      for (const dep of Object.values(list[0].deps)) {
-        if (!this.#hasFactory(dep.id)) {
-          this.#problem(
-            'TRELLIS_ERR_MISSING_SERVICE',
-            `Service '${id}' depends on service '${dep.id}', which no factory provides; add its factory with backend.add()`,
-          );
-        }
+  #orderModules(): void {
+    for (const node of this.plugins.values()) {
+      const { order, problem } = orderModules(node.modules);
+      node.modules = order;
+      if (problem) {
+        this.problems.push(problem);
       }
     }
   }
-
-  #hasFactory(id: string): boolean {
-    return this.factories.has(id) || id === 'core.pluginMetadata';
-  }
-
-  #checkScopes(): void {
-    for (const [id, list] of this.factories) {
-      if (list[0].service.scope !== 'root') {
-        continue;
-      }
-      for (const dep of Object.values(list[0].deps)) {
-        if (dep.scope === 'plugin') {
-          this.#problem(
-            'TRELLIS_ERR_SCOPE_VIOLATION',
-            `Root service '${id}' depends on plugin-scoped service '${dep.id}'; a root service exists once per backend, so depend on a root service instead or make '${id}' plugin-scoped`,
-          );
-        }
-      }
-    }
-  }
-
-  #checkCycles(): void {
-    const done = new Set<string>();
-    const reported = new Set<string>();
-    const visit = (id: string, path: string[]): void => {
-      if (path.includes(id)) {
-        const cycle = [...path.slice(path.indexOf(id)), id];
-        const key = [...cycle.slice(0, -1)].sort().join(',');
-        if (!reported.has(key)) {
-          reported.add(key);
-          this.#problem(
-            'TRELLIS_ERR_SERVICE_CYCLE',
-            `Services depend on each other in a cycle: ${cycle.map((c) => `'${c}'`).join(' -> ')}; break it by removing one of these dependencies`,
-          );
-        }
-        return;
-      }
-      if (done.has(id)) {
-        return;
-      }
-      for (const factory of this.factories.get(id) ?? []) {
-        for (const dep of Object.values(factory.deps)) {
-          visit(dep.id, [...path, id]);
-        }
-      }
-      done.add(id);
-    };
-    for (const id of this.factories.keys()) {
-      visit(id, []);
-    }
-  }
-}
-
-/** How errors name a plugin or module. */
-export function describe(reg: InternalFeatureRegistration): string {
-  return reg.type === 'plugin' ? `Plugin '${reg.pluginId}'` : `Module '${reg.moduleId}' for plugin '${reg.pluginId}'`;
-}
-
-/** Whether a dependency value is an extension point. */
-export function isExtensionPoint(dep: unknown): dep is ExtensionPoint<unknown> {
-  return (dep as ExtensionPoint<unknown>)?.$$type === '@trellis/ExtensionPoint';
 }

@@ -1,6 +1,7 @@
-import { coreServices, ServiceRef } from '@trellis/backend-plugin-api';
+import type { ServiceRef } from '@trellis/backend-plugin-api';
 import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
 import { TrellisError } from '@trellis/errors';
+import { pluginBoundServices } from './builtinServices';
 
 /**
  * Holds the service factories of a backend and builds instances lazily: root services once per
@@ -17,9 +18,27 @@ export class ServiceRegistry {
     this.#factories = factories;
   }
 
-  /** Creates a registry from resolved factories, keyed by service ref ID. */
-  static create(factories: Map<string, InternalServiceFactory[]>): ServiceRegistry {
-    return new ServiceRegistry(factories);
+  /**
+   * Creates a registry from resolved factories, keyed by service ref ID. Root services already
+   * built by `seedFrom` (the feature loaders' registry) are taken over, so none is built twice.
+   */
+  static create(
+    factories: Map<string, InternalServiceFactory[]>,
+    options?: { seedFrom?: ServiceRegistry },
+  ): ServiceRegistry {
+    const registry = new ServiceRegistry(factories);
+    const seed = options?.seedFrom;
+    for (const [key, instance] of seed ? seed.#rootInstances : []) {
+      if (factories.has(key.slice(0, key.lastIndexOf('#')))) {
+        registry.#rootInstances.set(key, instance);
+      }
+    }
+    return registry;
+  }
+
+  /** The IDs of the root services built so far. */
+  builtRootServiceIds(): Set<string> {
+    return new Set([...this.#rootInstances.keys()].map((key) => key.slice(0, key.lastIndexOf('#'))));
   }
 
   /** Whether any factory provides the service. */
@@ -36,10 +55,11 @@ export class ServiceRegistry {
 
   /** Builds, or returns the built, instance of a service for a plugin (ignored for root refs). */
   get<T>(ref: ServiceRef<T>, pluginId: string): Promise<T> {
-    if (ref.id === coreServices.pluginMetadata.id && !this.#factories.has(ref.id)) {
-      return Promise.resolve({ getId: () => pluginId } as T);
-    }
     const factories = this.#factories.get(ref.id);
+    const bound = pluginBoundServices.get(ref.id);
+    if (!factories && bound) {
+      return Promise.resolve(bound(pluginId) as T);
+    }
     if (!factories) {
       return Promise.reject(
         new TrellisError(

@@ -9,10 +9,5 @@ export type {
 export { backendStateServiceRef } from './BackendState';
 export type { BackendStateService, PluginStatus } from './BackendState';
 export { FeatureGraphError } from './FeatureGraphError';
-export {
-  DefaultRootLifecycleService,
-  rootLifecycleServiceFactory,
-  lifecycleServiceFactory,
-  isRootLifecycleControl,
-} from './lifecycle';
-export type { RootLifecycleControl } from './lifecycle';
+export { isRootLifecycleControl } from './rootLifecycleControl';
+export type { RootLifecycleControl } from './rootLifecycleControl';

@@ -1,22 +1,23 @@
-import {
-  Backend,
-  createSpecializedBackend,
-  lifecycleServiceFactory,
-  rootLifecycleServiceFactory,
-} from '@trellis/backend-app-api';
+import { Backend, createSpecializedBackend } from '@trellis/backend-app-api';
 import { BackendFeature } from '@trellis/backend-plugin-api';
+import { auditorServiceFactory } from './services/auditor';
 import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
 import { cacheServiceFactory } from './services/cache';
-import { databaseServiceFactory } from './services/database';
+import { databaseServiceFactory, rootDatabaseServiceFactory } from './services/database';
 import { discoveryServiceFactory } from './services/discovery';
 import { metricsServiceFactory } from './services/metrics';
 import { httpRouterServiceFactory } from './services/httpRouter';
+import { lifecycleServiceFactory } from './services/lifecycle';
 import { rootConfigServiceFactory } from './services/rootConfig';
 import { rootHealthServiceFactory } from './services/rootHealth';
 import { rootHttpRouterServiceFactory } from './services/rootHttpRouter';
+import { rootLifecycleServiceFactory } from './services/rootLifecycle';
 import { loggerServiceFactory, rootLoggerServiceFactory } from './services/rootLogger';
+import { rootSystemMetadataServiceFactory } from './services/rootSystemMetadata';
 import { schedulerServiceFactory } from './services/scheduler';
 import { urlReaderServiceFactory } from './services/urlReader';
+import { permissionsRegistryServiceFactory, permissionsServiceFactory } from './services/permissions';
+import { userInfoServiceFactory } from './services/userInfo';
 
 /**
  * The default factory of every core service. A factory passed to `backend.add()` replaces the
@@ -34,6 +35,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   metricsServiceFactory,
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,
+  rootDatabaseServiceFactory,
   databaseServiceFactory,
   cacheServiceFactory,
   schedulerServiceFactory,
@@ -41,6 +43,11 @@ export const defaultServiceFactories: BackendFeature[] = [
   authServiceFactory,
   httpAuthServiceFactory,
   urlReaderServiceFactory,
+  auditorServiceFactory,
+  rootSystemMetadataServiceFactory,
+  permissionsServiceFactory,
+  permissionsRegistryServiceFactory,
+  userInfoServiceFactory,
 ];
 
 /**

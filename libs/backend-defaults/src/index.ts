@@ -29,6 +29,8 @@ export type {
   RootHttpRouterFactoryOptions,
 } from './services/rootHttpRouter';
 export { DefaultHttpRouter, httpRouterServiceFactory } from './services/httpRouter';
+export { DefaultRootLifecycleService, rootLifecycleServiceFactory } from './services/rootLifecycle';
+export { lifecycleServiceFactory } from './services/lifecycle';
 export {
   DefaultHttpAuthService,
   authServiceFactory,
@@ -43,6 +45,7 @@ export { DefaultRootHealthService, rootHealthServiceFactory } from './services/r
 export {
   DatabaseManager,
   databaseServiceFactory,
+  rootDatabaseServiceFactory,
   isDatabaseUnavailableError,
   readDatabaseConfig,
 } from './services/database';
@@ -65,3 +68,18 @@ export {
   urlReaderDefaults,
 } from './services/urlReader';
 export type { IntegrationConfig, ReadingAllowRule, ReadTreeLimits, UrlReaderSettings } from './services/urlReader';
+export { DefaultAuditorService, auditorServiceFactory, readSeverityLogLevelMappings } from './services/auditor';
+export type {
+  AuditActor,
+  AuditLogLevel,
+  DefaultAuditorServiceOptions,
+  SeverityLogLevelMappings,
+} from './services/auditor';
+export { DefaultRootSystemMetadataService, rootSystemMetadataServiceFactory } from './services/rootSystemMetadata';
+export {
+  DefaultPermissionsService,
+  DefaultPermissionsRegistryService,
+  permissionsServiceFactory,
+  permissionsRegistryServiceFactory,
+} from './services/permissions';
+export { DefaultUserInfoService, userInfoServiceFactory } from './services/userInfo';

@@ -1,12 +1,14 @@
 // Type tests of the public API: `yarn tsc` compiles this file, nothing runs it. Each
 // `@ts-expect-error` must meet an error, so a change that loosens a type fails the check as
 // surely as one that breaks a correct use.
+import { createBackendFeatureLoader } from './createBackendFeatureLoader';
 import { createBackendModule } from './createBackendModule';
 import { createBackendPlugin } from './createBackendPlugin';
 import { createExtensionPoint } from './createExtensionPoint';
 import { createServiceFactory } from './createServiceFactory';
 import { createServiceRef } from './createServiceRef';
 import { coreServices } from './coreServices';
+import type { RootConfigService } from './services/ConfigService';
 import type { LoggerService } from './services/LoggerService';
 import type { ResolvedDeps, ServiceRef } from './types';
 
@@ -113,5 +115,21 @@ export function extensionPoints() {
         },
       });
     },
+  });
+}
+
+// Feature loaders get their root deps typed and may not ask for plugin-scoped services.
+{
+  createBackendFeatureLoader({
+    deps: { config: coreServices.rootConfig },
+    *loader({ config }) {
+      expectType<Equals<typeof config, RootConfigService>>();
+      yield createBackendPlugin({ pluginId: 'loaded', register() {} });
+    },
+  });
+  createBackendFeatureLoader({
+    // @ts-expect-error loaders run before plugins exist: root services only
+    deps: { logger: coreServices.logger },
+    loader: () => [],
   });
 }

@@ -1,6 +1,6 @@
 import { InternalBackendRegistrationFeature, InternalInitRegistration } from './createBackendPlugin';
 import { assertValidId } from './ids';
-import { BackendFeature, ExtensionPoint, ResolvedDeps } from './types';
+import { BackendFeature, ConfigSchema, ExtensionPoint, ResolvedDeps } from './types';
 import { ServiceRef } from './types';
 
 /** Dependencies of a module: services and extension points of the plugin it extends. @public */
@@ -31,6 +31,14 @@ export interface CreateBackendModuleOptions {
   pluginId: string;
   /** Kebab-case ID, unique among the modules of the plugin. */
   moduleId: string;
+  /**
+   * JSON Schema of the module's own settings, written for the plugin's config key (as the
+   * plugin's schema is): a provider module of the catalog describes `catalog.providers.<name>`
+   * with `{ type: 'object', properties: { providers: { type: 'object', properties: { <name>: ... } } } }`.
+   * It is validated at start beside the plugin's schema, with its defaults applied; leave
+   * `additionalProperties` open at the levels the plugin and other modules share.
+   */
+  configSchema?: ConfigSchema;
   register(reg: BackendModuleRegistrationPoints): void;
 }
 
@@ -67,7 +75,16 @@ export function createBackendModule(options: CreateBackendModuleOptions): Backen
       if (!init) {
         throw new Error(`${name} did not call registerInit in its register function`);
       }
-      return [{ type: 'module', pluginId: options.pluginId, moduleId: options.moduleId, extensionPoints, init }];
+      return [
+        {
+          type: 'module',
+          pluginId: options.pluginId,
+          moduleId: options.moduleId,
+          configSchema: options.configSchema,
+          extensionPoints,
+          init,
+        },
+      ];
     },
   };
   return feature;

@@ -38,9 +38,17 @@ describe('the plugin API', () => {
     expect(() => twice.getRegistrations()).toThrow("Module 'b' for plugin 'a' called registerInit more than once");
   });
 
-  it.each(['Example', 'my_plugin', '1st', 'a--b', ''])('refuses the plugin ID %p', (id) => {
+  it.each(['1st', 'a--b', 'a__b', 'a-', '_a', 'my plugin', 'a.b', ''])('refuses the plugin ID %p', (id) => {
     expect(() => createBackendPlugin({ pluginId: id, register() {} })).toThrow(/TRELLIS_ERR_INVALID_ID/);
   });
+
+  it.each(['todo', 'cost-insights', 'exampleTodoList', 'Example', 'tech_insights', 'v2-api'])(
+    'accepts the plugin and module ID %p, as Backstage does',
+    (id) => {
+      expect(() => createBackendPlugin({ pluginId: id, register() {} })).not.toThrow();
+      expect(() => createBackendModule({ pluginId: id, moduleId: id, register() {} })).not.toThrow();
+    },
+  );
 
   it('validates service ref IDs and defaults their scope to plugin', () => {
     expect(createServiceRef<string>({ id: 'catalog.client' }).scope).toBe('plugin');

@@ -13,6 +13,9 @@ export interface CreateServiceRefOptions<TService, TScope extends ServiceScope> 
   defaultFactory?: (ref: ServiceRef<TService, TScope>) => Promise<ServiceFactory<TService>>;
 }
 
+/** Backstage's name for {@link CreateServiceRefOptions}. @public */
+export type ServiceRefOptions<TService, TScope extends ServiceScope> = CreateServiceRefOptions<TService, TScope>;
+
 /** @internal The runtime shape behind a {@link ServiceRef}. */
 export interface InternalServiceRef<T = unknown> extends ServiceRef<T> {
   readonly defaultFactory?: (ref: ServiceRef<T>) => Promise<ServiceFactory<T>>;

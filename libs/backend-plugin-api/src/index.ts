@@ -1,5 +1,5 @@
 export { createServiceRef } from './createServiceRef';
-export type { CreateServiceRefOptions } from './createServiceRef';
+export type { CreateServiceRefOptions, ServiceRefOptions } from './createServiceRef';
 export { createServiceFactory } from './createServiceFactory';
 export type {
   ServiceFactory,
@@ -18,7 +18,12 @@ export type {
   ModuleDeps,
   ResolvedModuleDeps,
 } from './createBackendModule';
+export { createBackendFeatureLoader } from './createBackendFeatureLoader';
+export type { BackendFeatureLoaderResult, CreateBackendFeatureLoaderOptions } from './createBackendFeatureLoader';
 export { coreServices } from './coreServices';
+export type { CoreServices } from './coreServices';
+export { isChildPath, resolveSafeChildPath } from './paths';
+export { isDatabaseConflictError } from './isDatabaseConflictError';
 export type {
   ServiceScope,
   ServiceRef,
@@ -43,6 +48,10 @@ export type {
   RootLifecycleService,
   LifecycleServiceHook,
   LifecycleServiceHookOptions,
+  LifecycleServiceStartupHook,
+  LifecycleServiceShutdownHook,
+  LifecycleServiceStartupOptions,
+  LifecycleServiceShutdownOptions,
 } from './services/LifecycleService';
 export type {
   HttpRouterService,
@@ -50,7 +59,12 @@ export type {
   HttpRouterServiceAuthPolicy,
 } from './services/HttpRouterService';
 export type { RootHealthService, HealthCheckResult } from './services/HealthService';
-export type { PluginMetadataService, RootInstanceMetadataService, InstalledPlugin } from './services/MetadataService';
+export type {
+  PluginMetadataService,
+  RootInstanceMetadataService,
+  RootInstanceMetadataServicePluginInfo,
+  InstalledPlugin,
+} from './services/MetadataService';
 export type { DatabaseService, DatabaseMigrateOptions } from './services/DatabaseService';
 export { resolvePackagePath } from './resolvePackagePath';
 export { findConfigRoot, resolveConfigPath } from './resolveConfigPath';
@@ -59,12 +73,15 @@ export type { CacheService, CacheServiceOptions, CacheServiceSetOptions } from '
 export type {
   SchedulerService,
   HumanDuration,
+  MillisecondsDuration,
+  SchedulerServiceDuration,
   SchedulerServiceTaskFrequency,
   SchedulerServiceTaskScheduleDefinition,
   SchedulerServiceTaskFunction,
   SchedulerServiceTaskInvocationDefinition,
   SchedulerServiceTaskRunner,
   SchedulerServiceTaskDescriptor,
+  SchedulerServiceTaskScheduleDefinitionConfig,
 } from './services/SchedulerService';
 export type { DiscoveryService } from './services/DiscoveryService';
 export type {
@@ -76,6 +93,12 @@ export type {
   NonePrincipal,
   PrincipalTypes,
   AccessRestrictions,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  BackstageServicePrincipal,
+  BackstageNonePrincipal,
+  BackstagePrincipalTypes,
+  BackstagePrincipalAccessRestrictions,
 } from './services/AuthService';
 export type {
   UrlReaderService,
@@ -97,3 +120,20 @@ export type {
   ReadTreeResponseFactoryFilesOptions,
   UrlReaderPredicateTuple,
 } from './urlReaderFactoriesServiceRef';
+export type {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
+  AuditorServiceEvent,
+  AuditorServiceEventSeverityLevel,
+} from './services/AuditorService';
+export type {
+  RootSystemMetadataService,
+  RootSystemMetadataServicePluginInfo,
+} from './services/RootSystemMetadataService';
+export type { RootDatabaseService } from './services/RootDatabaseService';
+export type { PermissionsService, PermissionsServiceRequestOptions } from './services/PermissionsService';
+export type {
+  PermissionsRegistryService,
+  PermissionsRegistryServiceAddResourceTypeOptions,
+} from './services/PermissionsRegistryService';
+export type { UserInfoService, UserInfo } from './services/UserInfoService';

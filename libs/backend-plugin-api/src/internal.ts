@@ -9,3 +9,4 @@ export type {
   InternalFeatureRegistration,
   InternalInitRegistration,
 } from './createBackendPlugin';
+export type { InternalBackendFeatureLoader } from './createBackendFeatureLoader';

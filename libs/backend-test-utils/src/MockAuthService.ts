@@ -8,7 +8,13 @@ import type {
   UserPrincipal,
 } from '@trellis/backend-plugin-api';
 import { AuthenticationError, NotAllowedError } from '@trellis/errors';
-import { mockCredentials, MockTokenClaims, MOCK_SERVICE_TOKEN_PREFIX, MOCK_USER_TOKEN_PREFIX } from './mockCredentials';
+import {
+  mockCredentials,
+  MockTokenClaims,
+  MOCK_LIMITED_USER_TOKEN_PREFIX,
+  MOCK_SERVICE_TOKEN_PREFIX,
+  MOCK_USER_TOKEN_PREFIX,
+} from './mockCredentials';
 
 /**
  * An auth service for tests that accepts the tokens of {@link mockCredentials} instead of signed
@@ -28,7 +34,13 @@ export class MockAuthService implements AuthService {
     return new MockAuthService(options.pluginId);
   }
 
-  async authenticate(token: string): Promise<Credentials> {
+  async authenticate(token: string, options?: { allowLimitedAccess?: boolean }): Promise<Credentials> {
+    if (token.startsWith(MOCK_LIMITED_USER_TOKEN_PREFIX)) {
+      if (!options?.allowLimitedAccess) {
+        throw new AuthenticationError('Limited-access token is not allowed here');
+      }
+      return mockCredentials.limitedUser(parse(token.slice(MOCK_LIMITED_USER_TOKEN_PREFIX.length)).sub);
+    }
     if (token.startsWith(MOCK_USER_TOKEN_PREFIX)) {
       const claims = parse(token.slice(MOCK_USER_TOKEN_PREFIX.length));
       return mockCredentials.user(claims.sub);

@@ -3,8 +3,40 @@ import { isPostgresReachable, postgresConnection } from '@trellis/test-kit';
 import knexFactory, { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 
-/** The engines tests can run against. @public */
-export type TestDatabaseId = 'SQLITE_3' | 'POSTGRES';
+/**
+ * The engines tests can run against: `SQLITE_3`, and `POSTGRES` or any of Backstage's
+ * `POSTGRES_<version>` IDs, which all mean the one local PostgreSQL server. `MYSQL_8` is accepted
+ * so Backstage tests compile, and skipped: Trellis does not support MySQL.
+ *
+ * @public
+ */
+export type TestDatabaseId =
+  | 'SQLITE_3'
+  | 'POSTGRES'
+  | 'POSTGRES_18'
+  | 'POSTGRES_17'
+  | 'POSTGRES_16'
+  | 'POSTGRES_15'
+  | 'POSTGRES_14'
+  | 'POSTGRES_13'
+  | 'POSTGRES_12'
+  | 'POSTGRES_11'
+  | 'POSTGRES_9'
+  | 'MYSQL_8';
+
+/** Options of {@link TestDatabases.create}. @public */
+export interface TestDatabasesOptions {
+  /** The engines `eachSupportedId()` offers; SQLite and PostgreSQL by default. */
+  ids?: TestDatabaseId[];
+  /** Accepted for Backstage compatibility; Trellis never starts containers. */
+  disableDocker?: boolean;
+}
+
+const DEFAULT_IDS: TestDatabaseId[] = ['SQLITE_3', 'POSTGRES'];
+
+function isPostgres(id: TestDatabaseId): boolean {
+  return id === 'POSTGRES' || id.startsWith('POSTGRES_');
+}
 
 const PG = postgresConnection;
 
@@ -18,30 +50,53 @@ const PG = postgresConnection;
 export class TestDatabases {
   readonly #created: string[] = [];
   readonly #clients: Knex[] = [];
+  readonly #ids: TestDatabaseId[];
+  readonly #explicit: boolean;
 
-  private constructor() {}
+  private constructor(ids: TestDatabaseId[] | undefined) {
+    this.#ids = ids ?? DEFAULT_IDS;
+    this.#explicit = ids !== undefined;
+  }
 
-  static create(): TestDatabases {
-    const databases = new TestDatabases();
+  static create(options: TestDatabasesOptions = {}): TestDatabases {
+    const databases = new TestDatabases(options.ids);
     const afterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
     afterAll?.(() => databases.cleanup());
     return databases;
   }
 
-  /** The engines to test against, for `it.each(databases.eachSupportedId())`. */
+  /**
+   * The engines to test against, for `it.each(databases.eachSupportedId())`: the requested IDs
+   * that this machine can run. A PostgreSQL that does not answer is skipped with a message, and
+   * fails under `CI=true`; `MYSQL_8` is skipped with a message, and fails under `CI=true` when it
+   * was requested explicitly.
+   */
   eachSupportedId(): TestDatabaseId[] {
-    if (isPostgresReachable()) {
-      return ['SQLITE_3', 'POSTGRES'];
+    return this.#ids.filter((id) => this.supports(id));
+  }
+
+  /** Whether tests can run on the engine here (see {@link TestDatabases.eachSupportedId}). */
+  supports(id: TestDatabaseId): boolean {
+    if (id === 'MYSQL_8') {
+      if (this.#explicit && process.env.CI === 'true') {
+        throw new Error('MYSQL_8 was requested, but Trellis does not support MySQL; use SQLITE_3 and POSTGRES');
+      }
+      console.warn('Skipping MYSQL_8 test cases: Trellis does not support MySQL');
+      return false;
+    }
+    if (!isPostgres(id) || isPostgresReachable()) {
+      return true;
     }
     if (process.env.CI === 'true') {
       throw new Error(`PostgreSQL at ${PG.host}:${PG.port} is required when CI=true, but it does not answer`);
     }
-    console.warn(`Skipping PostgreSQL test cases: no server answers at ${PG.host}:${PG.port}`);
-    return ['SQLITE_3'];
+    console.warn(`Skipping ${id} test cases: no PostgreSQL server answers at ${PG.host}:${PG.port}`);
+    return false;
   }
 
   /** A knex client on a fresh, empty database of the engine. */
   async init(id: TestDatabaseId): Promise<Knex> {
+    this.#assertUsable(id);
     const client =
       id === 'SQLITE_3'
         ? knexFactory({
@@ -64,6 +119,7 @@ export class TestDatabases {
    * PostgreSQL, in the given division mode (each plugin gets its own schema or database).
    */
   async backendConfig(id: TestDatabaseId, mode: 'schema' | 'database' = 'schema'): Promise<JsonObject> {
+    this.#assertUsable(id);
     if (id === 'SQLITE_3') {
       return { client: 'better-sqlite3', connection: ':memory:' };
     }
@@ -96,6 +152,12 @@ export class TestDatabases {
         await admin.raw('drop database if exists ?? with (force)', [name]);
       }
     });
+  }
+
+  #assertUsable(id: TestDatabaseId): void {
+    if (id === 'MYSQL_8') {
+      throw new Error('Trellis does not support MySQL; MYSQL_8 databases cannot be created');
+    }
   }
 
   async #admin<T>(run: (admin: Knex) => Promise<T>): Promise<T> {

@@ -19,6 +19,8 @@ export interface MockTokenClaims {
 /** Prefixes of the tokens the mock auth service accepts. */
 export const MOCK_USER_TOKEN_PREFIX = 'mock-user-token:';
 export const MOCK_SERVICE_TOKEN_PREFIX = 'mock-service-token:';
+/** Prefix of limited-access user tokens, accepted only where limited access is allowed. */
+export const MOCK_LIMITED_USER_TOKEN_PREFIX = 'mock-limited-user-token:';
 /** A token the mock auth service always refuses. */
 export const MOCK_INVALID_TOKEN = 'mock-invalid-token';
 
@@ -30,8 +32,12 @@ export interface MockServiceTokenOptions {
   subject?: string;
   /** Only this plugin accepts the token. */
   targetPluginId?: string;
-  /** Carries this user, as a plugin token on behalf of a user does. */
-  onBehalfOf?: string;
+  /**
+   * Carries this user, as a plugin token on behalf of a user does: an entity ref, or credentials
+   * as in Backstage (a user's make a token on behalf of that user, a service's a token of that
+   * service).
+   */
+  onBehalfOf?: string | Credentials;
   accessRestrictions?: AccessRestrictions;
 }
 
@@ -45,11 +51,20 @@ function userToken(userEntityRef = DEFAULT_USER): string {
   return `${MOCK_USER_TOKEN_PREFIX}${JSON.stringify({ sub: userEntityRef } satisfies MockTokenClaims)}`;
 }
 
+function limitedUserToken(userEntityRef = DEFAULT_USER): string {
+  return `${MOCK_LIMITED_USER_TOKEN_PREFIX}${JSON.stringify({ sub: userEntityRef } satisfies MockTokenClaims)}`;
+}
+
 function serviceToken(options: MockServiceTokenOptions = {}): string {
+  const principal =
+    typeof options.onBehalfOf === 'object'
+      ? (options.onBehalfOf.principal as UserPrincipal | ServicePrincipal | NonePrincipal)
+      : undefined;
+  const obo = principal?.type === 'user' ? principal.userEntityRef : (options.onBehalfOf as string | undefined);
   const claims: MockTokenClaims = {
-    sub: options.subject ?? DEFAULT_SERVICE,
+    sub: options.subject ?? (principal?.type === 'service' ? principal.subject : DEFAULT_SERVICE),
     ...(options.targetPluginId ? { target: options.targetPluginId } : {}),
-    ...(options.onBehalfOf ? { obo: options.onBehalfOf } : {}),
+    ...(typeof obo === 'string' ? { obo } : {}),
     ...(options.accessRestrictions ? { accessRestrictions: options.accessRestrictions } : {}),
   };
   return `${MOCK_SERVICE_TOKEN_PREFIX}${JSON.stringify(claims)}`;
@@ -76,6 +91,18 @@ export const mockCredentials = {
       header: (userEntityRef?: string): string => bearer(userToken(userEntityRef)),
       invalidToken: (): string => MOCK_INVALID_TOKEN,
       invalidHeader: (): string => bearer(MOCK_INVALID_TOKEN),
+    },
+  ),
+  /**
+   * A user with limited access (as Backstage gives to cookie-authenticated requests for static
+   * content): the mock auth service accepts its token only with `allowLimitedAccess`.
+   */
+  limitedUser: Object.assign(
+    (userEntityRef = DEFAULT_USER): Credentials<UserPrincipal> => credentials({ type: 'user', userEntityRef }),
+    {
+      token: limitedUserToken,
+      header: (userEntityRef?: string): string => bearer(limitedUserToken(userEntityRef)),
+      invalidToken: (): string => MOCK_INVALID_TOKEN,
     },
   ),
   /** A service, `external:test-service` unless named. */

@@ -1,7 +1,13 @@
 import { Backend, BackendFeatureInput, createSpecializedBackend } from '@trellis/backend-app-api';
 import { createRootHttpRouterServiceFactory, defaultServiceFactories, HttpServer } from '@trellis/backend-defaults';
-import { BackendFeature, coreServices, JsonObject } from '@trellis/backend-plugin-api';
-import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
+import {
+  BackendFeature,
+  coreServices,
+  createBackendPlugin,
+  ExtensionPoint,
+  JsonObject,
+} from '@trellis/backend-plugin-api';
+import type { InternalBackendRegistrationFeature, InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
 import { CapturedLogLine, mockServices } from './mockServices';
 
 /** Options of {@link startTestBackend}. @public */
@@ -12,6 +18,12 @@ export interface StartTestBackendOptions {
   config?: JsonObject;
   /** When given, every log line is pushed here. */
   logLines?: CapturedLogLine[];
+  /**
+   * Extension point implementations for modules tested without their plugin, as
+   * `[[extensionPointRef, impl]]`: the test backend adds a plugin that only provides them, for
+   * each plugin ID the modules extend that no added feature provides.
+   */
+  extensionPoints?: ReadonlyArray<readonly [ExtensionPoint<any>, unknown]>;
 }
 
 /** A started test backend. @public */
@@ -55,7 +67,8 @@ export async function startTestBackend(options: StartTestBackendOptions): Promis
       ...defaultServiceFactories.filter((f) => !overridden.has((f as InternalServiceFactory).service.id)),
     ],
   });
-  for (const feature of options.features) {
+  const features = await Promise.all(options.features.map(unwrapFeature));
+  for (const feature of [...features, ...extensionPointProviders(features, options.extensionPoints ?? [])]) {
     backend.add(feature);
   }
   running.add(backend);
@@ -71,6 +84,54 @@ export async function startTestBackend(options: StartTestBackendOptions): Promis
       await backend.stop();
     },
   };
+}
+
+async function unwrapFeature(input: BackendFeatureInput): Promise<BackendFeature> {
+  let value: unknown = await input;
+  for (
+    let depth = 0;
+    depth < 3 && (value as BackendFeature | undefined)?.$$type !== '@trellis/BackendFeature';
+    depth++
+  ) {
+    value = (value as { default?: unknown } | undefined)?.default;
+  }
+  // Anything else is left for the backend to report as an invalid feature.
+  return (value ?? input) as BackendFeature;
+}
+
+/**
+ * Stand-in plugins that provide the test's extension point implementations to modules whose
+ * plugin is not in the test. An extension point goes to the plugin its ID names
+ * (`'<pluginId>.<name>'`), or to the only such plugin when there is one.
+ */
+function extensionPointProviders(
+  features: BackendFeature[],
+  extensionPoints: ReadonlyArray<readonly [ExtensionPoint<any>, unknown]>,
+): BackendFeature[] {
+  if (extensionPoints.length === 0) {
+    return [];
+  }
+  const registrations = features.flatMap((f) => {
+    const internal = f as InternalBackendRegistrationFeature;
+    return internal.featureType === 'registrations' ? internal.getRegistrations() : [];
+  });
+  const plugins = new Set(registrations.filter((r) => r.type === 'plugin').map((r) => r.pluginId));
+  const missing = [...new Set(registrations.filter((r) => r.type === 'module').map((r) => r.pluginId))].filter(
+    (id) => !plugins.has(id),
+  );
+  return missing.map((pluginId) =>
+    createBackendPlugin({
+      pluginId,
+      register(env) {
+        for (const [ref, impl] of extensionPoints) {
+          if (missing.length === 1 || ref.id.split('.')[0] === pluginId) {
+            env.registerExtensionPoint(ref, impl);
+          }
+        }
+        env.registerInit({ deps: {}, async init() {} });
+      },
+    }),
+  );
 }
 
 /** Deep-merges config objects; arrays and scalars of `b` replace those of `a`. */

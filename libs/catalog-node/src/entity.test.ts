@@ -35,8 +35,23 @@ describe('entity refs', () => {
     expect(() => parseEntityRef(ref)).toThrow(ref === '' ? 'Invalid entity ref' : `'${ref}'`);
   });
 
-  it('writes kind and namespace in lower case and keeps the name', () => {
-    expect(stringifyEntityRef({ kind: 'API', namespace: 'Payments', name: 'Cart-API' })).toBe('api:payments/Cart-API');
+  it('parses as Backstage does: a slash before the colon means no kind, and compound refs take defaults', () => {
+    expect(parseEntityRef('ns/team-a', { defaultKind: 'Group' })).toEqual({
+      kind: 'Group',
+      namespace: 'ns',
+      name: 'team-a',
+    });
+    expect(parseEntityRef({ name: 'cart' }, { defaultKind: 'Component', defaultNamespace: 'shop' })).toEqual({
+      kind: 'Component',
+      namespace: 'shop',
+      name: 'cart',
+    });
+    expect(() => parseEntityRef({ name: 'cart' })).toThrow('it names no kind');
+  });
+
+  it('writes every part in lower case, as Backstage does, with the default namespace', () => {
+    expect(stringifyEntityRef({ kind: 'API', namespace: 'Payments', name: 'Cart-API' })).toBe('api:payments/cart-api');
+    expect(stringifyEntityRef({ kind: 'API', name: 'Cart-API' })).toBe('api:default/cart-api');
     expect(stringifyEntityRef({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'ada' } })).toBe(
       'user:default/ada',
     );

@@ -69,49 +69,84 @@ export function isValidName(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && NAME.test(value);
 }
 
+/** The defaults {@link parseEntityRef} fills a ref's missing parts from. @public */
+export interface ParseEntityRefContext {
+  /** The kind of a ref that names none. Without it, such a ref is refused. */
+  defaultKind?: string;
+  /** The namespace of a ref that names none; `default` if not given. */
+  defaultNamespace?: string;
+}
+
 /**
- * Parses an entity ref written `[kind:][namespace/]name`. A missing kind or namespace is taken
- * from `defaults`; the namespace defaults to `default`. Throws `InputError` naming the ref when it
- * is malformed or has no kind.
+ * Parses an entity ref, written `[kind:][namespace/]name` or given as `{ kind?, namespace?, name }`.
+ * As in Backstage, a `/` before the first `:` means the ref has no kind (`ns/a:b` is the name `a:b`
+ * in `ns`), and a missing kind or namespace is taken from `context`. Unlike Backstage, each part
+ * must also be valid (kind letters and digits, namespace a DNS label, name up to 63 characters):
+ * anything else throws `InputError` naming the ref, so a malformed ref is a 400, never a 500.
  *
  * @public
  */
 export function parseEntityRef(
-  ref: string,
-  defaults: { defaultKind?: string; defaultNamespace?: string } = {},
+  ref: string | { kind?: string; namespace?: string; name: string },
+  context: ParseEntityRefContext = {},
 ): CompoundEntityRef {
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) {
-    throw new InputError(`Invalid entity ref '${String(ref).slice(0, 300)}': expected [kind:][namespace/]name`);
+  const parts = typeof ref === 'string' ? splitRef(ref) : ref;
+  const shown = typeof ref === 'string' ? ref : JSON.stringify(ref);
+  const kind = parts?.kind ?? context.defaultKind;
+  const namespace = parts?.namespace ?? (context.defaultNamespace || DEFAULT_NAMESPACE);
+  const name = parts?.name;
+  if (parts === undefined || typeof name !== 'string') {
+    throw new InputError(`Invalid entity ref '${String(shown).slice(0, 300)}': expected [kind:][namespace/]name`);
   }
-  const colon = ref.indexOf(':');
-  const kind = colon === -1 ? defaults.defaultKind : ref.slice(0, colon);
-  const rest = colon === -1 ? ref : ref.slice(colon + 1);
-  const slash = rest.indexOf('/');
-  const namespace = slash === -1 ? (defaults.defaultNamespace ?? DEFAULT_NAMESPACE) : rest.slice(0, slash);
-  const name = slash === -1 ? rest : rest.slice(slash + 1);
   if (kind === undefined) {
-    throw new InputError(`Invalid entity ref '${ref}': it names no kind, write kind:namespace/name`);
+    throw new InputError(`Invalid entity ref '${shown}': it names no kind, write kind:namespace/name`);
   }
-  if (!isValidKind(kind) || !isValidNamespace(namespace.toLowerCase()) || !isValidName(name)) {
+  if (!isValidKind(kind) || !isValidNamespace(String(namespace).toLowerCase()) || !isValidName(name)) {
     throw new InputError(
-      `Invalid entity ref '${ref}': expected [kind:][namespace/]name with a valid kind, namespace and name`,
+      `Invalid entity ref '${shown}': expected [kind:][namespace/]name with a valid kind, namespace and name`,
     );
   }
   return { kind, namespace, name };
 }
 
+function splitRef(ref: string): { kind?: string; namespace?: string; name: string } | undefined {
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) {
+    return undefined;
+  }
+  const slash = ref.indexOf('/');
+  let colon = ref.indexOf(':');
+  if (slash !== -1 && slash < colon) {
+    colon = -1;
+  }
+  const kind = colon === -1 ? undefined : ref.slice(0, colon);
+  const namespace = slash === -1 ? undefined : ref.slice(colon + 1, slash);
+  const name = ref.slice(Math.max(colon + 1, slash + 1));
+  if (kind === '' || namespace === '' || name === '') {
+    return undefined;
+  }
+  return { kind, namespace, name };
+}
+
+/** The kind, namespace and name of an entity, the namespace defaulting to `default`. @public */
+export function getCompoundEntityRef(entity: Entity): CompoundEntityRef {
+  return {
+    kind: entity.kind,
+    namespace: entity.metadata.namespace || DEFAULT_NAMESPACE,
+    name: entity.metadata.name,
+  };
+}
+
 /**
- * The ref of an entity or compound ref: `kind:namespace/name`, kind and namespace in lower case
- * (as Backstage writes them). The catalog compares refs without regard to case.
+ * The ref of an entity or compound ref: `kind:namespace/name`, every part in lower case, the
+ * namespace defaulting to `default` (Backstage's canonical form). The catalog compares refs
+ * without regard to case.
  *
  * @public
  */
-export function stringifyEntityRef(ref: Entity | CompoundEntityRef): string {
+export function stringifyEntityRef(ref: Entity | { kind: string; namespace?: string; name: string }): string {
   const { kind, namespace, name } =
-    'metadata' in ref
-      ? { kind: ref.kind, namespace: ref.metadata.namespace ?? DEFAULT_NAMESPACE, name: ref.metadata.name }
-      : ref;
-  return `${kind.toLowerCase()}:${namespace.toLowerCase()}/${name}`;
+    'metadata' in ref ? getCompoundEntityRef(ref) : { ...ref, namespace: ref.namespace || DEFAULT_NAMESPACE };
+  return `${kind.toLowerCase()}:${namespace.toLowerCase()}/${name.toLowerCase()}`;
 }
 
 /** The relation types the catalog derives from the built-in kinds, each beside its reverse. @public */

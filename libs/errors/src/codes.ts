@@ -7,6 +7,7 @@
 export const errorCodes = {
   TRELLIS_ERR_MISSING_SERVICE: 'A feature depends on a service that no factory provides',
   TRELLIS_ERR_SERVICE_CYCLE: 'Service factories depend on each other in a cycle',
+  TRELLIS_ERR_MODULE_CYCLE: "Modules of one plugin use each other's extension points in a cycle",
   TRELLIS_ERR_SCOPE_VIOLATION: 'A root-scoped service depends on a plugin-scoped service',
   TRELLIS_ERR_DUPLICATE_PLUGIN: 'Two plugins were added with the same plugin ID',
   TRELLIS_ERR_DUPLICATE_MODULE: 'Two modules with the same ID were added for one plugin',
@@ -17,6 +18,7 @@ export const errorCodes = {
   TRELLIS_ERR_DUPLICATE_SERVICE_FACTORY: 'Two factories were added for the same service',
   TRELLIS_ERR_ADDED_AFTER_START: 'A feature was added after the backend started',
   TRELLIS_ERR_INVALID_FEATURE: 'Something that is not a backend feature was passed to add()',
+  TRELLIS_ERR_FEATURE_LOADER_FAILED: 'A feature loader threw, or yielded a factory for a service loaders use',
   TRELLIS_ERR_INVALID_ID: 'A plugin, module or service ID has an invalid format',
   TRELLIS_ERR_PLUGIN_BOOT_FAILED: 'A plugin or module threw during initialisation',
   TRELLIS_ERR_SERVICE_FACTORY_FAILED: 'A service factory threw while creating its service',

@@ -75,6 +75,8 @@ describe('examples/catalog', () => {
     for (const api of openapi) {
       expect(typeof api.spec.definition).toBe('string');
       expect(api.metadata.annotations).toEqual({
+        'backstage.io/managed-by-location': expect.stringMatching(/^file:\/.*\.yaml$/),
+        'backstage.io/managed-by-origin-location': expect.stringMatching(/^file:\/.*catalog-info\.yaml$/),
         'trellis.dev/openapi-version': expect.stringMatching(/^(3\.\d+\.\d+|2\.0)$/),
         'trellis.dev/api-version': expect.any(String),
       });

@@ -98,7 +98,7 @@ describe.each(databases.eachSupportedId())('catalog plugin on %s', (databaseId) 
   /** Triggers the file refresh and waits until `check` holds. */
   const refreshUntil = async (check: () => Promise<boolean>) => {
     // Scheduler operator endpoints take services (here a plugin's token), never users.
-    const trigger = await get('/.trellis/scheduler/tasks/catalog-file-locations-refresh/trigger', {
+    const trigger = await get('/.trellis/scheduler/tasks/catalog-locations-refresh/trigger', {
       method: 'POST',
       headers: { authorization: mockCredentials.service.header({ subject: 'plugin:catalog-test' }) },
     });

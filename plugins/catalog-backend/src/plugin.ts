@@ -7,76 +7,54 @@ import {
 } from '@trellis/backend-plugin-api';
 import { ConflictError } from '@trellis/errors';
 import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
   CatalogProcessor,
   catalogProcessingExtensionPoint,
   DeferredEntity,
   EntityProvider,
-  EntityProviderMutation,
+  PlaceholderResolver,
+  ProcessingErrorEvent,
 } from '@trellis/plugin-catalog-node';
 import { CatalogStore } from './database/CatalogStore';
 import { EntityQueries } from './database/EntityQueries';
-import { EntityProcessor, isFailure, ProcessedEntity, ProcessingFailure } from './processing/EntityProcessor';
-import { FileLocationProvider } from './providers/FileLocationProvider';
+import { LocationStore } from './database/LocationStore';
+import { LocationReader } from './locations/LocationReader';
+import { LocationsProvider, LOCATIONS_PROVIDER } from './locations/LocationsProvider';
+import { readPlaceholderTarget } from './locations/readPlaceholderTarget';
+import { readUrlWithUrlReader } from './locations/readUrlWithUrlReader';
+import { catalogConfigSchema } from './catalogConfigSchema';
+import { EntityProcessor, isFailure } from './processing/EntityProcessor';
+import { MutationApplier } from './processing/MutationApplier';
+import { builtInPlaceholderResolvers } from './processing/resolvePlaceholders';
+import { createLocationsRouter } from './service/locationsRouter';
 import { createRouter } from './service/router';
 
-const duration = {
-  oneOf: [
-    { type: 'string', minLength: 1 },
-    { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0 } },
-  ],
-};
+/** The scheduled task that reads every location again. */
+export const LOCATIONS_REFRESH_TASK = 'catalog-locations-refresh';
 
 /**
- * The software catalog: entities read from the YAML files of `catalog.locations` and from the
- * entity providers of modules, validated, processed (processors of modules included), related to
- * each other and served under `/api/catalog`. The files are read again on the schedule of
- * `catalog.refresh` by one instance at a time; an entity whose file is gone is removed.
+ * The software catalog: entities read from the locations of `catalog.locations` and those
+ * registered through `POST /locations` (files and URLs), and from the entity providers of
+ * modules, validated, processed (processors of modules included), related to each other and
+ * served under `/api/catalog`. Locations are read again on the schedule of `catalog.refresh` by
+ * one instance at a time.
  *
  * @public
  */
 export const catalogPlugin = createBackendPlugin({
   pluginId: 'catalog',
-  configSchema: {
-    type: 'object',
-    properties: {
-      locations: {
-        type: 'array',
-        default: [],
-        items: {
-          type: 'object',
-          required: ['type', 'target'],
-          properties: {
-            type: { enum: ['file'] },
-            target: { type: 'string', minLength: 1 },
-          },
-          additionalProperties: false,
-        },
-      },
-      refresh: {
-        type: 'object',
-        default: { frequency: { seconds: 60 }, timeout: { minutes: 5 } },
-        required: ['frequency', 'timeout'],
-        properties: {
-          frequency: {
-            oneOf: [
-              ...duration.oneOf,
-              { type: 'object', required: ['cron'], properties: { cron: { type: 'string' } } },
-            ],
-          },
-          timeout: duration,
-          initialDelay: duration,
-        },
-        additionalProperties: false,
-      },
-    },
-    additionalProperties: false,
-  },
+  configSchema: catalogConfigSchema,
   register(env) {
     const processors: CatalogProcessor[] = [];
     const providers: EntityProvider[] = [];
+    const resolvers = new Map<string, PlaceholderResolver>(builtInPlaceholderResolvers);
+    let onError: ((event: ProcessingErrorEvent) => Promise<void> | void) | undefined;
     env.registerExtensionPoint(catalogProcessingExtensionPoint, {
-      addProcessor: (...added) => void processors.push(...added),
-      addEntityProvider: (...added) => void providers.push(...added),
+      addProcessor: (...added) => void processors.push(...added.flat()),
+      addEntityProvider: (...added) => void providers.push(...added.flat()),
+      addPlaceholderResolver: (key, resolver) => void resolvers.set(key, resolver),
+      setOnProcessingErrorHandler: (handler) => void (onError = handler),
     });
     env.registerInit({
       deps: {
@@ -86,60 +64,53 @@ export const catalogPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        cache: coreServices.cache,
+        urlReader: coreServices.urlReader,
       },
-      async init({ config, logger, database, scheduler, httpRouter, httpAuth }) {
+      async init({ config, logger, database, scheduler, httpRouter, httpAuth, cache, urlReader }) {
         await database.migrate({ directory: resolvePackagePath('@trellis/plugin-catalog-backend', 'migrations') });
         const db = await database.getClient();
         const store = CatalogStore.create(db);
-        const processor = new EntityProcessor(processors);
-        const locations = (config.getOptionalConfigArray('catalog.locations') ?? []).map((location) => ({
-          target: resolveConfigPath(location.getString('target')),
-        }));
-        const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('catalog.refresh'));
-        const names = new Set<string>();
-        const fileProvider = new FileLocationProvider({
-          locations,
-          logger,
-          runner: scheduler.createScheduledTaskRunner(schedule),
+        const locations = LocationStore.create(db);
+        const readUrl = readUrlWithUrlReader(urlReader);
+        const processor = new EntityProcessor({
+          processors,
+          cache,
+          onError,
+          placeholders: { resolvers, read: (target, at) => readPlaceholderTarget(target, at, readUrl) },
         });
-        for (const provider of [fileProvider, ...providers]) {
-          const name = provider.getProviderName();
-          if (names.has(name)) {
-            throw new Error(`Two catalog entity providers are named '${name}'; provider names must be unique`);
-          }
-          names.add(name);
-          await provider.connect({
-            applyMutation: async (mutation) => {
-              const { failures, ...summary } = await applyMutation(store, processor, name, mutation);
-              logger.info(`Entity provider '${name}' applied a ${mutation.type} mutation`, {
-                provider: name,
-                ...summary,
-              });
-              for (const failure of failures) {
-                logger.warn(
-                  `Catalog entity rejected: ${failure.location.target}${failure.ref ? ` ${failure.ref}` : ''}: ${failure.message}`,
-                  {
-                    provider: name,
-                  },
-                );
-              }
-            },
-          });
-        }
+        const applier = new MutationApplier({ store, processor, logger });
+        const reader = new LocationReader({ logger, readUrl, processors });
+        const provider = new LocationsProvider({ locations, store, reader, applier, logger });
+        await locations.syncConfigured(
+          (config.getOptionalConfigArray('catalog.locations') ?? []).map((location) => {
+            const type = location.getString('type');
+            const target = location.getString('target');
+            return { type, target: type === 'file' ? resolveConfigPath(target) : target };
+          }),
+        );
+        await connectProviders(providers, applier, provider);
+        const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('catalog.refresh'));
+        await scheduler
+          .createScheduledTaskRunner(schedule)
+          .run({ id: LOCATIONS_REFRESH_TASK, fn: (signal) => provider.refreshAll(signal) });
         httpRouter.use(
           createRouter({
             store,
             queries: EntityQueries.create(db),
             httpAuth,
             validate: async (entity, location) => {
-              const result = await processor.process({ entity: entity as DeferredEntity['entity'], location });
+              const result = await processor.process({
+                entity: locatedAt(entity, `${location.type}:${location.target}`),
+                provider: 'validate-entity',
+              });
               return isFailure(result) ? [result.message] : [];
             },
             // Other providers have no way to be asked; they refresh on their own schedule.
-            refresh: async (provider) => {
-              if (provider === fileProvider.getProviderName()) {
+            refresh: async (name) => {
+              if (name === LOCATIONS_PROVIDER) {
                 // A run already under way is not queued again; the next scheduled one follows.
-                await scheduler.triggerTask(FileLocationProvider.TASK_ID).catch((error: unknown) => {
+                await scheduler.triggerTask(LOCATIONS_REFRESH_TASK).catch((error: unknown) => {
                   if (!(error instanceof ConflictError)) {
                     throw error;
                   }
@@ -148,35 +119,55 @@ export const catalogPlugin = createBackendPlugin({
             },
           }),
         );
+        httpRouter.use(createLocationsRouter({ locations, store, provider, httpAuth }));
       },
     });
   },
 });
 
-async function applyMutation(
-  store: CatalogStore,
-  processor: EntityProcessor,
-  provider: string,
-  mutation: EntityProviderMutation,
-) {
-  const deferred = mutation.type === 'full' ? mutation.entities : mutation.added;
-  const entities: ProcessedEntity[] = [];
-  const failures: ProcessingFailure[] = [];
-  for (const item of deferred) {
-    const result = await processor.process(item);
-    if (isFailure(result)) {
-      failures.push(result);
-    } else {
-      entities.push(result);
+/** Connects every module's provider; two with one name, or one named like the catalog's own, stop the start. */
+async function connectProviders(
+  providers: EntityProvider[],
+  applier: MutationApplier,
+  locations: LocationsProvider,
+): Promise<void> {
+  const names = new Set<string>([LOCATIONS_PROVIDER]);
+  for (const provider of providers) {
+    const name = provider.getProviderName();
+    if (names.has(name)) {
+      throw new Error(`Two catalog entity providers are named '${name}'; provider names must be unique`);
     }
+    names.add(name);
   }
-  const summary = await store.applyMutation({
-    provider,
-    mode: mutation.type,
-    entities,
-    failures,
-    unreadable: mutation.type === 'full' ? mutation.unreadable : undefined,
-    removeRefs: mutation.type === 'delta' ? mutation.removed.map((r) => r.entityRef) : undefined,
-  });
-  return { ...summary, failures };
+  for (const provider of providers) {
+    await provider.connect({
+      applyMutation: async (mutation) => void (await applier.apply(provider.getProviderName(), mutation)),
+      refresh: async ({ keys }) => locations.refreshKeys(keys),
+    });
+  }
+}
+
+/**
+ * The entity as if read from `locationRef`, as Backstage validates it: the location and origin
+ * annotations default to that ref, and the entity's own annotations win. Anything that is not an
+ * object with metadata is handed over as it is, for the processor to refuse.
+ */
+function locatedAt(entity: unknown, locationRef: string): DeferredEntity['entity'] {
+  const candidate = entity as DeferredEntity['entity'];
+  const metadata = candidate?.metadata as unknown;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    return candidate;
+  }
+  const annotations = candidate.metadata.annotations;
+  return {
+    ...candidate,
+    metadata: {
+      ...candidate.metadata,
+      annotations: {
+        [ANNOTATION_LOCATION]: locationRef,
+        [ANNOTATION_ORIGIN_LOCATION]: locationRef,
+        ...(typeof annotations === 'object' && annotations !== null ? annotations : {}),
+      },
+    },
+  };
 }

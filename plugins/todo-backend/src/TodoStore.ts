@@ -2,6 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '@trellis/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { applyTodoFilter, TodoFilterCriteria } from './applyTodoFilter';
 
 /** A todo as the API shows it. */
 export interface Todo {
@@ -57,10 +58,21 @@ export class TodoStore {
     return new TodoStore(db);
   }
 
-  async list(options: { limit: number; cursor?: string; status?: string }): Promise<TodoPage> {
+  /** A page of todos; `filter` (from permission conditions) limits it to the todos it allows. */
+  async list(options: {
+    limit: number;
+    cursor?: string;
+    status?: string;
+    filter?: TodoFilterCriteria;
+  }): Promise<TodoPage> {
     const query = this.#db<TodoRow>('todos')
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
       .limit(options.limit + 1);
+    if (options.filter) {
+      query.where((q) => {
+        applyTodoFilter(q, options.filter!);
+      });
+    }
     if (options.status) {
       query.where('status', options.status);
     }
@@ -87,6 +99,14 @@ export class TodoStore {
       throw new NotFoundError(`No todo with id '${id}'`);
     }
     return toTodo(row);
+  }
+
+  /** The todos of these IDs in the order asked, undefined for IDs that name none. */
+  async getMany(ids: string[]): Promise<Array<Todo | undefined>> {
+    const valid = ids.filter((id) => UUID.test(id));
+    const rows = valid.length === 0 ? [] : await this.#db<TodoRow>('todos').whereIn('id', valid);
+    const byId = new Map(rows.map((row) => [row.id, toTodo(row)]));
+    return ids.map((id) => byId.get(id));
   }
 
   async create(input: TodoInput & { title: string }, createdBy: string | null): Promise<Todo> {
@@ -138,6 +158,8 @@ export class TodoStore {
     }
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toTodo(row: TodoRow): Todo {
   return {

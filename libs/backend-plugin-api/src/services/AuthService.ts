@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { PermissionAttributes } from '@trellis/plugin-permission-common';
 import type { JsonObject } from './ConfigService';
 
 /** A signed-in user. @public */
@@ -13,6 +14,10 @@ export interface UserPrincipal {
 /** What a service token may access. @public */
 export interface AccessRestrictions {
   plugins?: string[];
+  /** Only these permissions may be granted to the principal (at least one name). */
+  permissionNames?: string[];
+  /** Only permissions with these attributes may be granted to the principal. */
+  permissionAttributes?: { action?: Array<Required<PermissionAttributes>['action']> };
 }
 
 /** Another plugin or an external caller with a service token. @public */
@@ -89,3 +94,17 @@ export interface HttpAuthService {
     options?: { allow?: TAllowed[] },
   ): Promise<Credentials<PrincipalTypes[TAllowed]>>;
 }
+
+/** Backstage's name for {@link Credentials}. @public */
+export type BackstageCredentials<TPrincipal = UserPrincipal | ServicePrincipal | NonePrincipal> =
+  Credentials<TPrincipal>;
+/** Backstage's name for {@link UserPrincipal}. @public */
+export type BackstageUserPrincipal = UserPrincipal;
+/** Backstage's name for {@link ServicePrincipal}. @public */
+export type BackstageServicePrincipal = ServicePrincipal;
+/** Backstage's name for {@link NonePrincipal}. @public */
+export type BackstageNonePrincipal = NonePrincipal;
+/** Backstage's name for {@link PrincipalTypes}. @public */
+export type BackstagePrincipalTypes = PrincipalTypes;
+/** Backstage's name for {@link AccessRestrictions}. @public */
+export type BackstagePrincipalAccessRestrictions = AccessRestrictions;

@@ -11,6 +11,18 @@ export interface LifecycleServiceHookOptions {
   timeoutMs?: number;
 }
 
+/** A startup hook; Backstage's name for {@link LifecycleServiceHook}. @public */
+export type LifecycleServiceStartupHook = LifecycleServiceHook;
+
+/** A shutdown hook; Backstage's name for {@link LifecycleServiceHook}. @public */
+export type LifecycleServiceShutdownHook = LifecycleServiceHook;
+
+/** Options of a startup hook (a time limit applies to shutdown hooks only). @public */
+export type LifecycleServiceStartupOptions = Pick<LifecycleServiceHookOptions, 'logger'>;
+
+/** Options of a shutdown hook. @public */
+export type LifecycleServiceShutdownOptions = LifecycleServiceHookOptions;
+
 /**
  * Startup and shutdown hooks of a plugin. Startup hooks run after every plugin initialised;
  * shutdown hooks run in reverse start order, each within its time limit.

@@ -9,7 +9,15 @@ export interface InstalledPlugin {
   readonly modules: ReadonlyArray<{ readonly moduleId: string }>;
 }
 
+/** Backstage's name for {@link InstalledPlugin}. @public */
+export type RootInstanceMetadataServicePluginInfo = InstalledPlugin;
+
 /** Facts about this backend instance. @public */
 export interface RootInstanceMetadataService {
+  /**
+   * A random identifier of this backend instance, fixed for its lifetime and never reused; treat
+   * it as an opaque string.
+   */
+  getId(): string;
   getInstalledPlugins(): Promise<ReadonlyArray<InstalledPlugin>>;
 }

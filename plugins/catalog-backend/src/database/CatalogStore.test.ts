@@ -6,17 +6,18 @@ import { CatalogStore } from './CatalogStore';
 import { EntityQueries } from './EntityQueries';
 
 const databases = TestDatabases.create();
-const processor = new EntityProcessor([]);
+const processor = new EntityProcessor({ processors: [] });
 
 async function processed(names: string[], owner = 'platform'): Promise<ProcessedEntity[]> {
-  const deferred: DeferredEntity[] = names.map((name) => ({
+  const deferred: (DeferredEntity & { provider: string })[] = names.map((name) => ({
     entity: {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name },
       spec: { type: 'service', lifecycle: 'production', owner },
     },
-    location: { type: 'file', target: `/catalog/${name}.yaml` },
+    locationKey: `file:/catalog/${name}.yaml`,
+    provider: 'test',
   }));
   const results = await Promise.all(deferred.map((d) => processor.process(d)));
   return results.map((r) => {

@@ -1,7 +1,18 @@
-import { Entity, LocationSpec, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
+import { Entity } from '@trellis/plugin-catalog-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { ProcessedEntity, ProcessingFailure } from '../processing/EntityProcessor';
+import { withRelations } from './EntityQueries';
+import {
+  etagOf,
+  isEntityKey,
+  MutationPlan,
+  MutationSummary,
+  PlannedError,
+  PlannedMutationInput,
+  PlannedMutationState,
+  planMutation,
+  StoredEntityHead,
+} from './planMutation';
 import { searchRows } from './searchRows';
 
 interface EntityRow {
@@ -10,6 +21,7 @@ interface EntityRow {
   uid: string;
   provider: string;
   location_key: string;
+  origin_key: string | null;
   etag: string;
   entity: string;
   updated_at: string;
@@ -24,21 +36,7 @@ export interface CatalogErrorEntry {
   createdAt: string;
 }
 
-/** What a mutation changed, for logs and metrics. */
-export interface MutationSummary {
-  added: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  failed: number;
-}
-
 const CHUNK = 200;
-
-/** A location as stored: `file:/abs/path`. */
-export function locationKey(location: LocationSpec): string {
-  return `${location.type}:${location.target}`;
-}
 
 /**
  * The catalog's tables: entities with their search rows and relations, and the processing
@@ -57,188 +55,188 @@ export class CatalogStore {
   }
 
   /**
-   * Stores a provider's processed entities. `full`: every entity of the provider not among them
-   * is removed, except those of `unreadable` locations (their errors are recorded) and those whose
-   * new version failed: a broken edit keeps the last good entity. `delta`: only the
-   * given entities are written and `removeRefs` removed. An entity another provider already
-   * holds is refused and recorded as an error.
+   * Stores a provider's processed mutation in one transaction, as {@link planMutation} plans it,
+   * and replaces the provider's errors: all of them (full, in its scope) or those of the
+   * locations the mutation touched (delta). Errors of locations retained without a message stay.
    */
-  async applyMutation(options: {
-    provider: string;
-    mode: 'full' | 'delta';
-    entities: ProcessedEntity[];
-    failures: ProcessingFailure[];
-    unreadable?: { location: LocationSpec; message: string }[];
-    removeRefs?: string[];
-  }): Promise<MutationSummary> {
-    const { provider, mode } = options;
-    const summary: MutationSummary = {
-      added: 0,
-      updated: 0,
-      removed: 0,
-      unchanged: 0,
-      failed: options.failures.length,
-    };
+  async applyMutation(input: PlannedMutationInput): Promise<MutationSummary> {
     const now = new Date().toISOString();
     return this.#db.transaction(async (trx) => {
       await lockMutations(trx);
-      const errors = [
-        ...options.failures.map((f) => ({
-          provider,
-          location_key: locationKey(f.location),
-          entity_ref: f.ref ?? null,
-          message: f.message,
-          created_at: now,
-        })),
-        ...(options.unreadable ?? []).map((u) => ({
-          provider,
-          location_key: locationKey(u.location),
-          entity_ref: null,
-          message: u.message,
-          created_at: now,
-        })),
-      ];
-      const incoming = new Map<string, ProcessedEntity>();
-      for (const processed of options.entities) {
-        const key = processed.ref.toLowerCase();
-        const first = incoming.get(key);
-        if (first) {
-          errors.push(
-            error(provider, processed, now, `${processed.ref} is already defined in ${first.location.target}`),
-          );
-          summary.failed++;
-          continue;
-        }
-        incoming.set(key, processed);
-      }
-      const existing = new Map<string, Pick<EntityRow, 'entity_key' | 'uid' | 'provider' | 'etag' | 'location_key'>>();
-      const keys = [...incoming.keys()];
-      for (let i = 0; i < keys.length; i += CHUNK) {
-        const rows = await trx<EntityRow>('catalog_entities')
-          .select('entity_key', 'uid', 'provider', 'etag', 'location_key')
-          .whereIn('entity_key', keys.slice(i, i + CHUNK));
-        rows.forEach((row) => existing.set(row.entity_key, row));
-      }
-
-      const toRemove: string[] = [];
-      if (mode === 'full') {
-        const retainLocations = new Set((options.unreadable ?? []).map((u) => locationKey(u.location)));
-        const retainRefs = new Set(options.failures.flatMap((f) => (f.ref ? [f.ref.toLowerCase()] : [])));
-        const owned = await trx<EntityRow>('catalog_entities').select('entity_key', 'location_key').where({ provider });
-        for (const row of owned) {
-          if (
-            !incoming.has(row.entity_key) &&
-            !retainLocations.has(row.location_key) &&
-            !retainRefs.has(row.entity_key)
-          ) {
-            toRemove.push(row.entity_key);
-          }
-        }
-      } else {
-        // A ref no entity can have (malformed, NUL) is not there to remove.
-        for (const ref of options.removeRefs ?? []) {
-          if (isEntityKey(ref.toLowerCase())) {
-            toRemove.push(ref.toLowerCase());
-          }
-        }
-      }
-
-      const writes: ProcessedEntity[] = [];
-      for (const [key, processed] of incoming) {
-        const current = existing.get(key);
-        if (current && current.provider !== provider) {
-          errors.push(
-            error(
-              provider,
-              processed,
-              now,
-              `${processed.ref} is already provided by '${current.provider}' from ${current.location_key}`,
-            ),
-          );
-          summary.failed++;
-          continue;
-        }
-        if (current && current.etag === etagOf(processed) && current.location_key === locationKey(processed.location)) {
-          summary.unchanged++;
-          continue;
-        }
-        writes.push(processed);
-      }
-
-      // Full mode picked its candidates from this provider's own rows; a delta names refs that
-      // another provider may hold, which it may not remove.
-      const removable =
-        mode === 'full' || toRemove.length === 0 ? toRemove : await this.#ownedBy(trx, provider, toRemove);
-      await this.#deleteEntities(trx, removable);
-      summary.removed = removable.length;
-
-      // Written in chunks, a few statements per 200 entities: a first read of thousands of
-      // entities costs seconds less on a networked database than a round trip per row.
-      const rows: EntityRow[] = [];
-      const relationRows: object[] = [];
-      const searchRowsToInsert: object[] = [];
-      for (const processed of writes) {
-        const key = processed.ref.toLowerCase();
-        const current = existing.get(key);
-        const uid = current?.uid ?? randomUUID();
-        const etag = etagOf(processed);
-        const entity: Entity = { ...processed.entity, metadata: { ...processed.entity.metadata, uid, etag } };
-        rows.push({
-          entity_key: key,
-          entity_ref: processed.ref,
-          uid,
-          provider,
-          location_key: locationKey(processed.location),
-          etag,
-          entity: JSON.stringify(entity),
-          updated_at: now,
-        });
-        for (const r of processed.relations) {
-          relationRows.push({
-            originating_key: key,
-            source_key: r.source.toLowerCase(),
-            type: r.type,
-            type_key: r.type.toLowerCase(),
-            target_ref: r.target,
-            target_key: r.target.toLowerCase(),
-          });
-        }
-        for (const row of searchRows(entity)) {
-          searchRowsToInsert.push({ entity_key: key, ...row });
-        }
-        if (current) {
-          summary.updated++;
-        } else {
-          summary.added++;
-        }
-      }
-      await this.#deleteEntities(
+      const existing = await this.#heads(
         trx,
-        rows.filter((row) => existing.has(row.entity_key)).map((row) => row.entity_key),
+        input.entities.map((e) => e.ref.toLowerCase()),
       );
-      await insertChunked(trx, 'catalog_entities', rows);
-      await insertChunked(trx, 'catalog_relations', relationRows);
-      await insertChunked(trx, 'catalog_search', searchRowsToInsert);
-
-      if (mode === 'full') {
-        await trx('catalog_errors').where({ provider }).delete();
-      } else {
-        const touched = [
-          ...new Set([
-            ...options.entities.map((e) => locationKey(e.location)),
-            ...options.failures.map((f) => locationKey(f.location)),
-          ]),
-        ];
-        for (let i = 0; i < touched.length; i += CHUNK) {
-          await trx('catalog_errors')
-            .where({ provider })
-            .whereIn('location_key', touched.slice(i, i + CHUNK))
-            .delete();
-        }
-      }
-      await insertChunked(trx, 'catalog_errors', errors.map(storableError));
-      return summary;
+      const owned = await this.#owned(trx, input);
+      const plan = planMutation(input, { existing, owned });
+      await this.#deleteEntities(trx, plan.removals);
+      await this.#writeEntities(trx, input, plan.writes, now);
+      await this.#replaceErrors(trx, input, plan.errors, now);
+      return plan.summary;
     });
+  }
+
+  async #heads(trx: Knex.Transaction, keys: string[]): Promise<Map<string, StoredEntityHead>> {
+    const existing = new Map<string, StoredEntityHead>();
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const rows = await trx<EntityRow>('catalog_entities')
+        .select('entity_key', 'uid', 'provider', 'etag', 'location_key', 'origin_key')
+        .whereIn('entity_key', keys.slice(i, i + CHUNK));
+      rows.forEach((row) => existing.set(row.entity_key, row));
+    }
+    return existing;
+  }
+
+  async #owned(trx: Knex.Transaction, input: PlannedMutationInput): Promise<PlannedMutationState['owned']> {
+    if (input.mode === 'full') {
+      const query = trx<EntityRow>('catalog_entities')
+        .select('entity_key', 'location_key')
+        .where({ provider: input.provider });
+      return input.scope === undefined ? query : query.where({ origin_key: input.scope });
+    }
+    const keys = (input.removeRefs ?? []).map((ref) => ref.toLowerCase());
+    const owned: Pick<StoredEntityHead, 'entity_key' | 'location_key'>[] = [];
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      owned.push(
+        ...(await trx<EntityRow>('catalog_entities')
+          .select('entity_key', 'location_key')
+          .where({ provider: input.provider })
+          .whereIn('entity_key', keys.slice(i, i + CHUNK))),
+      );
+    }
+    return owned;
+  }
+
+  // Written in chunks, a few statements per 200 entities: a first read of thousands of entities
+  // costs seconds less on a networked database than a round trip per row.
+  async #writeEntities(
+    trx: Knex.Transaction,
+    input: PlannedMutationInput,
+    writes: MutationPlan['writes'],
+    now: string,
+  ): Promise<void> {
+    const rows: EntityRow[] = [];
+    const relationRows: object[] = [];
+    const searchRowsToInsert: object[] = [];
+    for (const { processed, current } of writes) {
+      const key = processed.ref.toLowerCase();
+      const uid = current?.uid ?? randomUUID();
+      const etag = etagOf(processed);
+      const entity: Entity = { ...processed.entity, metadata: { ...processed.entity.metadata, uid, etag } };
+      rows.push({
+        entity_key: key,
+        entity_ref: processed.ref,
+        uid,
+        provider: input.provider,
+        location_key: processed.locationKey,
+        origin_key: input.scope ?? null,
+        etag,
+        entity: JSON.stringify(entity),
+        updated_at: now,
+      });
+      for (const r of processed.relations) {
+        relationRows.push({
+          originating_key: key,
+          source_key: r.source.toLowerCase(),
+          type: r.type,
+          type_key: r.type.toLowerCase(),
+          target_ref: r.target,
+          target_key: r.target.toLowerCase(),
+        });
+      }
+      for (const row of searchRows(entity)) {
+        searchRowsToInsert.push({ entity_key: key, ...row });
+      }
+    }
+    await this.#deleteEntities(
+      trx,
+      writes.flatMap((w) => (w.current ? [w.current.entity_key] : [])),
+    );
+    await insertChunked(trx, 'catalog_entities', rows);
+    await insertChunked(trx, 'catalog_relations', relationRows);
+    await insertChunked(trx, 'catalog_search', searchRowsToInsert);
+  }
+
+  async #replaceErrors(
+    trx: Knex.Transaction,
+    input: PlannedMutationInput,
+    errors: PlannedError[],
+    now: string,
+  ): Promise<void> {
+    const mine = () => {
+      const query = trx('catalog_errors').where({ provider: input.provider });
+      return input.scope === undefined ? query : query.where({ origin_key: input.scope });
+    };
+    if (input.mode === 'full') {
+      const kept = (input.retain ?? []).filter((r) => r.message === undefined).map((r) => r.locationKey);
+      await (kept.length > 0 ? mine().whereNotIn('location_key', kept) : mine()).delete();
+    } else {
+      const touched = [
+        ...new Set([...input.entities.map((e) => e.locationKey), ...input.failures.map((f) => f.locationKey)]),
+      ];
+      for (let i = 0; i < touched.length; i += CHUNK) {
+        await mine()
+          .whereIn('location_key', touched.slice(i, i + CHUNK))
+          .delete();
+      }
+    }
+    const rows = errors.map((e) => ({
+      provider: input.provider,
+      origin_key: input.scope ?? null,
+      created_at: now,
+      ...e,
+    }));
+    await insertChunked(trx, 'catalog_errors', rows.map(storableError));
+  }
+
+  /** The stored entities of a provider's scope at one location key, as processed. */
+  async entitiesAt(provider: string, scope: string, locationKey: string): Promise<Entity[]> {
+    const rows = await this.#db<EntityRow>('catalog_entities')
+      .select('entity')
+      .where({ provider, origin_key: scope, location_key: locationKey });
+    return rows.map((row) => JSON.parse(row.entity) as Entity);
+  }
+
+  /** The scopes (locations) a provider's entities and errors were reached from. */
+  async scopesOf(provider: string): Promise<string[]> {
+    const [entities, errors] = await Promise.all([
+      this.#db('catalog_entities').distinct('origin_key').where({ provider }).whereNotNull('origin_key'),
+      this.#db('catalog_errors').distinct('origin_key').where({ provider }).whereNotNull('origin_key'),
+    ]);
+    return [...new Set([...entities, ...errors].map((row) => row.origin_key as string))];
+  }
+
+  /** Whether a provider's scope holds entities read from any of these location keys. */
+  async hasLocationKeys(provider: string, scope: string, keys: string[]): Promise<boolean> {
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const row = await this.#db('catalog_entities')
+        .select('entity_key')
+        .where({ provider, origin_key: scope })
+        .whereIn('location_key', keys.slice(i, i + CHUNK))
+        .first();
+      if (row) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The entities of a provider's scope, with their relations, ordered by ref. */
+  async entitiesOf(provider: string, scope: string): Promise<Entity[]> {
+    const rows = await this.#db<EntityRow>('catalog_entities')
+      .select('entity_key', 'entity')
+      .where({ provider, origin_key: scope })
+      .orderBy('entity_key');
+    return withRelations(this.#db, rows);
+  }
+
+  /** The origin (a location ref) of an entity, if it was read from a location. */
+  async originOf(entityKey: string): Promise<string | undefined> {
+    const row = await this.#db<EntityRow>('catalog_entities')
+      .select('origin_key')
+      .where({ entity_key: entityKey })
+      .first();
+    return row?.origin_key ?? undefined;
   }
 
   /**
@@ -269,18 +267,6 @@ export class CatalogStore {
     }));
   }
 
-  async #ownedBy(trx: Knex.Transaction, provider: string, keys: string[]): Promise<string[]> {
-    const owned: string[] = [];
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await trx('catalog_entities')
-        .select('entity_key')
-        .where({ provider })
-        .whereIn('entity_key', keys.slice(i, i + CHUNK));
-      owned.push(...rows.map((r) => r.entity_key as string));
-    }
-    return owned;
-  }
-
   async #deleteEntities(trx: Knex.Transaction, keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += CHUNK) {
       const chunk = keys.slice(i, i + CHUNK);
@@ -302,20 +288,6 @@ async function lockMutations(trx: Knex.Transaction): Promise<void> {
   }
 }
 
-function etagOf(processed: ProcessedEntity): string {
-  return processed.hash.slice(0, 32);
-}
-
-function error(provider: string, processed: ProcessedEntity, now: string, message: string) {
-  return {
-    provider,
-    location_key: locationKey(processed.location),
-    entity_ref: processed.ref,
-    message,
-    created_at: now,
-  };
-}
-
 /**
  * An error row every database accepts: messages quote what providers and processors hand over,
  * which may hold NUL characters; PostgreSQL refuses those in text, and the whole mutation with it.
@@ -328,14 +300,6 @@ function storableError<T extends { location_key: string; entity_ref: string | nu
     entity_ref: row.entity_ref !== null && isEntityKey(row.entity_ref.toLowerCase()) ? row.entity_ref : null,
     message: clean(row.message),
   };
-}
-
-function isEntityKey(key: string): boolean {
-  try {
-    return stringifyEntityRef(parseEntityRef(key)).toLowerCase() === key;
-  } catch {
-    return false;
-  }
 }
 
 async function insertChunked(db: Knex | Knex.Transaction, table: string, rows: object[]): Promise<void> {

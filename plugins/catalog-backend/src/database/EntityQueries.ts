@@ -118,7 +118,7 @@ export class EntityQueries {
       const rows = await this.#matching({ filter })
         .select('e.entity_key', 'e.entity')
         .whereIn('e.entity_key', keys.slice(i, i + CHUNK));
-      const entities = await this.#withRelations(rows);
+      const entities = await withRelations(this.#db, rows);
       rows.forEach((row: { entity_key: string }, index: number) => found.set(row.entity_key, entities[index]!));
     }
     return keys.map((key) => found.get(key));
@@ -161,7 +161,7 @@ export class EntityQueries {
         break;
       }
       after = rows[rows.length - 1].entity_key;
-      const entities = await this.#withRelations(rows);
+      const entities = await withRelations(this.#db, rows);
       for (const entity of entities) {
         for (const facet of facets) {
           const perValue = counts.get(facet)!;
@@ -239,35 +239,39 @@ export class EntityQueries {
       }
     });
   }
+}
 
-  async #withRelations(rows: { entity_key: string; entity: string }[]): Promise<Entity[]> {
-    if (rows.length === 0) {
-      return [];
-    }
-    const relations = await this.#db('catalog_relations')
-      .select('source_key', 'type', 'target_ref')
-      .whereIn(
-        'source_key',
-        rows.map((r) => r.entity_key),
-      )
-      .orderBy([{ column: 'type' }, { column: 'target_key' }]);
-    const bySource = new Map<string, EntityRelation[]>();
-    const seen = new Set<string>();
-    for (const relation of relations) {
-      const id = `${relation.source_key} ${relation.type} ${relation.target_ref.toLowerCase()}`;
-      if (seen.has(id)) {
-        continue;
-      }
-      seen.add(id);
-      const list = bySource.get(relation.source_key) ?? [];
-      list.push({ type: relation.type, targetRef: relation.target_ref });
-      bySource.set(relation.source_key, list);
-    }
-    return rows.map((row) => ({
-      ...(JSON.parse(row.entity) as Entity),
-      relations: bySource.get(row.entity_key) ?? [],
-    }));
+/**
+ * The entities of these stored rows with their relations (deduplicated, ordered by type and
+ * target), as the API serves them.
+ */
+export async function withRelations(db: Knex, rows: { entity_key: string; entity: string }[]): Promise<Entity[]> {
+  if (rows.length === 0) {
+    return [];
   }
+  const relations = await db('catalog_relations')
+    .select('source_key', 'type', 'target_ref')
+    .whereIn(
+      'source_key',
+      rows.map((r) => r.entity_key),
+    )
+    .orderBy([{ column: 'type' }, { column: 'target_key' }]);
+  const bySource = new Map<string, EntityRelation[]>();
+  const seen = new Set<string>();
+  for (const relation of relations) {
+    const id = `${relation.source_key} ${relation.type} ${relation.target_ref.toLowerCase()}`;
+    if (seen.has(id)) {
+      continue;
+    }
+    seen.add(id);
+    const list = bySource.get(relation.source_key) ?? [];
+    list.push({ type: relation.type, targetRef: relation.target_ref });
+    bySource.set(relation.source_key, list);
+  }
+  return rows.map((row) => ({
+    ...(JSON.parse(row.entity) as Entity),
+    relations: bySource.get(row.entity_key) ?? [],
+  }));
 }
 
 /** `%`, `_` and the escape character itself match literally in a LIKE pattern escaped with `\`. */

@@ -1,7 +1,7 @@
-import { Entity, stringifyEntityRef } from '@trellis/plugin-catalog-node';
-import path from 'node:path';
+import { Entity, LocationSpec, parseLocationRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
 import { isDynamicPattern } from 'tinyglobby';
 import { EntityQueries } from '../database/EntityQueries';
+import { locationTargets } from '../locations/LocationReader';
 
 /** The answer of `GET /entities/by-name/:kind/:namespace/:name/ancestry`, shaped as Backstage's. */
 export interface EntityAncestry {
@@ -13,12 +13,12 @@ const MAX_DEPTH = 10;
 
 /**
  * The entity and the chain of `Location` entities that led the catalog to its file: an entity's
- * parents are the `Location` entities whose `spec.target` or `spec.targets` name that file (a
- * glob target is not matched back to the files it found). The root comes first, then each
+ * parents are the `Location` entities whose `spec.target` or `spec.targets` name that file or URL
+ * (a glob target is not matched back to the files it found). The root comes first, then each
  * generation of parents, up to ten levels, each entity once.
  */
 export async function entityAncestry(queries: EntityQueries, root: Entity): Promise<EntityAncestry> {
-  const byFile = await locationsByTarget(queries);
+  const byLocation = await locationsByTarget(queries);
   const items: EntityAncestry['items'] = [];
   const seen = new Set<string>();
   let generation: Entity[] = [root];
@@ -28,7 +28,7 @@ export async function entityAncestry(queries: EntityQueries, root: Entity): Prom
     const files = await queries.locationsOf(keys);
     const next = new Set<string>();
     generation.forEach((entity, index) => {
-      const parents = (byFile.get(files.get(keys[index]!) ?? '') ?? []).filter((p) => p.key !== keys[index]);
+      const parents = (byLocation.get(files.get(keys[index]!) ?? '') ?? []).filter((p) => p.key !== keys[index]);
       parents.filter((p) => !seen.has(p.key)).forEach((p) => next.add(p.key));
       items.push({ entity, parentEntityRefs: parents.map((p) => p.ref) });
     });
@@ -38,24 +38,27 @@ export async function entityAncestry(queries: EntityQueries, root: Entity): Prom
   return { rootEntityRef: stringifyEntityRef(root), items };
 }
 
-/** The `Location` entities by each file they name (`file:/abs/path`, as entities store it). */
+/**
+ * The `Location` entities by each location they name (`file:/abs/path` or `url:https://...`, as
+ * entities store it), their targets resolved against their own location as the reader does.
+ */
 async function locationsByTarget(queries: EntityQueries): Promise<Map<string, { key: string; ref: string }[]>> {
-  const byFile = new Map<string, { key: string; ref: string }[]>();
+  const byTarget = new Map<string, { key: string; ref: string }[]>();
   for (const row of await queries.locationEntities()) {
     const entity = JSON.parse(row.entity) as Entity;
-    const spec = (entity.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown };
-    if ((spec.type !== undefined && spec.type !== 'file') || !row.location_key.startsWith('file:')) {
+    let base: LocationSpec;
+    try {
+      base = parseLocationRef(row.location_key);
+    } catch {
       continue;
     }
-    const folder = path.dirname(row.location_key.slice('file:'.length));
-    const targets = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])];
-    for (const target of targets) {
-      if (typeof target !== 'string' || target.length === 0 || isDynamicPattern(target)) {
+    for (const target of locationTargets(entity, base)) {
+      if (!('type' in target) || (target.type === 'file' && isDynamicPattern(target.target))) {
         continue;
       }
-      const file = `file:${path.resolve(folder, target)}`;
-      byFile.set(file, [...(byFile.get(file) ?? []), { key: row.entity_key, ref: stringifyEntityRef(entity) }]);
+      const key = `${target.type}:${target.target}`;
+      byTarget.set(key, [...(byTarget.get(key) ?? []), { key: row.entity_key, ref: stringifyEntityRef(entity) }]);
     }
   }
-  return byFile;
+  return byTarget;
 }

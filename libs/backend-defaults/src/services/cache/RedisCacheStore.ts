@@ -1,5 +1,5 @@
 import type { LoggerService } from '@trellis/backend-plugin-api';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CacheStore } from './CacheStore';
 
 /** Options of {@link RedisCacheStore}. */
@@ -25,17 +25,23 @@ export class RedisCacheStore implements CacheStore {
   #lastWarning = 0;
   #waiting?: Promise<void>;
 
-  constructor(options: RedisCacheStoreOptions) {
-    const IORedis = require('ioredis') as typeof import('ioredis').default;
+  private constructor(redis: Redis, options: RedisCacheStoreOptions) {
+    this.#redis = redis;
     this.#options = options;
-    this.#redis = new IORedis(options.connection, {
+    this.#redis.on('error', (error) => this.#warn(error));
+  }
+
+  /** Connects in the background; loads ioredis at the first call. */
+  static async create(options: RedisCacheStoreOptions): Promise<RedisCacheStore> {
+    const { Redis: IORedis } = await import('ioredis');
+    const redis = new IORedis(options.connection, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: Math.max(options.commandTimeoutMs, 1000),
       retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
     });
-    this.#redis.on('error', (error) => this.#warn(error));
+    return new RedisCacheStore(redis, options);
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -18,8 +18,8 @@ const redisUp = requireRedis('the Redis cache tests');
 const redisServer = requireCommand('redis-server', 'the Redis outage test');
 
 const stores: CacheStore[] = [];
-function store(cache: object): CacheStore {
-  const s = createCacheStore(ConfigReader.fromData({ backend: { cache } } as never), logger);
+async function store(cache: object): Promise<CacheStore> {
+  const s = await createCacheStore(ConfigReader.fromData({ backend: { cache } } as never), logger);
   stores.push(s);
   return s;
 }
@@ -34,7 +34,7 @@ describe.each(engines)('cache on %s', (_name, config) => {
   const run = Math.random().toString(36).slice(2);
 
   it('stores JSON values per plugin namespace and deletes them', async () => {
-    const s = store(config);
+    const s = await store(config);
     const a = new NamespacedCache(s, `alpha-${run}`);
     const b = new NamespacedCache(s, `beta-${run}`);
     await a.set('k', { n: 1, list: ['x'] });
@@ -46,7 +46,7 @@ describe.each(engines)('cache on %s', (_name, config) => {
   });
 
   it('expires entries after their ttl, or the default ttl of withOptions', async () => {
-    const cache = new NamespacedCache(store(config), `ttl-${run}`);
+    const cache = new NamespacedCache(await store(config), `ttl-${run}`);
     const written = Date.now();
     await cache.set('short', 'v', { ttl: 1000 });
     await cache.withOptions({ defaultTtl: { milliseconds: 1000 } }).set('default', 'v');
@@ -66,7 +66,7 @@ describe.each(engines)('cache on %s', (_name, config) => {
 });
 
 it('keeps at most maxEntries in memory, dropping the oldest', async () => {
-  const cache = new NamespacedCache(store({ store: 'memory', maxEntries: 2 }), 'bounded');
+  const cache = new NamespacedCache(await store({ store: 'memory', maxEntries: 2 }), 'bounded');
   await cache.set('a', 1);
   await cache.set('b', 2);
   await cache.set('c', 3);
@@ -77,7 +77,7 @@ it('keeps at most maxEntries in memory, dropping the oldest', async () => {
   'degrades to misses within the command timeout while Redis is down, warns once, and recovers',
   async () => {
     const redis = await startRedis();
-    const s = store({
+    const s = await store({
       store: 'redis',
       connection: redis.url,
       commandTimeoutMs: 200,
@@ -88,7 +88,7 @@ it('keeps at most maxEntries in memory, dropping the oldest', async () => {
     expect(await cache.get('k')).toBe('before');
     await redis.kill();
     warnings.length = 0;
-    const IORedis = require('ioredis').default;
+    const { Redis: IORedis } = await import('ioredis');
     const once = jest.spyOn(IORedis.prototype, 'once');
     const started = Date.now();
     const results = await Promise.all(

@@ -14,14 +14,18 @@ import { metricsServiceRef } from '../metrics';
 import { RedisCacheStore } from './RedisCacheStore';
 
 /** Creates the store configured under `backend.cache`. @public */
-export function createCacheStore(config: Config, logger: LoggerService, onError?: () => void): CacheStore {
+export async function createCacheStore(
+  config: Config,
+  logger: LoggerService,
+  onError?: () => void,
+): Promise<CacheStore> {
   const cache = config.getOptionalConfig('backend.cache');
   const store = cache?.getOptionalString('store') ?? 'memory';
   if (store === 'memory') {
     return new MemoryCacheStore({ maxEntries: cache?.getOptionalNumber('maxEntries') });
   }
   if (store === 'redis') {
-    return new RedisCacheStore({
+    return RedisCacheStore.create({
       connection: cache!.getString('connection'),
       commandTimeoutMs: cache!.getOptionalNumber('commandTimeoutMs') ?? 250,
       warnIntervalMs: cache!.getOptionalNumber('warnIntervalMs') ?? 30_000,
@@ -32,6 +36,12 @@ export function createCacheStore(config: Config, logger: LoggerService, onError?
   throw new Error(`Unsupported backend.cache.store '${store}'; use 'memory' or 'redis'`);
 }
 
+/**
+ * The start of every key: `<keyPrefix><pluginId>:<key>`. Backends sharing one Redis for
+ * different purposes set `backend.cache.keyPrefix` apart.
+ */
+const DEFAULT_KEY_PREFIX = 'trellis:';
+
 /** A plugin's view of a store: keys namespaced to the plugin, values JSON. @public */
 export class NamespacedCache implements CacheService {
   readonly #store: CacheStore;
@@ -41,11 +51,20 @@ export class NamespacedCache implements CacheService {
 
   readonly #onRead?: (hit: boolean) => void;
 
-  constructor(store: CacheStore, namespace: string, defaultTtlMs?: number, onRead?: (hit: boolean) => void) {
+  readonly #keyPrefix: string;
+
+  constructor(
+    store: CacheStore,
+    namespace: string,
+    defaultTtlMs?: number,
+    onRead?: (hit: boolean) => void,
+    keyPrefix = DEFAULT_KEY_PREFIX,
+  ) {
     this.#store = store;
     this.#onRead = onRead;
     this.#namespace = namespace;
-    this.#prefix = `trellis:${namespace}:`;
+    this.#keyPrefix = keyPrefix;
+    this.#prefix = `${keyPrefix}${namespace}:`;
     this.#defaultTtlMs = defaultTtlMs;
   }
 
@@ -70,7 +89,7 @@ export class NamespacedCache implements CacheService {
 
   withOptions(options: CacheServiceOptions): CacheService {
     const ttl = options.defaultTtl !== undefined ? durationToMs(options.defaultTtl) : this.#defaultTtlMs;
-    return new NamespacedCache(this.#store, this.#namespace, ttl, this.#onRead);
+    return new NamespacedCache(this.#store, this.#namespace, ttl, this.#onRead, this.#keyPrefix);
   }
 }
 
@@ -89,17 +108,21 @@ export const cacheServiceFactory = createServiceFactory({
     pluginMetadata: coreServices.pluginMetadata,
     metrics: metricsServiceRef,
   },
-  createRootContext({ config, rootLogger, lifecycle, metrics }) {
-    const store = createCacheStore(config, rootLogger.child({ component: 'cache' }), () =>
+  async createRootContext({ config, rootLogger, lifecycle, metrics }) {
+    const store = await createCacheStore(config, rootLogger.child({ component: 'cache' }), () =>
       metrics.cacheOperations.inc({ plugin: 'all', operation: 'any', result: 'error' }),
     );
     lifecycle.addShutdownHook(() => store.close());
-    return store;
+    return { store, keyPrefix: config.getOptionalString('backend.cache.keyPrefix') ?? DEFAULT_KEY_PREFIX };
   },
-  factory: ({ pluginMetadata, metrics }, store) => {
+  factory: ({ pluginMetadata, metrics }, { store, keyPrefix }) => {
     const plugin = pluginMetadata.getId();
-    return new NamespacedCache(store, plugin, undefined, (hit) =>
-      metrics.cacheOperations.inc({ plugin, operation: 'get', result: hit ? 'hit' : 'miss' }),
+    return new NamespacedCache(
+      store,
+      plugin,
+      undefined,
+      (hit) => metrics.cacheOperations.inc({ plugin, operation: 'get', result: hit ? 'hit' : 'miss' }),
+      keyPrefix,
     );
   },
 });

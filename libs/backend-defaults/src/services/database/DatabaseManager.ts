@@ -1,6 +1,7 @@
 import { Config, DatabaseService, LoggerService } from '@trellis/backend-plugin-api';
 import { ServiceUnavailableError } from '@trellis/errors';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { loadKnex } from './loadKnex';
 import { migrateWithLock } from './migrateWithLock';
 import {
   createPgClient,
@@ -105,6 +106,7 @@ export class DatabaseManager {
   }
 
   async #connect(settings: PluginDatabaseSettings, logger: LoggerService): Promise<Knex> {
+    await loadKnex();
     let delay = settings.connectInitialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {

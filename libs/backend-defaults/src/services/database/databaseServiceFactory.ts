@@ -1,30 +1,17 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
-import { metricsServiceRef } from '../metrics';
-import { DatabaseManager } from './DatabaseManager';
 
 /**
  * The default database service: each plugin's own SQLite file or PostgreSQL database or schema,
- * created on first use; every pool is closed at shutdown, after the HTTP server drained.
+ * created on first use, from the backend's database manager (`coreServices.rootDatabase`).
  *
  * @public
  */
 export const databaseServiceFactory = createServiceFactory({
   service: coreServices.database,
   deps: {
-    config: coreServices.rootConfig,
-    rootLogger: coreServices.rootLogger,
-    lifecycle: coreServices.rootLifecycle,
+    rootDatabase: coreServices.rootDatabase,
     logger: coreServices.logger,
     pluginMetadata: coreServices.pluginMetadata,
-    metrics: metricsServiceRef,
   },
-  createRootContext({ config, rootLogger, lifecycle, metrics }) {
-    const manager = DatabaseManager.fromConfig(config, { logger: rootLogger.child({ component: 'database' }) });
-    metrics.addPoolSource(() => manager.poolStats());
-    lifecycle.addShutdownHook(() => manager.destroy());
-    return manager;
-  },
-  factory({ logger, pluginMetadata }, manager) {
-    return manager.forPlugin(pluginMetadata.getId(), logger);
-  },
+  factory: ({ rootDatabase, logger, pluginMetadata }) => rootDatabase.forPlugin(pluginMetadata.getId(), logger),
 });

@@ -1,5 +1,5 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 
 // Not 'trellis_migrations_lock': knex uses that name for its own lock of the 'trellis_migrations' table.

@@ -1,19 +1,29 @@
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { createKnex } from './loadKnex';
 import { normalizePgConnection, PgConnection } from './pgConnection';
 import { PoolShare } from './PoolShare';
 import { PluginDatabaseSettings } from './readDatabaseConfig';
 
+const PG_MAX_IDENTIFIER_BYTES = 63;
 const DUPLICATE_CODES = new Set(['42P04', '23505', '42P06']);
 
 /** The name of a plugin's database (division mode `database`) or schema (mode `schema`). */
 export function pgTargetName(settings: PluginDatabaseSettings): string {
-  const id = settings.pluginId.replace(/-/g, '_');
-  return settings.divisionMode === 'database' ? `${settings.prefix}${id}` : id;
+  // Injective: IDs never hold two separators in a row, so '__' can only come from '_'. Names are
+  // quoted everywhere, so camelCase IDs keep their case.
+  const id = settings.pluginId.replace(/_/g, '__').replace(/-/g, '_');
+  const name = settings.divisionMode === 'database' ? `${settings.prefix}${id}` : id;
+  if (Buffer.byteLength(name) > PG_MAX_IDENTIFIER_BYTES) {
+    throw new Error(
+      `The PostgreSQL ${settings.divisionMode} name '${name}' of plugin '${settings.pluginId}' is longer than ${PG_MAX_IDENTIFIER_BYTES} bytes, which PostgreSQL would truncate; use a shorter backend.database.prefix or plugin ID`,
+    );
+  }
+  return name;
 }
 
 /** A knex client with its own bounded pool; knex loads pg only here. */
 export function createPgClient(connection: PgConnection, settings: PluginDatabaseSettings, searchPath?: string): Knex {
-  return knexFactory({
+  return createKnex({
     client: 'pg',
     // statement_timeout goes in the startup packet, so it holds from a connection's first query.
     connection: {
@@ -128,7 +138,7 @@ export function createSchemaClient(shared: Knex, schema: string, settings: Plugi
     numPendingAcquires: () => pool.numPendingAcquires(),
     numPendingCreates: () => pool.numPendingCreates(),
   };
-  return knexFactory({
+  return createKnex({
     client: 'pg',
     connectionPool: schemaPool,
     searchPath: [schema],

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { createKnex } from './loadKnex';
 import { PluginDatabaseSettings } from './readDatabaseConfig';
 
 /**
@@ -18,7 +19,7 @@ export function createSqliteClient(settings: PluginDatabaseSettings): Knex {
   if (filename !== ':memory:') {
     fs.mkdirSync(path.dirname(filename), { recursive: true });
   }
-  return knexFactory({
+  return createKnex({
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,

@@ -1,7 +1,10 @@
 import { ConfigReader } from '../rootConfig';
 import { HostDiscovery } from './HostDiscovery';
 
-const installed = { getInstalledPlugins: async () => [{ pluginId: 'todo', modules: [] }] };
+const installed = {
+  getId: () => 'test-instance',
+  getInstalledPlugins: async () => [{ pluginId: 'todo', modules: [] }],
+};
 
 function discovery(data: object) {
   return HostDiscovery.fromConfig(ConfigReader.fromData(data as never), {

@@ -16,8 +16,7 @@ export function recordRequest(metrics: BackendMetrics, req: Request, res: Respon
   const match = API_PLUGIN.exec(req.originalUrl);
   let plugin = NO_PLUGIN;
   if (match) {
-    const id = match[1]!.toLowerCase();
-    plugin = metrics.isPlugin(id) ? id : OTHER_LABEL;
+    plugin = metrics.pluginLabel(match[1]!) ?? OTHER_LABEL;
   }
   metrics.httpRequests.observeValues(
     [plugin, req.method, plugin === OTHER_LABEL ? OTHER_LABEL : routeLabel(req), String(res.statusCode)],

@@ -7,6 +7,7 @@ import {
 } from '@trellis/backend-plugin-api';
 import { backendStateServiceRef, BackendStateService } from '@trellis/backend-app-api';
 import type { Registry } from 'prom-client';
+import { findInstalledPlugin } from '../../lib/findInstalledPlugin';
 import { CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec } from './series';
 
 /** Pool use of one plugin's database client. @public */
@@ -109,9 +110,12 @@ export class BackendMetrics {
     return new BackendMetrics(options);
   }
 
-  /** Whether `pluginId` is installed in this backend, so it may become a label value. */
-  isPlugin(pluginId: string): boolean {
-    return this.#state.getPlugin(pluginId) !== undefined;
+  /**
+   * The ID of the installed plugin a path segment names, in its declared spelling, so it may
+   * become a label value; `undefined` for a segment that names no installed plugin.
+   */
+  pluginLabel(segment: string): string | undefined {
+    return findInstalledPlugin(this.#state, segment)?.pluginId;
   }
 
   /** Adds a source of database pool statistics, read at each scrape. */
@@ -122,7 +126,7 @@ export class BackendMetrics {
   /** Every series in the Prometheus text format. */
   async render(): Promise<string> {
     if (!this.#processRegistry) {
-      const prometheus = require('prom-client') as typeof import('prom-client');
+      const prometheus = await import('prom-client');
       this.#processRegistry = new prometheus.Registry();
       prometheus.collectDefaultMetrics({ register: this.#processRegistry, eventLoopMonitoringPrecision: 20 });
     }

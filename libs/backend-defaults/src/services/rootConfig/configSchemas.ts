@@ -3,16 +3,18 @@ import { TrellisError } from '@trellis/errors';
 import Ajv, { ErrorObject } from 'ajv';
 import { ConfigLayer, ConfigReader } from './ConfigReader';
 
-/** A plugin's config schema. @public */
+/** A plugin's config schema, and those its modules declare for the same key. @public */
 export interface PluginConfigSchema {
   pluginId: string;
   schema: ConfigSchema;
+  modules?: { moduleId: string; schema: ConfigSchema }[];
 }
 
 /**
- * Validates each plugin's config key against its schema and returns the layers with the schema
- * defaults added as the lowest-priority layer. Every violation of every plugin is reported in one
- * error naming the plugin, the key and the file the value came from.
+ * Validates each plugin's config key against its schema and its modules' schemas, and returns the
+ * layers with the schema defaults added as the lowest-priority layer. Every violation of every
+ * plugin and module is reported in one error naming the plugin (or module), the key and the file
+ * the value came from.
  *
  * @public
  */
@@ -24,14 +26,23 @@ export function applyConfigSchemas(layers: ConfigLayer[], schemas: PluginConfigS
   ajv.addKeyword({ keyword: 'visibility', schemaType: 'string' });
   const defaults: ConfigLayer[] = [];
   const problems: string[] = [];
-  for (const { pluginId, schema } of schemas) {
+  for (const { pluginId, schema, modules = [] } of schemas) {
     const value = structuredClone(reader.getOptional<JsonValue>(pluginId) ?? {});
-    const validate = ajv.compile(schema);
-    if (!validate(value)) {
-      problems.push(...(validate.errors ?? []).map((error) => describeError(pluginId, error, reader)));
-      continue;
+    const found: string[] = [];
+    // One value through every schema, so each adds its defaults to what the others see.
+    for (const [owner, ownerSchema] of [
+      [`Plugin '${pluginId}'`, schema] as const,
+      ...modules.map(moduleOwner(pluginId)),
+    ]) {
+      const validate = ajv.compile(ownerSchema);
+      if (!validate(value)) {
+        found.push(...(validate.errors ?? []).map((error) => describeError(owner, pluginId, error, reader)));
+      }
     }
-    defaults.push({ data: { [pluginId]: value } as JsonObject, context: `${pluginId} config schema defaults` });
+    problems.push(...found);
+    if (found.length === 0) {
+      defaults.push({ data: { [pluginId]: value } as JsonObject, context: `${pluginId} config schema defaults` });
+    }
   }
   if (problems.length > 0) {
     throw new TrellisError(
@@ -42,7 +53,12 @@ export function applyConfigSchemas(layers: ConfigLayer[], schemas: PluginConfigS
   return [...defaults, ...layers];
 }
 
-function describeError(pluginId: string, error: ErrorObject, reader: ConfigReader): string {
+function moduleOwner(pluginId: string) {
+  return (module: { moduleId: string; schema: ConfigSchema }) =>
+    [`Module '${module.moduleId}' for plugin '${pluginId}'`, module.schema] as const;
+}
+
+function describeError(owner: string, pluginId: string, error: ErrorObject, reader: ConfigReader): string {
   const segments = error.instancePath
     .split('/')
     .filter(Boolean)
@@ -57,5 +73,5 @@ function describeError(pluginId: string, error: ErrorObject, reader: ConfigReade
       : error.keyword === 'required'
         ? 'is required'
         : (error.message ?? 'is invalid');
-  return `Plugin '${pluginId}': config key '${key}' ${detail} (in '${context}')`;
+  return `${owner}: config key '${key}' ${detail} (in '${context}')`;
 }

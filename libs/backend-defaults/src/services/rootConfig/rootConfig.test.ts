@@ -145,6 +145,76 @@ describe('plugin config schemas', () => {
     expect((error as { code?: string }).code).toBe('TRELLIS_ERR_CONFIG_SCHEMA');
   });
 
+  describe('of modules', () => {
+    const pluginSchema = {
+      type: 'object',
+      properties: {
+        locations: { type: 'array', default: [] },
+        providers: { type: 'object', additionalProperties: { type: 'object' } },
+      },
+      additionalProperties: false,
+    };
+    const moduleSchema = {
+      type: 'object',
+      properties: {
+        providers: {
+          type: 'object',
+          properties: {
+            acme: {
+              type: 'object',
+              required: ['baseUrl'],
+              properties: {
+                baseUrl: { type: 'string' },
+                signingKeyId: { type: 'string', visibility: 'secret' },
+                pageSize: { type: 'number', default: 50 },
+              },
+              additionalProperties: false,
+            },
+          },
+        },
+      },
+    };
+    const schemas = [
+      { pluginId: 'catalog', schema: pluginSchema, modules: [{ moduleId: 'acme', schema: moduleSchema }] },
+    ];
+
+    it("validates the module's subtree and applies its defaults beside the plugin's", () => {
+      const layers = applyConfigSchemas(
+        [{ data: { catalog: { providers: { acme: { baseUrl: 'https://acme.test' } } } }, context: 'f.yaml' }],
+        schemas,
+      );
+      const config = ConfigReader.fromLayers(layers);
+      expect(config.getNumber('catalog.providers.acme.pageSize')).toBe(50);
+      expect(config.getConfigArray('catalog.locations')).toEqual([]);
+    });
+
+    it('names the module, the key and the file of each violation', () => {
+      const apply = () =>
+        applyConfigSchemas(
+          [
+            {
+              data: { catalog: { providers: { acme: { baseUrl: 7, colour: 'red' } } } },
+              context: '/etc/app-config.yaml',
+            },
+          ],
+          schemas,
+        );
+      expect(apply).toThrow(
+        /Module 'acme' for plugin 'catalog': config key 'catalog\.providers\.acme\.baseUrl' must be string \(in '\/etc\/app-config\.yaml'\)/,
+      );
+      expect(apply).toThrow(
+        /Module 'acme' for plugin 'catalog': config key 'catalog\.providers\.acme\.colour' is not a known setting \(in '\/etc\/app-config\.yaml'\)/,
+      );
+    });
+
+    it("redacts values the module's schema marks secret", () => {
+      const config = ConfigReader.fromData({
+        catalog: { providers: { acme: { baseUrl: 'x', signingKeyId: 'acme-tok-42' } } },
+      });
+      expect(collectSecretValues(config, schemas)).toContain('acme-tok-42');
+    });
+  });
+
   it('collects secrets from schema marks, secret-named keys and connection URLs', () => {
     const config = ConfigReader.fromData({
       example: { apiToken: 'tok-123456' },

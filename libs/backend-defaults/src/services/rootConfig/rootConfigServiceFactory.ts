@@ -47,7 +47,13 @@ export function createRootConfigServiceFactory(options: RootConfigFactoryOptions
 }
 
 function pluginSchemas(state: BackendStateService): PluginConfigSchema[] {
-  return state.getPlugins().flatMap((p) => (p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []));
+  return state
+    .getPlugins()
+    .flatMap((p) =>
+      p.configSchema || p.moduleConfigSchemas?.length
+        ? [{ pluginId: p.pluginId, schema: p.configSchema ?? {}, modules: p.moduleConfigSchemas }]
+        : [],
+    );
 }
 
 /** The default root config factory, reading files from the working directory and argv. @public */

@@ -24,8 +24,8 @@ export function collectSecretValues(config: Config, schemas: PluginConfigSchema[
       secrets.add(urlPassword);
     }
   });
-  for (const { pluginId, schema } of schemas) {
-    for (const path of secretPaths(schema, [pluginId])) {
+  for (const { pluginId, schema, modules = [] } of schemas) {
+    for (const path of [schema, ...modules.map((m) => m.schema)].flatMap((s) => secretPaths(s, [pluginId]))) {
       const value = config.getOptional<JsonValue>(path.join('.'));
       walk(value ?? null, [], (_p, v) => typeof v === 'string' && secrets.add(v));
     }

@@ -2,6 +2,7 @@ import { BackendStateService } from '@trellis/backend-app-api';
 import { InputError, NotFoundError, ServiceUnavailableError } from '@trellis/errors';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import { findInstalledPlugin } from '../../lib/findInstalledPlugin';
 import { ResponseHeader } from './securityHeaders';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -100,20 +101,20 @@ export function rejectAmbiguousPaths(): RequestStep {
 export function pluginAvailability(state: BackendStateService): RequestStep {
   return (req) => {
     const pluginId = apiPluginId(req.path);
-    const plugin = pluginId ? state.getPlugin(pluginId) : undefined;
+    const plugin = pluginId ? findInstalledPlugin(state, pluginId) : undefined;
     return plugin && plugin.state !== 'ready' && plugin.state !== 'stopping'
       ? new ServiceUnavailableError(`Plugin '${plugin.pluginId}' is not available (${plugin.state})`)
       : undefined;
   };
 }
 
-/** The plugin ID of a path under `/api/<pluginId>`, in lower case as express matches mounts. */
+/** The plugin ID segment of a path under `/api/<pluginId>`, as written (mounts match it in any case). */
 function apiPluginId(path: string): string | undefined {
   if (path.length <= API_PREFIX.length || path.slice(0, API_PREFIX.length).toLowerCase() !== API_PREFIX) {
     return undefined;
   }
   const end = path.indexOf('/', API_PREFIX.length);
-  return path.slice(API_PREFIX.length, end < 0 ? undefined : end).toLowerCase();
+  return path.slice(API_PREFIX.length, end < 0 ? undefined : end);
 }
 
 /** The JSON 404 for every path no router answered. */

@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Server, ServerResponse } from 'node:http';
 import { BackendMetrics, recordRequest } from '../metrics';
-import { isLevelEnabled } from '../rootLogger';
+import { isLevelEnabled, requestLineWriterOf } from '../rootLogger';
+import type { RequestLineWriter } from '../rootLogger';
 import { logSafeUrl } from './logSafeUrl';
 import { clientRequestId, RequestStep } from './middleware';
 
@@ -41,6 +42,7 @@ export interface RequestObserver {
  */
 export function observeRequests(options: ObserveRequestsOptions): RequestObserver {
   const { logger, metrics } = options;
+  const lines = requestLineWriterOf(logger);
   const finished = (res: ServerResponse) => {
     const response = res as Response;
     const started = (response.locals as { [STARTED]?: number } | undefined)?.[STARTED];
@@ -49,7 +51,7 @@ export function observeRequests(options: ObserveRequestsOptions): RequestObserve
     }
     const durationMs = performance.now() - started;
     recordRequest(metrics, response.req, response, durationMs / 1000);
-    logRequest(logger, response.req, response, durationMs);
+    logRequest(logger, lines, response.req, response, durationMs);
   };
   return {
     step: (_req, res) => {
@@ -66,12 +68,35 @@ export function observeRequests(options: ObserveRequestsOptions): RequestObserve
   };
 }
 
-function logRequest(logger: LoggerService, req: Request, res: Response, durationMs: number): void {
+/**
+ * The request's line: straight to the default output's buffer when the logger has one (the
+ * production default, one JSON line per request), otherwise through the logger.
+ */
+function logRequest(
+  logger: LoggerService,
+  lines: RequestLineWriter | undefined,
+  req: Request,
+  res: Response,
+  durationMs: number,
+): void {
   const level = req.originalUrl.startsWith('/.trellis/health') ? 'debug' : 'info';
   if (!isLevelEnabled(logger, level)) {
     return;
   }
   const url = logSafeUrl(req.originalUrl);
+  if (lines) {
+    const requestId = res.getHeader('x-request-id');
+    lines.write({
+      level,
+      method: req.method,
+      url,
+      status: res.statusCode,
+      durationMs: Math.round(durationMs * 10) / 10,
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+      clientRequestId: clientRequestId(req),
+    });
+    return;
+  }
   const meta = {
     method: req.method,
     url,

@@ -18,6 +18,7 @@ import {
   runSteps,
 } from './middleware';
 import { observeRequests } from './observeRequests';
+import { parseQuery } from './parseQuery';
 import { parseByteSize, readRequestBody } from './readRequestBody';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
@@ -96,7 +97,7 @@ function createApp(settings: HttpServerOptions, observe: RequestStep) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustProxy);
-  app.set('query parser', 'simple');
+  app.set('query parser', parseQuery);
   const first = [requestId(), fixedHeaders(securityHeaders(settings.csp))];
   const then = [observe, requireHost(), rejectAmbiguousPaths()];
   if (settings.cors) {

@@ -1,7 +1,10 @@
 import { LoggerService, LogMeta, RootLoggerService } from '@trellis/backend-plugin-api';
 import { serializeError } from '@trellis/errors';
 import winston from 'winston';
+import { LineWriter } from './LineWriter';
+import { LineWriterTransport } from './LineWriterTransport';
 import { Redactor } from './redaction';
+import { RequestLineWriter } from './RequestLineWriter';
 
 /** Options of {@link WinstonLogger.create}. @public */
 export interface WinstonLoggerOptions {
@@ -12,8 +15,18 @@ export interface WinstonLoggerOptions {
   includeStacks?: boolean;
   /** Fields on every line. */
   meta?: LogMeta;
-  /** Where lines go; standard output by default. */
+  /**
+   * Where lines go. By default, standard output: JSON lines through a buffered asynchronous
+   * writer (see docs/operations.md), readable lines synchronously through winston's console.
+   */
   transports?: winston.transport[];
+}
+
+/** Where a logger's lines go when they go to the default buffered writer. */
+interface DirectOutput {
+  writer: LineWriter;
+  /** The fields of this logger and its parents, for lines written past winston. */
+  meta: LogMeta;
 }
 
 /**
@@ -26,15 +39,23 @@ export class WinstonLogger implements RootLoggerService {
   readonly #logger: winston.Logger;
   readonly #redactor: Redactor;
   readonly #includeStacks: boolean;
+  readonly #output?: DirectOutput;
+  #requestLines?: RequestLineWriter;
+  readonly #enabledLevels = new Map<string, boolean>();
 
-  private constructor(logger: winston.Logger, redactor: Redactor, includeStacks: boolean) {
+  private constructor(logger: winston.Logger, redactor: Redactor, includeStacks: boolean, output?: DirectOutput) {
     this.#logger = logger;
     this.#redactor = redactor;
     this.#includeStacks = includeStacks;
+    this.#output = output;
   }
 
   static create(options: WinstonLoggerOptions = {}): WinstonLogger {
     const redactor = new Redactor();
+    const writer = !options.transports && options.format !== 'pretty' ? LineWriter.create() : undefined;
+    const transports = options.transports ?? [
+      writer ? new LineWriterTransport(writer) : new winston.transports.Console(),
+    ];
     const logger = winston.createLogger({
       level: options.level ?? 'info',
       defaultMeta: options.meta,
@@ -43,9 +64,10 @@ export class WinstonLogger implements RootLoggerService {
         winston.format.timestamp(),
         options.format === 'pretty' ? prettyFormat() : winston.format.json(),
       ),
-      transports: options.transports ?? [new winston.transports.Console()],
+      transports,
     });
-    return new WinstonLogger(logger, redactor, options.includeStacks ?? false);
+    const output = writer && { writer, meta: { ...options.meta } };
+    return new WinstonLogger(logger, redactor, options.includeStacks ?? false, output);
   }
 
   /** Adds values that must never appear in a log line. */
@@ -71,11 +93,40 @@ export class WinstonLogger implements RootLoggerService {
 
   /** Whether lines of this level are written; callers can skip building a line that would not be. */
   isLevelEnabled(level: string): boolean {
-    return this.#logger.isLevelEnabled(level);
+    // The level is fixed at creation; winston works the answer out again on every call.
+    let enabled = this.#enabledLevels.get(level);
+    if (enabled === undefined) {
+      enabled = this.#logger.isLevelEnabled(level);
+      this.#enabledLevels.set(level, enabled);
+    }
+    return enabled;
   }
 
   child(meta: LogMeta): LoggerService {
-    return new WinstonLogger(this.#logger.child(meta), this.#redactor, this.#includeStacks);
+    const output = this.#output && { writer: this.#output.writer, meta: { ...this.#output.meta, ...meta } };
+    return new WinstonLogger(this.#logger.child(meta), this.#redactor, this.#includeStacks, output);
+  }
+
+  /**
+   * A writer of request lines past winston's format pipeline, when this logger writes JSON lines
+   * to the default buffered output; undefined otherwise (then log through {@link WinstonLogger.info}).
+   *
+   * @internal
+   */
+  requestLineWriter(): RequestLineWriter | undefined {
+    if (this.#output && !this.#requestLines) {
+      this.#requestLines = RequestLineWriter.create({
+        writer: this.#output.writer,
+        redactor: this.#redactor,
+        meta: this.#output.meta,
+      });
+    }
+    return this.#requestLines;
+  }
+
+  /** Writes every buffered line now (the default output buffers JSON lines for a few ms). */
+  flush(): void {
+    this.#output?.writer.flushSync();
   }
 
   #log(level: string, message: string, meta?: Error | LogMeta): void {

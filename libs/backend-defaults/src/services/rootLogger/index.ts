@@ -6,4 +6,7 @@ export {
   loggerServiceFactory,
 } from './rootLoggerServiceFactory';
 export type { RootLoggerFactoryOptions } from './rootLoggerServiceFactory';
-export { isLevelEnabled } from './isLevelEnabled';
+export { isLevelEnabled, requestLineWriterOf } from './isLevelEnabled';
+export { LineWriter } from './LineWriter';
+export type { LineWriterOptions } from './LineWriter';
+export type { RequestLine, RequestLineWriter } from './RequestLineWriter';

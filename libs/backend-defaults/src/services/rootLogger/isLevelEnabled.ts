@@ -1,4 +1,5 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
+import { RequestLineWriter } from './RequestLineWriter';
 import { WinstonLogger } from './WinstonLogger';
 
 /**
@@ -7,4 +8,9 @@ import { WinstonLogger } from './WinstonLogger';
  */
 export function isLevelEnabled(logger: LoggerService, level: string): boolean {
   return logger instanceof WinstonLogger ? logger.isLevelEnabled(level) : true;
+}
+
+/** The logger's writer of request lines past winston, when it has one (see {@link WinstonLogger.requestLineWriter}). */
+export function requestLineWriterOf(logger: LoggerService): RequestLineWriter | undefined {
+  return logger instanceof WinstonLogger ? logger.requestLineWriter() : undefined;
 }

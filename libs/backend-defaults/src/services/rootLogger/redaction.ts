@@ -18,9 +18,16 @@ const BEARER_CREDENTIALS = /\b(Bearer\s+)[^\s"',;]+/gi;
  */
 export class Redactor {
   #pattern?: RegExp;
+  #version = 0;
   readonly #values = new Set<string>();
 
+  /** Grows with every {@link Redactor.add}, so that a cache of redacted strings knows when it is stale. */
+  get version(): number {
+    return this.#version;
+  }
+
   add(values: Iterable<string>): void {
+    this.#version++;
     for (const value of values) {
       if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) {
         this.#values.add(value);

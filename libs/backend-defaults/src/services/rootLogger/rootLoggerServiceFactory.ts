@@ -46,7 +46,10 @@ function createRootLogger(
   });
   const schemas = backendState
     .getPlugins()
-    .flatMap((p) => (p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []));
+    .flatMap((p) => [
+      ...(p.configSchema ? [{ pluginId: p.pluginId, schema: p.configSchema }] : []),
+      ...(p.moduleConfigSchemas ?? []).map((m) => ({ pluginId: p.pluginId, schema: m.schema })),
+    ]);
   logger.addRedactions(collectSecretValues(config, schemas));
   return logger;
 }

@@ -11,6 +11,8 @@ import { parseDuration, parseFrequency } from './schedule';
 import { TaskStore } from './TaskStore';
 import { TaskWorker } from './TaskWorker';
 
+const DEFAULT_MAX_BACKOFF = { minutes: 5 };
+
 /** Settings of the scheduler, from `backend.scheduler`. @public */
 export interface SchedulerSettings {
   pollIntervalMs: number;
@@ -56,7 +58,16 @@ export class DefaultSchedulerService implements SchedulerService {
     const nextRun = parseFrequency(task.frequency);
     const timeoutMs = parseDuration(task.timeout, 'timeout');
     const initialDelayMs = task.initialDelay ? parseDuration(task.initialDelay, 'initialDelay') : 0;
-    const settings = { frequency: task.frequency, timeout: task.timeout, initialDelay: task.initialDelay, scope };
+    const failureBackoffMaxMs = task.failureBackoff
+      ? parseDuration(task.failureBackoff.maxDelay ?? DEFAULT_MAX_BACKOFF, 'failureBackoff.maxDelay')
+      : undefined;
+    const settings = {
+      frequency: task.frequency,
+      timeout: task.timeout,
+      initialDelay: task.initialDelay,
+      scope,
+      ...(task.failureBackoff && { failureBackoff: task.failureBackoff }),
+    };
     const store = scope === 'global' ? await this.#taskStore() : undefined;
     const firstRun = 'trigger' in Object(task.frequency) ? Number.MAX_SAFE_INTEGER : Date.now() + initialDelayMs;
     await store?.upsert(task.id, JSON.stringify(settings), firstRun);
@@ -65,6 +76,7 @@ export class DefaultSchedulerService implements SchedulerService {
       fn: task.fn,
       nextRun,
       timeoutMs,
+      failureBackoffMaxMs,
       store,
       logger: this.#logger,
       pollMs: this.#settings.pollIntervalMs,

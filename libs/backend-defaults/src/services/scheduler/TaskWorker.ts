@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { NEVER, NextRun } from './schedule';
 import { TaskStore } from './TaskStore';
 
-const MAX_BACKOFF_MS = 5 * 60_000;
 /** How long a run whose signal was aborted may take to stop before it is ended without it. */
 export const ABANDON_GRACE_MS = 1000;
 
@@ -13,6 +12,11 @@ export interface TaskWorkerOptions {
   fn: SchedulerServiceTaskFunction;
   nextRun: NextRun;
   timeoutMs: number;
+  /**
+   * When set, a failed run is retried after 1 s, 2 s, 4 s ... up to this many milliseconds,
+   * whatever the schedule says; when not, it runs again at its next regular slot.
+   */
+  failureBackoffMaxMs?: number;
   logger: LoggerService;
   pollMs: number;
   leaseMs: number;
@@ -24,7 +28,8 @@ export interface TaskWorkerOptions {
 /**
  * Runs one task on this instance. A global task polls the shared store and runs only when it
  * claims the due run, keeping its lease alive while it works; a local task runs on its own timer.
- * Failures back off exponentially; a run past its timeout, cancelled or interrupted by shutdown
+ * A failed run is followed by the next regular slot (or, when the task opted in, by an exponential
+ * backoff); a run past its timeout, cancelled or interrupted by shutdown
  * has its signal aborted, and ends at most `ABANDON_GRACE_MS` later whether its function stopped
  * or not.
  */
@@ -143,11 +148,11 @@ export class TaskWorker {
     if (this.#options.nextRun(startedAt) === NEVER) {
       return NEVER;
     }
-    if (failures === 0) {
+    const maxBackoffMs = this.#options.failureBackoffMaxMs;
+    if (failures === 0 || maxBackoffMs === undefined) {
       return Math.max(this.#options.nextRun(startedAt), now + 1);
     }
-    // Retry after 1 s, 2 s, 4 s ... up to 5 minutes, whatever the regular schedule says.
-    return now + Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS);
+    return now + Math.min(1000 * 2 ** (failures - 1), maxBackoffMs);
   }
 
   async #run(): Promise<{ ok: boolean; error?: string }> {

@@ -1,14 +1,17 @@
-import { HumanDuration, SchedulerServiceTaskFrequency } from '@trellis/backend-plugin-api';
+import { SchedulerServiceDuration, SchedulerServiceTaskFrequency } from '@trellis/backend-plugin-api';
 import { CronExpressionParser } from 'cron-parser';
 import { durationToMs } from '../cache/durations';
 
 const ISO_DURATION =
   /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-/** Milliseconds of a duration as units, an ISO 8601 duration (`PT10M`) or a number of ms. */
-export function parseDuration(value: HumanDuration | string | number, what: string): number {
+/**
+ * Milliseconds of a duration as units, an ISO 8601 duration (`PT10M`), a duration object with
+ * `toMillis()` (luxon's, as Backstage plugins pass) or a number of ms.
+ */
+export function parseDuration(value: SchedulerServiceDuration | number, what: string): number {
   if (typeof value !== 'string') {
-    const ms = durationToMs(value);
+    const ms = isMillisecondsDuration(value) ? value.toMillis() : durationToMs(value);
     if (!Number.isFinite(ms) || ms < 0) {
       throw new Error(`Invalid ${what}: ${JSON.stringify(value)}`);
     }
@@ -22,6 +25,10 @@ export function parseDuration(value: HumanDuration | string | number, what: stri
   }
   const [, y, mo, w, d, h, mi, s] = match.map((v) => Number(v ?? 0));
   return durationToMs({ years: y, months: mo, weeks: w, days: d, hours: h, minutes: mi, seconds: s });
+}
+
+function isMillisecondsDuration(value: unknown): value is { toMillis(): number } {
+  return typeof (value as { toMillis?: unknown } | null)?.toMillis === 'function';
 }
 
 /** When a task runs next after `from`: cron, fixed interval, or never (manual only). */
@@ -46,7 +53,7 @@ export function parseFrequency(frequency: SchedulerServiceTaskFrequency): NextRu
     }
     return () => NEVER;
   }
-  const ms = parseDuration(frequency as HumanDuration | string, 'frequency');
+  const ms = parseDuration(frequency as SchedulerServiceDuration, 'frequency');
   if (ms <= 0) {
     throw new Error('A task frequency must be longer than zero');
   }

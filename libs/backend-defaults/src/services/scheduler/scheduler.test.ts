@@ -87,6 +87,11 @@ describe('schedules', () => {
     );
     expect(parseFrequency({ trigger: 'manual' })(0)).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseDuration({ seconds: 30 }, 'timeout')).toBe(30_000);
+    // luxon's Duration, as Backstage plugins pass it: an object that converts itself.
+    const luxonLike = { values: { minutes: 5 }, toMillis: () => 300_000, toJSON: () => 'PT5M' };
+    expect(parseDuration(luxonLike, 'timeout')).toBe(300_000);
+    expect(parseFrequency(luxonLike)(1_000)).toBe(301_000);
+    expect(() => parseDuration({ toMillis: () => Number.NaN }, 'timeout')).toThrow(/Invalid timeout/);
     expect(() => parseFrequency('every hour')).toThrow(/ISO 8601/);
     expect(() => parseFrequency({ cron: 'not cron' })).toThrow();
   });
@@ -145,9 +150,8 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
     expect(runs.b).toBeGreaterThanOrEqual(3);
   });
 
-  it('aborts a run past its timeout and backs off after failures instead of hot-looping', async () => {
-    const db = await databaseConfig(engine);
-    const scheduler = instance(db);
+  it('aborts a run past its timeout and records it as failed', async () => {
+    const scheduler = instance(await databaseConfig(engine));
     let aborted: unknown;
     await scheduler.scheduleTask({
       id: 'slow',
@@ -156,22 +160,55 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
       fn: (signal) =>
         new Promise((resolve) => signal.addEventListener('abort', () => resolve((aborted = signal.reason)))),
     });
-    let failures = 0;
+    await waitFor('the slow run to be aborted', () => aborted !== undefined);
+    expect(String(aborted)).toMatch(/timed out after 100ms/);
+    await waitFor('the aborted run to be recorded', async () => {
+      const tasks = await scheduler.describeTasks();
+      return tasks.find((t) => t.id === 'slow')?.lastRunError !== undefined;
+    });
+  });
+
+  it.each(['global', 'local'] as const)(
+    'runs a failing %s task again at its next regular slot, not sooner and not never',
+    async (scope) => {
+      const scheduler = instance(await databaseConfig(engine));
+      const startedAt: number[] = [];
+      await scheduler.scheduleTask({
+        id: 'broken',
+        scope,
+        frequency: { seconds: 2 },
+        timeout: { seconds: 1 },
+        fn: async () => {
+          startedAt.push(Date.now());
+          throw new Error('upstream down');
+        },
+      });
+      await waitFor('a second run of the failing task', () => startedAt.length >= 2);
+      // The next slot is 2 s after the failed run started; Backstage's rule, no retry in between.
+      expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(1900);
+      if (scope === 'global') {
+        const tasks = await scheduler.describeTasks();
+        expect(tasks.find((t) => t.id === 'broken')).toMatchObject({ lastRunError: { message: 'upstream down' } });
+      }
+    },
+  );
+
+  it('retries a failing task with backoff, well before its next slot, when the task opts in', async () => {
+    const scheduler = instance(await databaseConfig(engine));
+    const startedAt: number[] = [];
     await scheduler.scheduleTask({
-      id: 'broken',
-      frequency: { milliseconds: 50 },
+      id: 'backoff',
+      frequency: { minutes: 10 },
       timeout: { seconds: 1 },
+      failureBackoff: { maxDelay: { seconds: 2 } },
       fn: async () => {
-        failures++;
+        startedAt.push(Date.now());
         throw new Error('upstream down');
       },
     });
-    await wait(1300);
-    expect(String(aborted)).toMatch(/timed out after 100ms/);
-    expect(failures).toBeGreaterThanOrEqual(2);
-    expect(failures).toBeLessThanOrEqual(4);
-    const tasks = await scheduler.describeTasks();
-    expect(tasks.find((t) => t.id === 'broken')).toMatchObject({ lastRunError: { message: 'upstream down' } });
+    await waitFor('three runs of the failing task within seconds', () => startedAt.length >= 3);
+    expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(950);
+    expect(startedAt[2]! - startedAt[1]!).toBeGreaterThanOrEqual(1900);
   });
 
   it('runs manual tasks only when triggered, and cancels a running task', async () => {

@@ -2,6 +2,7 @@ import { LoggerService, ServicePrincipal, UserPrincipal } from '@trellis/backend
 import { AuthenticationError, ServiceUnavailableError } from '@trellis/errors';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
 import { CLOCK_TOLERANCE_SECONDS } from '../types';
+import { rememberOwnershipClaim } from '../userTokenClaims';
 import { JwksAccessEntry } from './readExternalAccess';
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -105,7 +106,9 @@ function toPrincipal(entry: JwksAccessEntry, payload: JWTPayload): UserPrincipal
     if (!ENTITY_REF.test(userEntityRef)) {
       throw new AuthenticationError('Invalid token: "sub" is not a user name or user entity ref');
     }
-    return { type: 'user', userEntityRef };
+    const principal: UserPrincipal = { type: 'user', userEntityRef };
+    rememberOwnershipClaim(principal, payload.ent);
+    return principal;
   }
   const prefix = entry.subjectPrefix ? `${entry.subjectPrefix}:` : '';
   return {

@@ -144,5 +144,44 @@ function readRestrictions(entry: Config, where: string): AccessRestrictions | un
     }
     return plugin;
   });
-  return { plugins };
+  const names = list.map((r, i) => readStringOrList(r, 'permission', `${where}.accessRestrictions[${i}]`));
+  const actions = list.map((r, i) =>
+    readStringOrList(r, 'permissionAttribute.action', `${where}.accessRestrictions[${i}]`, PERMISSION_ACTIONS),
+  );
+  return {
+    plugins,
+    ...unionIfAll(names, (permissionNames) => ({ permissionNames })),
+    ...unionIfAll(actions, (action) => ({
+      permissionAttributes: { action: action as Array<'create' | 'read' | 'update' | 'delete'> },
+    })),
+  };
+}
+
+const PERMISSION_ACTIONS = ['create', 'read', 'update', 'delete'];
+
+/**
+ * The permission limits of a token are one list for all the plugins it may reach: the union of
+ * its entries' lists, and no limit when an entry sets none.
+ */
+function unionIfAll<T>(lists: Array<string[] | undefined>, wrap: (values: string[]) => T): T | {} {
+  if (lists.some((l) => l === undefined)) {
+    return {};
+  }
+  return wrap([...new Set(lists.flatMap((l) => l!))]);
+}
+
+function readStringOrList(entry: Config, key: string, where: string, allowed?: string[]): string[] | undefined {
+  const value = entry.getOptional(key);
+  if (value === undefined) {
+    return undefined;
+  }
+  const values = Array.isArray(value) ? value : [value];
+  if (values.length === 0 || values.some((v) => typeof v !== 'string' || v.length === 0)) {
+    throw new Error(`${where}.${key} must be a non-empty string or list of strings`);
+  }
+  const refused = allowed ? values.filter((v) => !allowed.includes(v as string)) : [];
+  if (refused.length > 0) {
+    throw new Error(`${where}.${key} may list only ${allowed!.join(', ')}; refused: ${refused.join(', ')}`);
+  }
+  return values as string[];
 }

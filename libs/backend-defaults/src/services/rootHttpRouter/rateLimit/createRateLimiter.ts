@@ -18,8 +18,8 @@ export interface RateLimiter {
  * the Redis driver only when the Redis store is.
  */
 export async function createRateLimiter(options: RateLimitOptions, logger: LoggerService): Promise<RateLimiter> {
-  const { MemoryStore, rateLimit } = require('express-rate-limit') as typeof import('express-rate-limit');
-  const store = await createStore(options, logger, MemoryStore);
+  const { MemoryStore, rateLimit } = await import('express-rate-limit');
+  const store = await createStore(options, logger, () => new MemoryStore());
   const allowed = new Set(options.ipAllowList);
   const handler = rateLimit({
     windowMs: options.windowMs,
@@ -38,13 +38,9 @@ export async function createRateLimiter(options: RateLimitOptions, logger: Logge
   return { handler, close: async () => store.shutdown?.() };
 }
 
-async function createStore(
-  options: RateLimitOptions,
-  logger: LoggerService,
-  MemoryStore: typeof import('express-rate-limit').MemoryStore,
-): Promise<Store> {
+async function createStore(options: RateLimitOptions, logger: LoggerService, memoryStore: () => Store): Promise<Store> {
   if (options.store.type === 'memory') {
-    return new MemoryStore();
+    return memoryStore();
   }
   const { Redis } = await import('ioredis');
   const client = new Redis(options.store.connection, {

@@ -1,0 +1,172 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchWorkspace } from '../BenchWorkspace';
+import { InstructionsFigure, InstructionsRow } from '../BenchReport';
+import { runRequests } from '../loadTest';
+import { ServerSpec } from '../ServerProcess';
+import { round } from '../stats';
+
+const WARMUP_REQUESTS = 1000;
+const START_TIMEOUT_MS = 240_000;
+
+/** One route to count. */
+interface Target {
+  name: string;
+  spec: () => Promise<ServerSpec>;
+  path: string;
+  headers?: (output: () => string) => Promise<Record<string, string>>;
+}
+
+/** Why callgrind cannot count here, or undefined when it can. */
+export function callgrindUnavailable(): string | undefined {
+  const check = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  const control = spawnSync('callgrind_control', ['--version'], { encoding: 'utf8' });
+  if (check.status !== 0 || control.error) {
+    return 'valgrind and callgrind_control are not installed';
+  }
+  return undefined;
+}
+
+/**
+ * Instructions per request under callgrind, which counts instructions instead of time and so
+ * repeats to well under 1 % however busy the machine is: each server runs under callgrind with
+ * collection off, takes WARMUP_REQUESTS requests, then collection is on for `requests` more (2
+ * connections); an idle stretch of the same length is counted the same way and subtracted.
+ * User space only: the kernel's share (the socket writes) is not counted. (perf's hardware
+ * counters would be cheaper, but this VM exposes none.)
+ */
+export async function measureInstructions(
+  workspace: BenchWorkspace,
+  requests: number,
+  anchors: { postgres: boolean; backstageDir?: string },
+): Promise<InstructionsFigure> {
+  const database = anchors.postgres ? 'pg' : 'sqlite';
+  const token = (output: () => string) => waitForToken(output);
+  const targets: Target[] = [
+    { name: 'bare Express', spec: () => workspace.express(), path: '/api/example/hello' },
+    {
+      name: 'Trellis open route, production defaults',
+      spec: () => workspace.production({ backend: 'reference', database }),
+      path: '/api/example/hello',
+    },
+    {
+      name: 'Trellis open route, request lines off',
+      spec: () => workspace.production({ backend: 'reference', database, logLevel: 'warn' }),
+      path: '/api/example/hello',
+    },
+    {
+      name: 'Trellis plugin-token route, production defaults',
+      spec: () => workspace.production({ backend: 'onePlugin', database }),
+      path: '/api/p0/secure',
+      headers: async (output) => ({ authorization: `Bearer ${await token(output)}` }),
+    },
+  ];
+  if (anchors.backstageDir) {
+    const dir = anchors.backstageDir;
+    targets.push({ name: 'Backstage open route', spec: () => workspace.backstage(dir), path: '/api/example/hello' });
+  }
+  const rows: InstructionsRow[] = [];
+  for (const target of targets) {
+    rows.push({ name: target.name, perRequestK: round((await countPerRequest(target, requests)) / 1000) });
+  }
+  return { requests, rows };
+}
+
+async function countPerRequest(target: Target, requests: number): Promise<number> {
+  const spec = await target.spec();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-callgrind-'));
+  const outFile = path.join(dir, 'callgrind.out');
+  const log = path.join(dir, 'server.log');
+  const fd = fs.openSync(log, 'w');
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--collect-atstart=no',
+      `--callgrind-out-file=${outFile}`,
+      process.execPath,
+      spec.file,
+      ...(spec.args ?? []),
+    ],
+    {
+      cwd: spec.cwd,
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(spec.port), ...spec.env },
+      stdio: ['ignore', fd, fd],
+    },
+  );
+  fs.closeSync(fd);
+  const output = () => fs.readFileSync(log, 'utf8');
+  try {
+    const baseUrl = `http://127.0.0.1:${spec.port}`;
+    await waitFor200(child, baseUrl + spec.readyPath, output);
+    const headers = (await target.headers?.(output)) ?? {};
+    const url = baseUrl + target.path;
+    await runRequests({ url, headers, connections: 2, amount: WARMUP_REQUESTS });
+    const started = performance.now();
+    const loaded = await collect(child.pid!, outFile, 1, () =>
+      runRequests({ url, headers, connections: 2, amount: requests }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const idle = await collect(child.pid!, outFile, 2, () => sleep(seconds * 1000));
+    return (loaded - idle) / requests;
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((resolve) =>
+      child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Instructions callgrind counted while `during` ran (collection on, then a dump numbered `dump`). */
+async function collect(pid: number, outFile: string, dump: number, during: () => Promise<unknown>): Promise<number> {
+  control(pid, '--zero');
+  control(pid, '--instr=on');
+  await during();
+  control(pid, '--instr=off');
+  control(pid, '--dump');
+  const file = `${outFile}.${dump}`;
+  const text = fs.readFileSync(file, 'utf8');
+  const total = /^(?:summary|totals):\s+(\d+)/m.exec(text)?.[1];
+  if (!total) {
+    throw new Error(`no instruction total in ${file}`);
+  }
+  return Number(total);
+}
+
+function control(pid: number, option: string): void {
+  const run = spawnSync('callgrind_control', [option, String(pid)], { encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) {
+    throw new Error(`callgrind_control ${option} failed: ${run.stderr || run.stdout}`);
+  }
+}
+
+async function waitFor200(child: ChildProcess, url: string, output: () => string): Promise<void> {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server under callgrind exited (${child.exitCode}):\n${output().slice(-3000)}`);
+    }
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.status === 200) {
+      return;
+    }
+    await sleep(200);
+  }
+  throw new Error(`the server under callgrind did not answer ${url} within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+async function waitForToken(output: () => string): Promise<string> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const token = /BENCH_TOKEN=(\S+)/.exec(output())?.[1];
+    if (token) {
+      return token;
+    }
+    await sleep(50);
+  }
+  throw new Error('The caller plugin printed no token within 60 s');
+}

@@ -1,0 +1,7 @@
+/**
+ * `@trellis/backend-defaults/httpRouter`: the default httpRouter service, its factory and what
+ * configures it. A driver or client the service needs loads when the service first uses it.
+ *
+ * @packageDocumentation
+ */
+export { DefaultHttpRouter, httpRouterServiceFactory } from '../services/httpRouter';

@@ -1,0 +1,2 @@
+export { DefaultRootLifecycleService } from './DefaultRootLifecycleService';
+export { rootLifecycleServiceFactory } from './rootLifecycleServiceFactory';

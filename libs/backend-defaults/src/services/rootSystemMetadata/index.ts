@@ -1,0 +1,2 @@
+export { DefaultRootSystemMetadataService } from './DefaultRootSystemMetadataService';
+export { rootSystemMetadataServiceFactory } from './rootSystemMetadataServiceFactory';

@@ -1,0 +1,3 @@
+export { DefaultUserInfoService } from './DefaultUserInfoService';
+export type { DefaultUserInfoServiceOptions } from './DefaultUserInfoService';
+export { userInfoServiceFactory } from './userInfoServiceFactory';

@@ -1,0 +1,2 @@
+export { policyExtensionPoint } from './policyExtensionPoint';
+export type { PolicyExtensionPoint } from './policyExtensionPoint';

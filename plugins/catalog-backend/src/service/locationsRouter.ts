@@ -1,0 +1,179 @@
+import { HttpAuthService } from '@trellis/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@trellis/errors';
+import { parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
+import express, { Request, Router } from 'express';
+import { z } from 'zod';
+import { CatalogStore } from '../database/CatalogStore';
+import { LocationStore, StoredLocation } from '../database/LocationStore';
+import { LocationsProvider } from '../locations/LocationsProvider';
+
+/** Location types that callers may register: a file location would let any caller read the backend's disk. */
+const REGISTRABLE_TYPES = ['url'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const addBody = z
+  .object({
+    type: z.string().min(1).max(255).optional(),
+    target: z.string().min(1).max(2048),
+  })
+  .strict();
+
+/** Options of {@link createLocationsRouter}. */
+export interface LocationsRouterOptions {
+  locations: LocationStore;
+  store: CatalogStore;
+  provider: LocationsProvider;
+  httpAuth: HttpAuthService;
+}
+
+/**
+ * The locations API, as `@backstage/catalog-client` calls it. Every route needs user or service
+ * credentials.
+ *
+ * - `GET /locations`: `[{ data: { id, type, target } }]`, configured and registered
+ * - `GET /locations/:id`, `GET /locations/by-entity/:kind/:namespace/:name`: the location, or 404
+ * - `POST /locations?dryRun=true&onConflict=reject|refresh` `{ type?: 'url', target }`: 201
+ *   `{ location, entities, exists? }`; an existing location is a 409 (or read again with `refresh`)
+ * - `DELETE /locations/:id`: 204; the entities read through it are removed
+ */
+export function createLocationsRouter(options: LocationsRouterOptions): Router {
+  const { locations, store, provider, httpAuth } = options;
+  const router = express.Router();
+  const caller = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  router.get('/locations', async (req, res) => {
+    await caller(req);
+    checkQuery(req.query, []);
+    res.json((await locations.list()).map((location) => ({ data: served(location) })));
+  });
+
+  router.post('/locations', async (req, res) => {
+    await caller(req);
+    checkQuery(req.query, ['dryRun', 'onConflict']);
+    const dryRun = parseFlag(req.query.dryRun, 'dryRun');
+    const onConflict = parseChoice(req.query.onConflict, 'onConflict', ['reject', 'refresh']) ?? 'reject';
+    const spec = parseLocation(req.body);
+    const existing = await locations.findByRef(spec.type, spec.target);
+    if (dryRun) {
+      const entities = await provider.dryRun(spec);
+      res.status(201).json({
+        location: existing ? served(existing) : { id: `dry-run:${spec.type}:${spec.target}`, ...spec },
+        entities,
+        exists: existing !== undefined,
+      });
+      return;
+    }
+    if (existing && onConflict === 'refresh') {
+      await provider.refreshLocation(existing, { force: true });
+      res
+        .status(201)
+        .json({ location: served(existing), entities: await store.entitiesOf('locations', ref(existing)) });
+      return;
+    }
+    const added = await provider.add(spec);
+    res.status(201).json(added);
+  });
+
+  router.get('/locations/by-entity/:kind/:namespace/:name', async (req, res) => {
+    await caller(req);
+    checkQuery(req.query, []);
+    const { kind, namespace, name } = req.params;
+    const entityRef = stringifyEntityRef(parseEntityRef({ kind, namespace, name }));
+    const origin = await store.originOf(entityRef);
+    const location = origin ? (await locations.list()).find((l) => ref(l) === origin) : undefined;
+    if (!location) {
+      throw new NotFoundError(`No location holds the entity ${entityRef}`);
+    }
+    res.json(served(location));
+  });
+
+  router.get('/locations/:id', async (req, res) => {
+    await caller(req);
+    checkQuery(req.query, []);
+    res.json(served(await getLocation(locations, req.params.id)));
+  });
+
+  router.delete('/locations/:id', async (req, res) => {
+    await caller(req);
+    checkQuery(req.query, []);
+    const location = await getLocation(locations, req.params.id);
+    if (location.source === 'config') {
+      throw new NotAllowedError(
+        `Location ${ref(location)} is configured in catalog.locations; remove it from the configuration instead`,
+      );
+    }
+    await provider.remove(location);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+async function getLocation(locations: LocationStore, id: string) {
+  const location = UUID.test(id) ? await locations.get(id.toLowerCase()) : undefined;
+  if (!location) {
+    throw new NotFoundError(`No location with id '${id.slice(0, 100)}'`);
+  }
+  return location;
+}
+
+function served(location: StoredLocation): StoredLocation {
+  return { id: location.id, type: location.type, target: location.target };
+}
+
+function ref(location: StoredLocation): string {
+  return `${location.type}:${location.target}`;
+}
+
+function parseLocation(body: unknown): { type: string; target: string } {
+  const parsed = addBody.safeParse(body);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid body: ${parsed.error.issues.map((i) => (i.path.length ? `'${i.path.join('.')}' ${i.message}` : i.message)).join('; ')}`,
+    );
+  }
+  const type = parsed.data.type ?? 'url';
+  const target = parsed.data.target.trim();
+  if (!REGISTRABLE_TYPES.includes(type)) {
+    throw new InputError(
+      `Invalid location type '${type}': only ${REGISTRABLE_TYPES.join(', ')} locations can be registered; configure other types in catalog.locations`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new InputError(`Invalid location target '${target.slice(0, 300)}': expected an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`Invalid location target '${target.slice(0, 300)}': only http and https URLs can be read`);
+  }
+  if (target.includes('\0')) {
+    throw new InputError('Invalid location target: it contains a NUL character');
+  }
+  return { type, target };
+}
+
+function parseFlag(raw: unknown, name: string): boolean {
+  const value = parseChoice(raw, name, ['true', 'false']);
+  return value === 'true';
+}
+
+function parseChoice<T extends string>(raw: unknown, name: string, choices: T[]): T | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  if (typeof raw !== 'string' || !choices.includes(raw as T)) {
+    throw new InputError(`Invalid query: '${name}' must be ${choices.join(' or ')}`);
+  }
+  return raw as T;
+}
+
+function checkQuery(query: object, allowed: string[]): void {
+  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Invalid query: unknown parameter(s) ${unknown.map((k) => `'${JSON.stringify(k.slice(0, 100)).slice(1, -1)}'`).join(', ')}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`,
+    );
+  }
+}

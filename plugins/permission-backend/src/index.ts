@@ -1,0 +1,6 @@
+/**
+ * The permission plugin of Trellis.
+ *
+ * @packageDocumentation
+ */
+export { permissionPlugin as default } from './plugin';
