@@ -1,19 +1,9 @@
-import {
-  ReadTreeResponseFactory,
-  UrlReaderService,
-  UrlReaderServiceReadTreeOptions,
-  UrlReaderServiceReadTreeResponse,
-  UrlReaderServiceReadUrlOptions,
-  UrlReaderServiceReadUrlResponse,
-  UrlReaderServiceSearchOptions,
-  UrlReaderServiceSearchResponse,
-} from '@trellis/backend-plugin-api';
-import { InputError, NotModifiedError } from '@trellis/errors';
-import { searchGitTree } from './gitSearch';
+import { ReadTreeResponseFactory, UrlReaderServiceReadTreeOptions } from '@trellis/backend-plugin-api';
+import { InputError } from '@trellis/errors';
+import { GitHostFileRequest, GitHostUrlReader } from './GitHostUrlReader';
 import { encodePath, HostClient, hostOptions, pathSegments } from './HostClient';
 import { displayUrl } from './hostRules';
 import { IntegrationConfig, UrlReaderSettings } from './readUrlReaderConfig';
-import { conditionalHeaders, toReadUrlResponse } from './readUrlResponse';
 
 /** A Bitbucket Server browse URL taken apart. */
 interface BitbucketServerLocation {
@@ -32,15 +22,7 @@ interface BitbucketServerLocation {
  *
  * @public
  */
-export class BitbucketServerUrlReader implements UrlReaderService {
-  readonly #client: HostClient;
-  readonly #trees: ReadTreeResponseFactory;
-
-  private constructor(client: HostClient, trees: ReadTreeResponseFactory) {
-    this.#client = client;
-    this.#trees = trees;
-  }
-
+export class BitbucketServerUrlReader extends GitHostUrlReader<BitbucketServerLocation> {
   static create(options: {
     integration: IntegrationConfig;
     settings: UrlReaderSettings;
@@ -50,75 +32,41 @@ export class BitbucketServerUrlReader implements UrlReaderService {
     return new BitbucketServerUrlReader(client, options.treeResponseFactory);
   }
 
-  handles(url: URL): boolean {
-    return this.#client.handles(url);
-  }
-
-  async readUrl(url: string, options?: UrlReaderServiceReadUrlOptions): Promise<UrlReaderServiceReadUrlResponse> {
-    const location = this.#parse(url);
+  protected fileRequest(location: BitbucketServerLocation, url: string): GitHostFileRequest {
     if (!location.path) {
       throw new InputError(`'${displayUrl(url)}' is not a Bitbucket Server file URL (…/browse/<path>?at=<ref>)`);
     }
     const query = location.ref ? `?${new URLSearchParams({ at: location.ref })}` : '';
-    const response = await this.#client.get(`${this.#repoApi(location)}/raw/${encodePath(location.path)}${query}`, {
-      ...hostOptions(options),
-      headers: conditionalHeaders(options),
-    });
-    return toReadUrlResponse(response, url, options);
+    return { url: `${this.#repoApi(location)}/raw/${encodePath(location.path)}${query}` };
   }
 
-  async readTree(url: string, options?: UrlReaderServiceReadTreeOptions): Promise<UrlReaderServiceReadTreeResponse> {
-    const location = this.#parse(url);
-    const sha = await this.#commitSha(location, options);
-    if (options?.etag && options.etag === sha) {
-      throw new NotModifiedError(`'${displayUrl(url)}' is still at commit ${sha}`);
-    }
+  protected async commitSha(
+    location: BitbucketServerLocation,
+    options?: UrlReaderServiceReadTreeOptions,
+  ): Promise<string> {
+    const query = new URLSearchParams({ limit: '1', ...(location.ref ? { until: location.ref } : {}) });
+    const page = await this.client.json<{ values?: Array<{ id?: string }> }>(
+      `${this.#repoApi(location)}/commits?${query}`,
+      hostOptions(options),
+    );
+    return page.values?.[0]?.id ?? '';
+  }
+
+  protected archiveUrl(location: BitbucketServerLocation, sha: string): string {
     const query = new URLSearchParams({
       format: 'tgz',
       at: sha,
       prefix: `${location.project}-${location.repo}`,
       ...(location.path ? { path: location.path } : {}),
     });
-    const archive = await this.#client.get(`${this.#repoApi(location)}/archive?${query}`, hostOptions(options));
-    return this.#trees.fromTarArchive({
-      stream: archive.stream(),
-      subpath: location.path,
-      etag: sha,
-      filter: options?.filter,
-      url,
-    });
-  }
-
-  async search(url: string, options?: UrlReaderServiceSearchOptions): Promise<UrlReaderServiceSearchResponse> {
-    const location = this.#parse(url);
-    return searchGitTree({
-      url,
-      path: location.path,
-      search: options,
-      readFile: () => this.readUrl(url, options),
-      readTree: (base, filter) => this.readTree(this.#format({ ...location, path: base }), { ...options, filter }),
-      fileUrl: (path) => this.#format({ ...location, path }),
-    });
-  }
-
-  async #commitSha(location: BitbucketServerLocation, options?: UrlReaderServiceReadTreeOptions): Promise<string> {
-    const query = new URLSearchParams({ limit: '1', ...(location.ref ? { until: location.ref } : {}) });
-    const page = await this.#client.json<{ values?: Array<{ id?: string }> }>(
-      `${this.#repoApi(location)}/commits?${query}`,
-      hostOptions(options),
-    );
-    const id = page.values?.[0]?.id;
-    if (!id || !/^[0-9a-f]{40,64}$/i.test(id)) {
-      throw new Error(`Bitbucket Server did not return a commit for ${location.project}/${location.repo}`);
-    }
-    return id;
+    return `${this.#repoApi(location)}/archive?${query}`;
   }
 
   #repoApi(location: BitbucketServerLocation): string {
-    return `${this.#client.integration.apiBaseUrl}/projects/${encodeURIComponent(location.project)}/repos/${encodeURIComponent(location.repo)}`;
+    return `${this.client.integration.apiBaseUrl}/projects/${encodeURIComponent(location.project)}/repos/${encodeURIComponent(location.repo)}`;
   }
 
-  #parse(url: string): BitbucketServerLocation {
+  protected parse(url: string): BitbucketServerLocation {
     const parsed = new URL(url);
     const [projects, project, repos, repo, browse, ...rest] = pathSegments(parsed);
     if (projects !== 'projects' || !project || repos !== 'repos' || !repo || (browse && browse !== 'browse')) {
@@ -130,9 +78,9 @@ export class BitbucketServerUrlReader implements UrlReaderService {
     return { origin: parsed.origin, project, repo, ref: at, path: rest.join('/') };
   }
 
-  #format(location: BitbucketServerLocation): string {
-    const path = location.path ? `/${encodePath(location.path)}` : '';
+  protected format(location: BitbucketServerLocation, _kind: 'blob' | 'tree', path: string): string {
+    const suffix = path ? `/${encodePath(path)}` : '';
     const query = location.ref ? `?${new URLSearchParams({ at: location.ref })}` : '';
-    return `${location.origin}/projects/${encodeURIComponent(location.project)}/repos/${encodeURIComponent(location.repo)}/browse${path}${query}`;
+    return `${location.origin}/projects/${encodeURIComponent(location.project)}/repos/${encodeURIComponent(location.repo)}/browse${suffix}${query}`;
   }
 }

@@ -1,19 +1,9 @@
-import {
-  ReadTreeResponseFactory,
-  UrlReaderService,
-  UrlReaderServiceReadTreeOptions,
-  UrlReaderServiceReadTreeResponse,
-  UrlReaderServiceReadUrlOptions,
-  UrlReaderServiceReadUrlResponse,
-  UrlReaderServiceSearchOptions,
-  UrlReaderServiceSearchResponse,
-} from '@trellis/backend-plugin-api';
-import { InputError, NotModifiedError } from '@trellis/errors';
-import { searchGitTree } from './gitSearch';
+import { ReadTreeResponseFactory, UrlReaderServiceReadTreeOptions } from '@trellis/backend-plugin-api';
+import { InputError } from '@trellis/errors';
+import { GitHostFileRequest, GitHostUrlReader } from './GitHostUrlReader';
 import { encodePath, HostClient, hostOptions, pathSegments } from './HostClient';
 import { displayUrl } from './hostRules';
 import { IntegrationConfig, UrlReaderSettings } from './readUrlReaderConfig';
-import { conditionalHeaders, toReadUrlResponse } from './readUrlResponse';
 
 /** A GitLab web URL taken apart. */
 interface GitlabLocation {
@@ -32,15 +22,7 @@ interface GitlabLocation {
  *
  * @public
  */
-export class GitlabUrlReader implements UrlReaderService {
-  readonly #client: HostClient;
-  readonly #trees: ReadTreeResponseFactory;
-
-  private constructor(client: HostClient, trees: ReadTreeResponseFactory) {
-    this.#client = client;
-    this.#trees = trees;
-  }
-
+export class GitlabUrlReader extends GitHostUrlReader<GitlabLocation> {
   static create(options: {
     integration: IntegrationConfig;
     settings: UrlReaderSettings;
@@ -54,67 +36,31 @@ export class GitlabUrlReader implements UrlReaderService {
     return new GitlabUrlReader(client, options.treeResponseFactory);
   }
 
-  handles(url: URL): boolean {
-    return this.#client.handles(url);
-  }
-
-  async readUrl(url: string, options?: UrlReaderServiceReadUrlOptions): Promise<UrlReaderServiceReadUrlResponse> {
-    const location = this.#parse(url);
+  protected fileRequest(location: GitlabLocation, url: string): GitHostFileRequest {
     if (location.kind !== 'blob' || !location.ref || !location.path) {
       throw new InputError(`'${displayUrl(url)}' is not a GitLab file URL (…/<project>/-/blob/<ref>/<path>)`);
     }
-    const fileUrl = `${this.#projectApi(location)}/repository/files/${encodeURIComponent(location.path)}/raw?ref=${encodeURIComponent(location.ref)}`;
-    const response = await this.#client.get(fileUrl, { ...hostOptions(options), headers: conditionalHeaders(options) });
-    return toReadUrlResponse(response, url, options);
+    return {
+      url: `${this.#projectApi(location)}/repository/files/${encodeURIComponent(location.path)}/raw?ref=${encodeURIComponent(location.ref)}`,
+    };
   }
 
-  async readTree(url: string, options?: UrlReaderServiceReadTreeOptions): Promise<UrlReaderServiceReadTreeResponse> {
-    const location = this.#parse(url);
-    const sha = await this.#commitSha(location, options);
-    if (options?.etag && options.etag === sha) {
-      throw new NotModifiedError(`'${displayUrl(url)}' is still at commit ${sha}`);
-    }
-    const query = new URLSearchParams({ sha, ...(location.path ? { path: location.path } : {}) });
-    const archive = await this.#client.get(
-      `${this.#projectApi(location)}/repository/archive.tar.gz?${query}`,
-      hostOptions(options),
-    );
-    return this.#trees.fromTarArchive({
-      stream: archive.stream(),
-      subpath: location.path,
-      etag: sha,
-      filter: options?.filter,
-      url,
-    });
-  }
-
-  async search(url: string, options?: UrlReaderServiceSearchOptions): Promise<UrlReaderServiceSearchResponse> {
-    const location = this.#parse(url);
-    return searchGitTree({
-      url,
-      path: location.path,
-      search: options,
-      readFile: () => this.readUrl(url, options),
-      readTree: (base, filter) =>
-        this.readTree(this.#format({ ...location, kind: 'tree', path: base }), { ...options, filter }),
-      fileUrl: (path) => this.#format({ ...location, kind: 'blob', path }),
-    });
-  }
-
-  async #commitSha(location: GitlabLocation, options?: UrlReaderServiceReadTreeOptions): Promise<string> {
+  protected async commitSha(location: GitlabLocation, options?: UrlReaderServiceReadTreeOptions): Promise<string> {
     const ref = location.ref ?? (await this.#defaultBranch(location, options));
-    const commit = await this.#client.json<{ id?: string }>(
+    const commit = await this.client.json<{ id?: string }>(
       `${this.#projectApi(location)}/repository/commits/${encodeURIComponent(ref)}`,
       hostOptions(options),
     );
-    if (!commit.id || !/^[0-9a-f]{40,64}$/i.test(commit.id)) {
-      throw new Error(`GitLab did not return a commit for ref '${ref}' of ${location.project}`);
-    }
-    return commit.id;
+    return commit.id ?? '';
+  }
+
+  protected archiveUrl(location: GitlabLocation, sha: string): string {
+    const query = new URLSearchParams({ sha, ...(location.path ? { path: location.path } : {}) });
+    return `${this.#projectApi(location)}/repository/archive.tar.gz?${query}`;
   }
 
   async #defaultBranch(location: GitlabLocation, options?: UrlReaderServiceReadTreeOptions): Promise<string> {
-    const project = await this.#client.json<{ default_branch?: string }>(
+    const project = await this.client.json<{ default_branch?: string }>(
       this.#projectApi(location),
       hostOptions(options),
     );
@@ -125,10 +71,10 @@ export class GitlabUrlReader implements UrlReaderService {
   }
 
   #projectApi(location: GitlabLocation): string {
-    return `${this.#client.integration.apiBaseUrl}/projects/${encodeURIComponent(location.project)}`;
+    return `${this.client.integration.apiBaseUrl}/projects/${encodeURIComponent(location.project)}`;
   }
 
-  #parse(url: string): GitlabLocation {
+  protected parse(url: string): GitlabLocation {
     const parsed = new URL(url);
     const segments = pathSegments(parsed);
     const marker = segments.indexOf('-');
@@ -146,9 +92,9 @@ export class GitlabUrlReader implements UrlReaderService {
     return { origin: parsed.origin, project, kind: kind === 'blob' ? 'blob' : 'tree', ref, path: rest.join('/') };
   }
 
-  #format(location: GitlabLocation): string {
+  protected format(location: GitlabLocation, kind: 'blob' | 'tree', path: string): string {
     const ref = encodeURIComponent(location.ref ?? 'HEAD');
-    const path = location.path ? `/${encodePath(location.path)}` : '';
-    return `${location.origin}/${encodePath(location.project)}/-/${location.kind}/${ref}${path}`;
+    const suffix = path ? `/${encodePath(path)}` : '';
+    return `${location.origin}/${encodePath(location.project)}/-/${kind}/${ref}${suffix}`;
   }
 }
