@@ -1,5 +1,6 @@
 import type { ServiceRef } from '@trellis/backend-plugin-api';
 import type {
+  InternalExtensionPointRegistration,
   InternalFeatureRegistration,
   InternalServiceFactory,
   InternalServiceRef,
@@ -16,7 +17,10 @@ export interface PluginNode {
   /** The plugin's modules, in the order they initialise (see `orderModules`). */
   modules: InternalFeatureRegistration[];
   /** Extension point ID to the registration that provides it. */
-  extensionPoints: Map<string, { owner: InternalFeatureRegistration; impl: unknown }>;
+  extensionPoints: Map<
+    string,
+    { owner: InternalFeatureRegistration; registration: InternalExtensionPointRegistration }
+  >;
 }
 
 /** Input of {@link FeatureGraph.build}. */
@@ -129,7 +133,8 @@ export class FeatureGraph {
   }
 
   #registerExtensionPoints(node: PluginNode, reg: InternalFeatureRegistration): void {
-    for (const [ref, impl] of reg.extensionPoints) {
+    for (const registration of reg.extensionPoints) {
+      const { ref } = registration;
       const existing = this.#findExtensionPoint(ref.id);
       if (existing) {
         this.#problem(
@@ -138,7 +143,7 @@ export class FeatureGraph {
         );
         continue;
       }
-      node.extensionPoints.set(ref.id, { owner: reg, impl });
+      node.extensionPoints.set(ref.id, { owner: reg, registration });
     }
   }
 

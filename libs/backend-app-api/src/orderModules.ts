@@ -17,7 +17,7 @@ export interface ModuleOrder {
 export function orderModules(modules: InternalFeatureRegistration[]): ModuleOrder {
   const providerOf = new Map<string, InternalFeatureRegistration>();
   for (const module of modules) {
-    for (const [ref] of module.extensionPoints) {
+    for (const { ref } of module.extensionPoints) {
       providerOf.set(ref.id, module);
     }
   }

@@ -29,11 +29,20 @@ export async function startPlugin(options: StartPluginOptions): Promise<void> {
   state.updatePlugin(node.pluginId, { state: 'starting' });
   let open = true;
   const isOpen = () => open;
+  const reported: ReportedModuleFailure[] = [];
   try {
     for (const module of node.modules) {
-      await initFeature(module, options, isOpen);
+      await initFeature(module, options, isOpen, reported);
     }
-    await initFeature(node.plugin, options, isOpen);
+    await initFeature(node.plugin, options, isOpen, reported);
+    const first = reported[0];
+    if (first) {
+      throw new TrellisError(
+        'TRELLIS_ERR_PLUGIN_BOOT_FAILED',
+        `${describe(first.module)} failed: ${reported.map((r) => r.error.message).join('; ')}`,
+        first.error,
+      );
+    }
   } catch (error) {
     open = false;
     const failure = new TrellisError(
@@ -66,16 +75,30 @@ export async function startPlugins(plugins: StartPluginOptions[]): Promise<void>
   }
 }
 
+/** A module reported failed through its extension point factory's context. */
+interface ReportedModuleFailure {
+  module: InternalFeatureRegistration;
+  error: Error;
+}
+
 async function initFeature(
   reg: InternalFeatureRegistration,
   { node, registry }: StartPluginOptions,
   isOpen: () => boolean,
+  reported: ReportedModuleFailure[],
 ): Promise<void> {
   const entries = await Promise.all(
     Object.entries(reg.init.deps).map(async ([name, dep]) => {
       if (isExtensionPoint(dep)) {
-        const provided = node.extensionPoints.get(dep.id)!;
-        return [name, guardExtensionPoint(dep.id, provided.impl, isOpen)] as const;
+        const { registration } = node.extensionPoints.get(dep.id)!;
+        // A factory makes this module its own implementation, which can report the module failed.
+        const impl =
+          'factory' in registration
+            ? registration.factory({
+                reportModuleStartupFailure: ({ error }) => void reported.push({ module: reg, error }),
+              })
+            : registration.impl;
+        return [name, guardExtensionPoint(dep.id, impl, isOpen)] as const;
       }
       return [name, await registry.get(dep as ServiceRef<unknown>, node.pluginId)] as const;
     }),

@@ -91,6 +91,15 @@ export function extensionPoints() {
     pluginId: 'greeting',
     register(env) {
       env.registerExtensionPoint(greetersExtensionPoint, { addGreeter: () => undefined });
+      env.registerExtensionPoint({
+        extensionPoint: greetersExtensionPoint,
+        factory: (context) => {
+          expectType<Equals<Parameters<typeof context.reportModuleStartupFailure>[0], { error: Error }>>();
+          return { addGreeter: () => undefined };
+        },
+      });
+      // @ts-expect-error a factory must return the extension point's type
+      env.registerExtensionPoint({ extensionPoint: greetersExtensionPoint, factory: () => ({ addGreeting: () => 1 }) });
       // @ts-expect-error the implementation must match the extension point's type
       env.registerExtensionPoint(greetersExtensionPoint, { addGreeting: () => undefined });
       env.registerInit({

@@ -1,3 +1,8 @@
+import {
+  ExtensionPointFactoryOptions,
+  InternalExtensionPointRegistration,
+  toExtensionPointRegistration,
+} from './createExtensionPoint';
 import { InternalBackendRegistrationFeature, InternalInitRegistration } from './createBackendPlugin';
 import { assertValidId } from './ids';
 import { BackendFeature, ConfigSchema, ExtensionPoint, ResolvedDeps } from './types';
@@ -19,6 +24,8 @@ export type ResolvedModuleDeps<TDeps extends ModuleDeps> = {
 export interface BackendModuleRegistrationPoints {
   /** Modules may provide extension points too, for other modules of the same plugin. */
   registerExtensionPoint<TExtensionPoint>(ref: ExtensionPoint<TExtensionPoint>, impl: TExtensionPoint): void;
+  /** Provides a separate implementation for each module that uses the extension point. */
+  registerExtensionPoint<TExtensionPoint>(options: ExtensionPointFactoryOptions<TExtensionPoint>): void;
   registerInit<TDeps extends ModuleDeps>(options: {
     deps: TDeps;
     init(deps: ResolvedModuleDeps<TDeps>): Promise<void>;
@@ -56,11 +63,14 @@ export function createBackendModule(options: CreateBackendModuleOptions): Backen
     $$type: '@trellis/BackendFeature',
     featureType: 'registrations',
     getRegistrations() {
-      const extensionPoints: Array<[ExtensionPoint<unknown>, unknown]> = [];
+      const extensionPoints: InternalExtensionPointRegistration[] = [];
       let init: InternalInitRegistration | undefined;
       options.register({
-        registerExtensionPoint(ref, impl) {
-          extensionPoints.push([ref, impl]);
+        registerExtensionPoint(
+          refOrOptions: ExtensionPoint<unknown> | ExtensionPointFactoryOptions<unknown>,
+          impl?: unknown,
+        ) {
+          extensionPoints.push(toExtensionPointRegistration(refOrOptions, impl));
         },
         registerInit(initOptions) {
           if (init) {

@@ -20,7 +20,9 @@ describe('the plugin API', () => {
     }) as InternalBackendRegistrationFeature;
     const [registration] = feature.getRegistrations();
     expect(registration).toMatchObject({ type: 'plugin', pluginId: 'example', configSchema: { type: 'object' } });
-    expect(registration.extensionPoints).toEqual([[ep, impl]]);
+    expect(registration.extensionPoints).toHaveLength(1);
+    expect(registration.extensionPoints[0]!.ref).toBe(ep);
+    expect((registration.extensionPoints[0] as { impl: unknown }).impl).toBe(impl);
     expect(registration.init.deps).toEqual({ logger: coreServices.logger });
   });
 

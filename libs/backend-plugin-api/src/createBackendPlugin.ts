@@ -1,3 +1,8 @@
+import {
+  ExtensionPointFactoryOptions,
+  InternalExtensionPointRegistration,
+  toExtensionPointRegistration,
+} from './createExtensionPoint';
 import { assertValidId } from './ids';
 import { BackendFeature, ConfigSchema, ExtensionPoint, ResolvedDeps, ServiceDeps, ServiceRef } from './types';
 
@@ -5,6 +10,8 @@ import { BackendFeature, ConfigSchema, ExtensionPoint, ResolvedDeps, ServiceDeps
 export interface BackendPluginRegistrationPoints {
   /** Provides an implementation of an extension point for this plugin's modules. */
   registerExtensionPoint<TExtensionPoint>(ref: ExtensionPoint<TExtensionPoint>, impl: TExtensionPoint): void;
+  /** Provides a separate implementation for each module that uses the extension point. */
+  registerExtensionPoint<TExtensionPoint>(options: ExtensionPointFactoryOptions<TExtensionPoint>): void;
   /** Declares the plugin's dependencies and its init function. Call exactly once. */
   registerInit<TDeps extends ServiceDeps>(options: {
     deps: TDeps;
@@ -33,7 +40,7 @@ export interface InternalFeatureRegistration {
   pluginId: string;
   moduleId?: string;
   configSchema?: ConfigSchema;
-  extensionPoints: Array<[ExtensionPoint<unknown>, unknown]>;
+  extensionPoints: InternalExtensionPointRegistration[];
   /** Extension points a module declared in its init deps. */
   init: InternalInitRegistration;
 }
@@ -55,11 +62,14 @@ export function createBackendPlugin(options: CreateBackendPluginOptions): Backen
     $$type: '@trellis/BackendFeature',
     featureType: 'registrations',
     getRegistrations() {
-      const extensionPoints: Array<[ExtensionPoint<unknown>, unknown]> = [];
+      const extensionPoints: InternalExtensionPointRegistration[] = [];
       let init: InternalInitRegistration | undefined;
       options.register({
-        registerExtensionPoint(ref, impl) {
-          extensionPoints.push([ref, impl]);
+        registerExtensionPoint(
+          refOrOptions: ExtensionPoint<unknown> | ExtensionPointFactoryOptions<unknown>,
+          impl?: unknown,
+        ) {
+          extensionPoints.push(toExtensionPointRegistration(refOrOptions, impl));
         },
         registerInit(initOptions) {
           if (init) {

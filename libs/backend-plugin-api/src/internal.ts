@@ -10,3 +10,4 @@ export type {
   InternalInitRegistration,
 } from './createBackendPlugin';
 export type { InternalBackendFeatureLoader } from './createBackendFeatureLoader';
+export type { InternalExtensionPointRegistration } from './createExtensionPoint';
