@@ -66,8 +66,9 @@ export const catalogPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         cache: coreServices.cache,
         urlReader: coreServices.urlReader,
+        auditor: coreServices.auditor,
       },
-      async init({ config, logger, database, scheduler, httpRouter, httpAuth, cache, urlReader }) {
+      async init({ config, logger, database, scheduler, httpRouter, httpAuth, cache, urlReader, auditor }) {
         await database.migrate({ directory: resolvePackagePath('@trellis/plugin-catalog-backend', 'migrations') });
         const db = await database.getClient();
         const store = CatalogStore.create(db);
@@ -99,6 +100,7 @@ export const catalogPlugin = createBackendPlugin({
             store,
             queries: EntityQueries.create(db),
             httpAuth,
+            auditor,
             validate: async (entity, location) => {
               const result = await processor.process({
                 entity: locatedAt(entity, `${location.type}:${location.target}`),
@@ -119,7 +121,7 @@ export const catalogPlugin = createBackendPlugin({
             },
           }),
         );
-        httpRouter.use(createLocationsRouter({ locations, store, provider, httpAuth }));
+        httpRouter.use(createLocationsRouter({ locations, store, provider, httpAuth, auditor }));
       },
     });
   },

@@ -1,22 +1,25 @@
-import { HttpAuthService } from '@trellis/backend-plugin-api';
+import { AuditorService, HttpAuthService, onFirstUse } from '@trellis/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@trellis/errors';
 import { parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
-import express, { Request, Router } from 'express';
+import express, { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { CatalogStore } from '../database/CatalogStore';
 import { LocationStore, StoredLocation } from '../database/LocationStore';
 import { LocationsProvider } from '../locations/LocationsProvider';
+import { auditedRoute } from './auditedRoute';
 
 /** Location types that callers may register: a file location would let any caller read the backend's disk. */
 const REGISTRABLE_TYPES = ['url'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const addBody = z
-  .object({
-    type: z.string().min(1).max(255).optional(),
-    target: z.string().min(1).max(2048),
-  })
-  .strict();
+const addBody = onFirstUse(() =>
+  z
+    .object({
+      type: z.string().min(1).max(255).optional(),
+      target: z.string().min(1).max(2048),
+    })
+    .strict(),
+);
 
 /** Options of {@link createLocationsRouter}. */
 export interface LocationsRouterOptions {
@@ -24,6 +27,8 @@ export interface LocationsRouterOptions {
   store: CatalogStore;
   provider: LocationsProvider;
   httpAuth: HttpAuthService;
+  /** Records the writes: locations registered and removed. */
+  auditor: AuditorService;
 }
 
 /**
@@ -37,9 +42,15 @@ export interface LocationsRouterOptions {
  * - `DELETE /locations/:id`: 204; the entities read through it are removed
  */
 export function createLocationsRouter(options: LocationsRouterOptions): Router {
-  const { locations, store, provider, httpAuth } = options;
+  const { locations, store, provider, httpAuth, auditor } = options;
   const router = express.Router();
   const caller = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const authed =
+    (handler: (req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      await caller(req);
+      await handler(req, res);
+    };
 
   router.get('/locations', async (req, res) => {
     await caller(req);
@@ -47,32 +58,41 @@ export function createLocationsRouter(options: LocationsRouterOptions): Router {
     res.json((await locations.list()).map((location) => ({ data: served(location) })));
   });
 
-  router.post('/locations', async (req, res) => {
-    await caller(req);
-    checkQuery(req.query, ['dryRun', 'onConflict']);
-    const dryRun = parseFlag(req.query.dryRun, 'dryRun');
-    const onConflict = parseChoice(req.query.onConflict, 'onConflict', ['reject', 'refresh']) ?? 'reject';
-    const spec = parseLocation(req.body);
-    const existing = await locations.findByRef(spec.type, spec.target);
-    if (dryRun) {
-      const entities = await provider.dryRun(spec);
-      res.status(201).json({
-        location: existing ? served(existing) : { id: `dry-run:${spec.type}:${spec.target}`, ...spec },
-        entities,
-        exists: existing !== undefined,
-      });
-      return;
-    }
-    if (existing && onConflict === 'refresh') {
-      await provider.refreshLocation(existing, { force: true });
-      res
-        .status(201)
-        .json({ location: served(existing), entities: await store.entitiesOf('locations', ref(existing)) });
-      return;
-    }
-    const added = await provider.add(spec);
-    res.status(201).json(added);
-  });
+  router.post(
+    '/locations',
+    authed(
+      auditedRoute(
+        auditor,
+        'location-mutate',
+        (req) => ({ actionType: 'create', ...requestedLocation(req) }),
+        async (req, res) => {
+          checkQuery(req.query, ['dryRun', 'onConflict']);
+          const dryRun = parseFlag(req.query.dryRun, 'dryRun');
+          const onConflict = parseChoice(req.query.onConflict, 'onConflict', ['reject', 'refresh']) ?? 'reject';
+          const spec = parseLocation(req.body);
+          const existing = await locations.findByRef(spec.type, spec.target);
+          if (dryRun) {
+            const entities = await provider.dryRun(spec);
+            res.status(201).json({
+              location: existing ? served(existing) : { id: `dry-run:${spec.type}:${spec.target}`, ...spec },
+              entities,
+              exists: existing !== undefined,
+            });
+            return;
+          }
+          if (existing && onConflict === 'refresh') {
+            await provider.refreshLocation(existing, { force: true });
+            res
+              .status(201)
+              .json({ location: served(existing), entities: await store.entitiesOf('locations', ref(existing)) });
+            return;
+          }
+          const added = await provider.add(spec);
+          res.status(201).json(added);
+        },
+      ),
+    ),
+  );
 
   router.get('/locations/by-entity/:kind/:namespace/:name', async (req, res) => {
     await caller(req);
@@ -93,18 +113,27 @@ export function createLocationsRouter(options: LocationsRouterOptions): Router {
     res.json(served(await getLocation(locations, req.params.id)));
   });
 
-  router.delete('/locations/:id', async (req, res) => {
-    await caller(req);
-    checkQuery(req.query, []);
-    const location = await getLocation(locations, req.params.id);
-    if (location.source === 'config') {
-      throw new NotAllowedError(
-        `Location ${ref(location)} is configured in catalog.locations; remove it from the configuration instead`,
-      );
-    }
-    await provider.remove(location);
-    res.status(204).end();
-  });
+  router.delete(
+    '/locations/:id',
+    authed(
+      auditedRoute(
+        auditor,
+        'location-mutate',
+        (req) => ({ actionType: 'delete', id: String(req.params.id) }),
+        async (req, res) => {
+          checkQuery(req.query, []);
+          const location = await getLocation(locations, String(req.params.id));
+          if (location.source === 'config') {
+            throw new NotAllowedError(
+              `Location ${ref(location)} is configured in catalog.locations; remove it from the configuration instead`,
+            );
+          }
+          await provider.remove(location);
+          res.status(204).end();
+        },
+      ),
+    ),
+  );
 
   return router;
 }
@@ -126,7 +155,7 @@ function ref(location: StoredLocation): string {
 }
 
 function parseLocation(body: unknown): { type: string; target: string } {
-  const parsed = addBody.safeParse(body);
+  const parsed = addBody().safeParse(body);
   if (!parsed.success) {
     throw new InputError(
       `Invalid body: ${parsed.error.issues.map((i) => (i.path.length ? `'${i.path.join('.')}' ${i.message}` : i.message)).join('; ')}`,
@@ -176,4 +205,11 @@ function checkQuery(query: object, allowed: string[]): void {
       `Invalid query: unknown parameter(s) ${unknown.map((k) => `'${JSON.stringify(k.slice(0, 100)).slice(1, -1)}'`).join(', ')}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`,
     );
   }
+}
+
+/** The location a registration asks for, for the audit record; whatever the body holds, as text. */
+function requestedLocation(req: Request): { type: string | null; target: string | null; dryRun: boolean } {
+  const body = req.body as { type?: unknown; target?: unknown } | undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 2048) : null);
+  return { type: text(body?.type), target: text(body?.target), dryRun: req.query.dryRun === 'true' };
 }

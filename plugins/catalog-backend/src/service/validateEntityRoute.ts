@@ -1,7 +1,8 @@
+import { onFirstUse } from '@trellis/backend-plugin-api';
 import { Request, Response } from 'express';
 import { z } from 'zod';
 
-const body = z.object({ entity: z.unknown(), location: z.string().max(4096) }).strict();
+const requestBody = onFirstUse(() => z.object({ entity: z.unknown(), location: z.string().max(4096) }).strict());
 
 /**
  * `POST /validate-entity { entity, location }`: 200 with an empty body when the entity would be
@@ -15,7 +16,7 @@ export async function validateEntityRoute(
   res: Response,
 ): Promise<void> {
   const unknownParams = Object.keys(req.query);
-  const parsed = body.safeParse(req.body);
+  const parsed = requestBody().safeParse(req.body);
   let problems: string[];
   if (unknownParams.length > 0) {
     problems = [`unknown query parameter(s) ${unknownParams.map((p) => `'${p.slice(0, 100)}'`).join(', ')}`];
