@@ -26,7 +26,9 @@ export type {
   ErrorHandlerOptions,
   HttpServerOptions,
   RateLimitOptions,
+  RootHttpRouterConfigureContext,
   RootHttpRouterFactoryOptions,
+  RootHttpRouterMiddleware,
 } from './services/rootHttpRouter';
 export { DefaultHttpRouter, httpRouterServiceFactory } from './services/httpRouter';
 export { DefaultRootLifecycleService, rootLifecycleServiceFactory } from './services/rootLifecycle';

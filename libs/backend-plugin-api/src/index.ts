@@ -8,7 +8,11 @@ export type {
   RootDeps,
 } from './createServiceFactory';
 export { createExtensionPoint } from './createExtensionPoint';
-export type { CreateExtensionPointOptions } from './createExtensionPoint';
+export type {
+  CreateExtensionPointOptions,
+  ExtensionPointFactoryContext,
+  ExtensionPointFactoryOptions,
+} from './createExtensionPoint';
 export { createBackendPlugin } from './createBackendPlugin';
 export type { BackendPluginRegistrationPoints, CreateBackendPluginOptions } from './createBackendPlugin';
 export { createBackendModule } from './createBackendModule';
@@ -24,6 +28,7 @@ export { coreServices } from './coreServices';
 export type { CoreServices } from './coreServices';
 export { isChildPath, resolveSafeChildPath } from './paths';
 export { isDatabaseConflictError } from './isDatabaseConflictError';
+export { onFirstUse } from './onFirstUse';
 export type {
   ServiceScope,
   ServiceRef,

@@ -1,3 +1,4 @@
+import { onFirstUse } from '@trellis/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@trellis/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
@@ -180,12 +181,14 @@ function encodeCursor(row: TodoRow): string {
 }
 
 /** What a cursor holds: the creation time and ID of the last todo of the page, as stored. */
-const cursorSchema = z
-  .object({
-    c: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-    i: z.string().uuid(),
-  })
-  .strict();
+const cursorSchema = onFirstUse(() =>
+  z
+    .object({
+      c: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      i: z.string().uuid(),
+    })
+    .strict(),
+);
 
 /**
  * Reads a cursor back. It is client input: anything but the two values this API writes, in the
@@ -194,7 +197,7 @@ const cursorSchema = z
 function decodeCursor(cursor: string): { c: string; i: string } {
   try {
     if (/^[A-Za-z0-9_-]+$/.test(cursor)) {
-      const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+      const parsed = cursorSchema().safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
       if (parsed.success) {
         return parsed.data;
       }

@@ -17,5 +17,7 @@ export type {
   ErrorHandlerOptions,
   HttpServerOptions,
   RateLimitOptions,
+  RootHttpRouterConfigureContext,
   RootHttpRouterFactoryOptions,
+  RootHttpRouterMiddleware,
 } from '../services/rootHttpRouter';

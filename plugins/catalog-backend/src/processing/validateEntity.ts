@@ -1,4 +1,5 @@
 import { Entity, isValidKind, isValidName, isValidNamespace } from '@trellis/plugin-catalog-node';
+import { onFirstUse } from '@trellis/backend-plugin-api';
 import { z } from 'zod';
 
 const API_VERSION = /^[a-z0-9]+(?:[.-][a-z0-9]+)*\/[a-z0-9]+$/;
@@ -7,15 +8,8 @@ const KEY = /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*\/)?[a-zA-Z0-9]+(?:[._-][a-zA-Z0-9]+
 
 const BUILT_IN_API_VERSIONS = new Set(['backstage.io/v1alpha1', 'backstage.io/v1beta1']);
 
-let built: { envelope: z.ZodType; kindSpecs: Record<string, z.ZodType> } | undefined;
-
-/**
- * The schemas, built at the first entity rather than at start-up, where building them cost about
- * 7 ms of the reference backend's cold start in a profile.
- */
-function schemas() {
-  return (built ??= buildSchemas());
-}
+/** The schemas, built when the first entity needs them. */
+const schemas = onFirstUse(buildSchemas);
 
 function buildSchemas() {
   const shortKey = z.string().max(253).regex(KEY, 'must be [prefix/]name of letters, digits, ., _ and -');

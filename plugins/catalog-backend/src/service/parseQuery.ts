@@ -1,3 +1,4 @@
+import { onFirstUse } from '@trellis/backend-plugin-api';
 import { InputError } from '@trellis/errors';
 import { z } from 'zod';
 import { EntityQuery, FilterCondition, FilterSet, FullTextFilter, OrderField } from '../database/EntityQueries';
@@ -284,16 +285,18 @@ export function encodeCursor(cursor: QueryCursor): string {
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 
-const cursorSchema = z
-  .object({
-    filter: z.array(z.string()),
-    orderField: z.array(z.string()).optional(),
-    fullTextFilterTerm: z.string().optional(),
-    fullTextFilterFields: z.string().optional(),
-    offset: z.number().int().min(0).max(MAX_OFFSET),
-    totalItems: z.literal('exclude').optional(),
-  })
-  .strict();
+const cursorSchema = onFirstUse(() =>
+  z
+    .object({
+      filter: z.array(z.string()),
+      orderField: z.array(z.string()).optional(),
+      fullTextFilterTerm: z.string().optional(),
+      fullTextFilterFields: z.string().optional(),
+      offset: z.number().int().min(0).max(MAX_OFFSET),
+      totalItems: z.literal('exclude').optional(),
+    })
+    .strict(),
+);
 
 /**
  * Reads a cursor back. A cursor is client input like any other: its parts go through the same
@@ -303,7 +306,7 @@ const cursorSchema = z
  */
 export function decodeCursor(raw: unknown): QueryCursor {
   try {
-    const parsed = cursorSchema.safeParse(decodeJson(raw));
+    const parsed = cursorSchema().safeParse(decodeJson(raw));
     if (!parsed.success) {
       throw new InputError('it does not hold a query');
     }
@@ -325,12 +328,12 @@ export function encodeAfter(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64url');
 }
 
-const afterSchema = z.object({ offset: z.number().int().min(0).max(MAX_OFFSET) }).strict();
+const afterSchema = onFirstUse(() => z.object({ offset: z.number().int().min(0).max(MAX_OFFSET) }).strict());
 
 /** Reads `after` back; anything but a position this API handed out is a 400. */
 export function decodeAfter(raw: unknown): number {
   try {
-    const parsed = afterSchema.safeParse(decodeJson(raw));
+    const parsed = afterSchema().safeParse(decodeJson(raw));
     if (!parsed.success) {
       throw new InputError('it does not hold a position');
     }

@@ -1,4 +1,4 @@
-import { HttpAuthService } from '@trellis/backend-plugin-api';
+import { AuditorService, HttpAuthService, onFirstUse } from '@trellis/backend-plugin-api';
 import { InputError, NotFoundError } from '@trellis/errors';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@trellis/plugin-catalog-node';
 import express, { Request, Response, Router } from 'express';
@@ -22,6 +22,7 @@ import {
   selectFields,
 } from './parseQuery';
 import { validateEntityRoute } from './validateEntityRoute';
+import { auditedRoute } from './auditedRoute';
 import { writeEntityArray } from './writeEntityArray';
 
 const DEFAULT_QUERY_LIMIT = 20;
@@ -31,20 +32,23 @@ const MAX_FACETS = 20;
 const MAX_ERRORS_LIMIT = 500;
 const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const byRefsBody = z
-  .object({
-    entityRefs: z.array(z.string().max(255)).max(MAX_REFS, `at most ${MAX_REFS} refs`),
-    fields: z.array(z.string().max(255)).max(50).optional(),
-  })
-  .strict();
-
-const refreshBody = z.object({ entityRef: z.string().max(255), authorizationToken: z.string().optional() }).strict();
+const bodies = onFirstUse(() => ({
+  byRefs: z
+    .object({
+      entityRefs: z.array(z.string().max(255)).max(MAX_REFS, `at most ${MAX_REFS} refs`),
+      fields: z.array(z.string().max(255)).max(50).optional(),
+    })
+    .strict(),
+  refresh: z.object({ entityRef: z.string().max(255), authorizationToken: z.string().optional() }).strict(),
+}));
 
 /** Options of {@link createRouter}. */
 export interface CreateRouterOptions {
   store: CatalogStore;
   queries: EntityQueries;
   httpAuth: HttpAuthService;
+  /** Records the writes: removals and refreshes of entities. */
+  auditor: AuditorService;
   /** Checks an entity as processing would, with every processor; the problems, or none. */
   validate: (entity: unknown, location: { type: string; target: string }) => Promise<string[]>;
   /** Asks the provider of an entity to read it again soon. */
@@ -101,7 +105,14 @@ export function createRouter(options: CreateRouterOptions): Router {
   );
   router.delete(
     '/entities/by-uid/:uid',
-    authed((req, res) => removeEntityByUid(options, req, res)),
+    authed(
+      auditedRoute(
+        options.auditor,
+        'entity-mutate',
+        (req) => ({ actionType: 'delete', uid: String(req.params.uid) }),
+        (req, res) => removeEntityByUid(options, req, res),
+      ),
+    ),
   );
   router.get(
     '/entity-facets',
@@ -109,7 +120,14 @@ export function createRouter(options: CreateRouterOptions): Router {
   );
   router.post(
     '/refresh',
-    authed((req, res) => refreshEntity(options, req, res)),
+    authed(
+      auditedRoute(
+        options.auditor,
+        'entity-mutate',
+        (req) => ({ actionType: 'refresh', entityRef: entityRefOf(req.body) }),
+        (req, res) => refreshEntity(options, req, res),
+      ),
+    ),
   );
   router.post(
     '/validate-entity',
@@ -229,7 +247,7 @@ function parseTotalItems(raw: unknown): 'include' | 'exclude' {
  */
 async function getEntitiesByRefs({ queries }: CreateRouterOptions, req: Request, res: Response): Promise<void> {
   checkQueryParams(req.query, ['filter', 'fields']);
-  const body = parseBody(byRefsBody, req.body);
+  const body = parseBody(bodies().byRefs, req.body);
   const fields = body.fields ? parseFieldList(body.fields) : parseFields(req.query.fields);
   const keys = body.entityRefs.map((ref) => stringifyEntityRef(parseEntityRef(ref)).toLowerCase());
   const entities = await queries.getByKeys(keys, parseFilters(req.query.filter));
@@ -274,7 +292,7 @@ async function removeEntityByUid({ store }: CreateRouterOptions, req: Request, r
  */
 async function refreshEntity({ queries, refresh }: CreateRouterOptions, req: Request, res: Response): Promise<void> {
   checkQueryParams(req.query, []);
-  const { entityRef } = parseBody(refreshBody, req.body);
+  const { entityRef } = parseBody(bodies().refresh, req.body);
   const ref = parseEntityRef(entityRef);
   const provider = await queries.providerOf(stringifyEntityRef(ref).toLowerCase());
   if (provider === undefined) {
@@ -321,4 +339,10 @@ function checkQueryParams(query: object, allowed: string[]): void {
       `Invalid query: unknown parameter(s) ${names}; ${allowed.length ? `use ${allowed.join(', ')}` : 'this route takes none'}`,
     );
   }
+}
+
+/** The ref a refresh request names, for the audit record; whatever the body holds, as text. */
+function entityRefOf(body: unknown): string | null {
+  const ref = (body as { entityRef?: unknown } | undefined)?.entityRef;
+  return typeof ref === 'string' ? ref.slice(0, 255) : null;
 }

@@ -1,16 +1,17 @@
 import { RootHealthService, RootHttpRouterService } from '@trellis/backend-plugin-api';
 import express, { Handler, Router } from 'express';
-import { MountDispatcher } from './mountDispatcher';
 
 /**
- * The root router: plugin routers and other handlers mounted at absolute paths. Paths may not
- * overlap: `/api/todo` and `/api/todo/x` cannot both be mounted. A request finds its handler by a
- * map lookup, not by trying every mount in turn, whatever the number of plugins.
+ * The root router: plugin routers and other handlers mounted at absolute paths, on an express
+ * router (matching paths in any case, as express does). Paths may not overlap: `/api/todo` and
+ * `/api/todo/x` cannot both be mounted, so which handler answers never depends on the order
+ * plugins started in.
  *
  * @public
  */
 export class DefaultRootHttpRouter implements RootHttpRouterService {
-  readonly #mounts = new MountDispatcher();
+  readonly #paths: string[] = [];
+  readonly #router = express.Router();
   #listenUrl?: string;
 
   static create(): DefaultRootHttpRouter {
@@ -27,13 +28,23 @@ export class DefaultRootHttpRouter implements RootHttpRouterService {
     this.#listenUrl = url;
   }
 
+  /** Mounts `handler` at `path`; throws when `path` is malformed or overlaps a mounted path. */
   use(path: string, handler: Handler): void {
-    this.#mounts.mount(path, handler);
+    if (!path.startsWith('/') || path.length < 2 || path.endsWith('/') || /[*:?()[\]]/.test(path)) {
+      throw new Error(`Mount paths must be literal, start with '/' and not end with it, got '${path}'`);
+    }
+    const key = path.toLowerCase();
+    const clash = this.#paths.find((p) => p === key || key.startsWith(`${p}/`) || p.startsWith(`${key}/`));
+    if (clash) {
+      throw new Error(`Path '${path}' overlaps the already mounted path '${clash}'`);
+    }
+    this.#paths.push(key);
+    this.#router.use(path, handler);
   }
 
   /** The express handler that serves everything mounted. */
   handler(): Handler {
-    return this.#mounts.handler();
+    return this.#router;
   }
 }
 

@@ -35,7 +35,18 @@ export class HttpServer {
     this.#drain = drain;
   }
 
+  /** Creates the server and starts listening; see {@link HttpServer.create} and {@link HttpServer.start}. */
   static async listen(app: Express, options: HttpServerOptions, logger: LoggerService): Promise<HttpServer> {
+    const server = HttpServer.create(app, options, logger);
+    await server.start();
+    return server;
+  }
+
+  /**
+   * Creates the server around `app` without listening, so the root router's `configure` hook can
+   * attach to it (upgrade handlers, timeouts) before the first connection.
+   */
+  static create(app: Express, options: HttpServerOptions, logger: LoggerService): HttpServer {
     const drain: DrainState = { draining: false, sockets: new Set() };
     const server = http.createServer(
       {
@@ -58,16 +69,20 @@ export class HttpServer {
     trackSockets(server, drain.sockets);
     server.keepAliveTimeout = options.keepAliveTimeoutMs;
     rejectUnparsableRequests(server);
+    return new HttpServer(server, options, logger, drain);
+  }
+
+  /** Listens on the configured host and port; rejects when the port is taken. */
+  async start(): Promise<void> {
+    const server = this.#server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => {
+      server.listen(this.#options.port, this.#options.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    const instance = new HttpServer(server, options, logger, drain);
-    logger.info(`Listening on ${instance.url}`);
-    return instance;
+    this.#logger.info(`Listening on ${this.url}`);
   }
 
   get server(): http.Server {

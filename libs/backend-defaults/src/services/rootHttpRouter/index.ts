@@ -7,4 +7,8 @@ export type { HttpServerOptions } from './readHttpOptions';
 export type { CspDirectives } from './readCsp';
 export type { RateLimitOptions } from './rateLimit/readRateLimit';
 export { createRootHttpRouterServiceFactory, rootHttpRouterServiceFactory } from './rootHttpRouterServiceFactory';
-export type { RootHttpRouterFactoryOptions } from './rootHttpRouterServiceFactory';
+export type {
+  RootHttpRouterConfigureContext,
+  RootHttpRouterFactoryOptions,
+  RootHttpRouterMiddleware,
+} from './rootHttpRouterServiceFactory';

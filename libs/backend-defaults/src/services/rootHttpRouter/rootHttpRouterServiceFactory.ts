@@ -1,12 +1,18 @@
-import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+  RootConfigService,
+  RootLifecycleService,
+} from '@trellis/backend-plugin-api';
 import { backendStateServiceRef } from '@trellis/backend-app-api';
 import cors from 'cors';
-import express from 'express';
+import express, { ErrorRequestHandler, Express, RequestHandler } from 'express';
+import type http from 'node:http';
 import { metricsEndpoint, metricsServiceRef } from '../metrics';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
-import { MountDispatcher } from './mountDispatcher';
 import {
   fixedHeaders,
   notFound,
@@ -24,8 +30,57 @@ import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
 import { securityHeaders } from './securityHeaders';
 
+/**
+ * The root pipeline's pieces, for a `configure` hook that assembles its own. Each is one handler;
+ * `applyDefaults()` installs them in the default order, fused where it can.
+ *
+ * @public
+ */
+export interface RootHttpRouterMiddleware {
+  /** The server's own `x-request-id`, and the start of the request's log line and metrics. */
+  logging(): RequestHandler;
+  /** The security headers (helmet's, with the configured CSP), computed once. */
+  helmet(): RequestHandler;
+  /** CORS as configured under `backend.cors`; passes requests on untouched when it is not. */
+  cors(): RequestHandler;
+  /** Refuses requests without a Host header and paths that decode ambiguously (400). */
+  requestChecks(): RequestHandler;
+  /** The per-client rate limit of `backend.rateLimit`; passes requests on when it is off. */
+  rateLimit(): RequestHandler;
+  /** The JSON 404 for anything no route answered. */
+  notFound(): RequestHandler;
+  /** The error handler: framework errors to their status, no internals outside development. */
+  error(): ErrorRequestHandler;
+}
+
+/**
+ * What a `configure` hook receives: the Express app and the server before it listens, the
+ * pipeline's pieces, the plugin routes (`/api/<pluginId>`, with body reading and the 503 of a
+ * plugin that is not serving) and the framework endpoints (health, metrics).
+ *
+ * @public
+ */
+export interface RootHttpRouterConfigureContext {
+  app: Express;
+  server: http.Server;
+  middleware: RootHttpRouterMiddleware;
+  routes: RequestHandler;
+  healthRouter: RequestHandler;
+  config: RootConfigService;
+  logger: LoggerService;
+  lifecycle: RootLifecycleService;
+  /** Installs the default pipeline: what runs when there is no `configure` hook. */
+  applyDefaults(): void;
+}
+
 /** Options of {@link createRootHttpRouterServiceFactory}. @public */
 export interface RootHttpRouterFactoryOptions {
+  /**
+   * Assembles the app instead of the default pipeline, as Backstage's hook of the same name:
+   * add middleware before or after `applyDefaults()`, or build the pipeline from the context's
+   * pieces. App settings (`trust proxy`, the query parser) are applied before it runs.
+   */
+  configure?(context: RootHttpRouterConfigureContext): void;
   /** Overrides of the settings read from config (tests listen on port 0). */
   overrides?: Partial<HttpServerOptions>;
   /** Called once the server listens, with its base URL. */
@@ -36,8 +91,9 @@ export interface RootHttpRouterFactoryOptions {
  * Creates the root HTTP router factory: one Express app with request ids, helmet with a CSP,
  * CORS only as configured, request logging without credentials, refusal of ambiguous paths,
  * health endpoints, an optional rate limit per client, JSON bodies up to a limit, plugin routers
- * under `/api/<pluginId>`, a JSON 404 and the error handler. The server listens as soon as the
- * service is created, so probes answer while plugins start.
+ * under `/api/<pluginId>`, a JSON 404 and the error handler, unless a `configure` hook assembles
+ * it otherwise. The server listens as soon as the service is created, so probes answer while
+ * plugins start.
  *
  * @public
  */
@@ -58,22 +114,46 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const router = DefaultRootHttpRouter.create();
       const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
       const observer = observeRequests({ logger, metrics });
-      const app = createApp(settings, observer.step);
+      const app = express();
+      applySettings(app, settings);
       // The framework's own endpoints, before rate limit and body parsing, in one layer.
-      const framework = new MountDispatcher();
-      framework.mount('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
-      framework.mount('/.trellis/health/v1', healthRouter(health));
-      app.use(framework.handler());
-      if (rateLimiter) {
-        app.use(rateLimiter.handler);
-      }
+      const framework = express.Router();
+      framework.use('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
+      framework.use('/.trellis/health/v1', healthRouter(health));
       // A plugin that is not serving answers 503 before its request's body is read.
       const limitBytes = parseByteSize(settings.bodyLimit, 'backend.http.bodyLimit');
-      app.use(runSteps([pluginAvailability(backendState)], readRequestBody({ limitBytes })));
-      app.use(router.handler());
-      app.use(notFound());
-      app.use(errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' }));
-      const server = await HttpServer.listen(app, settings, logger);
+      const bodies = runSteps([pluginAvailability(backendState)], readRequestBody({ limitBytes }));
+      const server = HttpServer.create(app, settings, logger);
+      const error = errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' });
+      const applyDefaults = () => {
+        applyPipeline(app, settings, observer.step);
+        app.use(framework);
+        if (rateLimiter) {
+          app.use(rateLimiter.handler);
+        }
+        app.use(bodies);
+        app.use(router.handler());
+        app.use(notFound());
+        app.use(error);
+      };
+      if (options.configure) {
+        const routes = express.Router();
+        routes.use(bodies, router.handler());
+        options.configure({
+          app,
+          server: server.server,
+          middleware: pipelinePieces(settings, observer.step, rateLimiter?.handler, error),
+          routes,
+          healthRouter: framework,
+          config,
+          logger,
+          lifecycle,
+          applyDefaults,
+        });
+      } else {
+        applyDefaults();
+      }
+      await server.start();
       observer.attach(server.server);
       router.setListenUrl(server.url);
       lifecycle.addBeforeShutdownHook(() => server.close(), {
@@ -88,16 +168,37 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
   });
 }
 
-/**
- * The app with the fixed steps every request takes first: request id, helmet's headers (computed
- * once), CORS when configured, then request logging and metrics, the Host and path checks. They
- * run as one middleware (two with CORS in between), not one express layer each.
- */
-function createApp(settings: HttpServerOptions, observe: RequestStep) {
-  const app = express();
+function applySettings(app: Express, settings: HttpServerOptions): void {
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustProxy);
   app.set('query parser', parseQuery);
+}
+
+const passThrough: RequestHandler = (_req, _res, next) => next();
+
+function pipelinePieces(
+  settings: HttpServerOptions,
+  observe: RequestStep,
+  rateLimit: RequestHandler | undefined,
+  error: ErrorRequestHandler,
+): RootHttpRouterMiddleware {
+  return {
+    logging: () => runSteps([requestId(), observe]),
+    helmet: () => runSteps([fixedHeaders(securityHeaders(settings.csp))]),
+    cors: () => (settings.cors ? cors(settings.cors) : passThrough),
+    requestChecks: () => runSteps([requireHost(), rejectAmbiguousPaths()]),
+    rateLimit: () => rateLimit ?? passThrough,
+    notFound: () => notFound(),
+    error: () => error,
+  };
+}
+
+/**
+ * The fixed steps every request takes first: request id, helmet's headers (computed once), CORS
+ * when configured, then request logging and metrics, the Host and path checks. They run as one
+ * middleware (two with CORS in between), not one express layer each.
+ */
+function applyPipeline(app: Express, settings: HttpServerOptions, observe: RequestStep): void {
   const first = [requestId(), fixedHeaders(securityHeaders(settings.csp))];
   const then = [observe, requireHost(), rejectAmbiguousPaths()];
   if (settings.cors) {
@@ -107,8 +208,15 @@ function createApp(settings: HttpServerOptions, observe: RequestStep) {
   } else {
     app.use(runSteps([...first, ...then]));
   }
-  return app;
 }
 
-/** The default root HTTP router factory, configured from `backend.*`. @public */
-export const rootHttpRouterServiceFactory = createRootHttpRouterServiceFactory();
+/**
+ * The default root HTTP router factory, configured from `backend.*`. Call it with options for a
+ * `configure` hook, as in Backstage: `backend.add(rootHttpRouterServiceFactory({ configure }))`.
+ *
+ * @public
+ */
+export const rootHttpRouterServiceFactory = Object.assign(
+  (options?: RootHttpRouterFactoryOptions) => createRootHttpRouterServiceFactory(options),
+  createRootHttpRouterServiceFactory(),
+);

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { defaultServiceFactories } from '../../../createBackend';
 import { createRootConfigServiceFactory } from '../../rootConfig';
-import { createRootHttpRouterServiceFactory, HttpServer } from '../../rootHttpRouter';
+import { createRootHttpRouterServiceFactory, HttpServer, RootHttpRouterFactoryOptions } from '../../rootHttpRouter';
 import { createRootLoggerServiceFactory, WinstonLogger } from '../../rootLogger';
 
 /** A backend started by {@link startBackend}. */
@@ -38,13 +38,15 @@ export async function startBackend(options: {
    * capturing into `logLines` the lines exactly as it writes them, instead of a debug-level logger.
    */
   defaultLogger?: boolean;
+  /** Options of the root HTTP router (a `configure` hook). */
+  rootHttpRouter?: RootHttpRouterFactoryOptions;
 }): Promise<StartedBackend> {
   let server: HttpServer | undefined;
   const config = mergeBackendConfig(options.config ?? {});
   const overrides = [
     createRootConfigServiceFactory({ data: config }),
     options.defaultLogger ? defaultLoggerWritingTo(options.logLines ?? []) : captureLogger(options.logLines),
-    createRootHttpRouterServiceFactory({ onListening: (s) => (server = s) }),
+    createRootHttpRouterServiceFactory({ ...options.rootHttpRouter, onListening: (s) => (server = s) }),
   ];
   const ids = new Set(overrides.map((f) => f.service.id));
   const backend = createSpecializedBackend({

@@ -1,6 +1,6 @@
 import express from 'express';
 import { AddressInfo } from 'node:net';
-import { MountDispatcher } from './mountDispatcher';
+import { DefaultRootHttpRouter } from './DefaultRootHttpRouter';
 
 async function serve(app: express.Express) {
   const server = app.listen(0, '127.0.0.1');
@@ -12,17 +12,17 @@ async function serve(app: express.Express) {
   };
 }
 
-describe('MountDispatcher', () => {
-  it('calls a mounted router as app.use(path) would: prefix in baseUrl, rest in url, restored after', async () => {
-    const dispatcher = new MountDispatcher();
+describe('DefaultRootHttpRouter', () => {
+  it('calls a mounted router with the prefix in baseUrl and the rest in url, restored after', async () => {
+    const dispatcher = DefaultRootHttpRouter.create();
     const todo = express.Router();
     todo.get(
       '/todos',
       (req, res) => void res.send(`todos base=${req.baseUrl} url=${req.url} q=${String(req.query.x)}`),
     );
     todo.get('/', (req, res) => void res.send(`root base=${req.baseUrl} url=${req.url}`));
-    dispatcher.mount('/api/todo', todo);
-    dispatcher.mount('/deep/a/b', (req, res) => void res.send(`deep ${req.baseUrl} ${req.url}`));
+    dispatcher.use('/api/todo', todo);
+    dispatcher.use('/deep/a/b', (req, res) => void res.send(`deep ${req.baseUrl} ${req.url}`));
     const app = express();
     app.use(dispatcher.handler());
     app.use((req, res) => void res.status(404).send(`fallthrough base=${req.baseUrl} url=${req.url}`));
@@ -41,11 +41,11 @@ describe('MountDispatcher', () => {
   });
 
   it('passes errors of mounted handlers, thrown or rejected, to the error handler', async () => {
-    const dispatcher = new MountDispatcher();
-    dispatcher.mount('/sync', () => {
+    const dispatcher = DefaultRootHttpRouter.create();
+    dispatcher.use('/sync', () => {
       throw new Error('sync boom');
     });
-    dispatcher.mount('/async', async () => {
+    dispatcher.use('/async', async () => {
       throw new Error('async boom');
     });
     const app = express();
@@ -61,14 +61,14 @@ describe('MountDispatcher', () => {
   });
 
   it('refuses overlapping and malformed mount paths', () => {
-    const dispatcher = new MountDispatcher();
-    dispatcher.mount('/api/todo', (_req, _res, next) => next());
-    expect(() => dispatcher.mount('/api/todo', (_req, _res, next) => next())).toThrow(
+    const dispatcher = DefaultRootHttpRouter.create();
+    dispatcher.use('/api/todo', (_req, _res, next) => next());
+    expect(() => dispatcher.use('/api/todo', (_req, _res, next) => next())).toThrow(
       "overlaps the already mounted path '/api/todo'",
     );
-    expect(() => dispatcher.mount('/API/TODO/x', (_req, _res, next) => next())).toThrow('overlaps');
-    expect(() => dispatcher.mount('/api', (_req, _res, next) => next())).toThrow('overlaps');
-    expect(() => dispatcher.mount('api/x', (_req, _res, next) => next())).toThrow("must start with '/'");
-    expect(() => dispatcher.mount('/a/b/c/d/e/f/g/h/i', (_req, _res, next) => next())).toThrow('deeper than 8');
+    expect(() => dispatcher.use('/API/TODO/x', (_req, _res, next) => next())).toThrow('overlaps');
+    expect(() => dispatcher.use('/api', (_req, _res, next) => next())).toThrow('overlaps');
+    expect(() => dispatcher.use('api/x', (_req, _res, next) => next())).toThrow("start with '/'");
+    expect(() => dispatcher.use('/files/:name', (_req, _res, next) => next())).toThrow('must be literal');
   });
 });
