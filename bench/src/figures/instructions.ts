@@ -85,7 +85,7 @@ async function countPerRequest(target: Target, requests: number): Promise<number
     'valgrind',
     [
       '--tool=callgrind',
-      '--collect-atstart=no',
+      '--instr-atstart=no',
       `--callgrind-out-file=${outFile}`,
       process.execPath,
       spec.file,
