@@ -38,6 +38,8 @@ export class TaskWorker {
   #timer?: NodeJS.Timeout;
   #running?: { controller: AbortController; done: Promise<void> };
   #stopped = false;
+  /** The tick in progress: a run and the store writes after it (the lease's release). */
+  #ticking?: Promise<void>;
   #localNextRunAt = 0;
   #localFailures = 0;
 
@@ -73,7 +75,9 @@ export class TaskWorker {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#running?.controller.abort(new Error('The backend is shutting down'));
-    await this.#running?.done;
+    // The tick, not only the run: its lease is released by a write after the run ends, which must
+    // happen before the database the store uses is closed.
+    await this.#ticking;
   }
 
   #schedule(delayMs: number): void {
@@ -81,7 +85,17 @@ export class TaskWorker {
     if (this.#stopped) {
       return;
     }
-    this.#timer = setTimeout(() => void this.#tick(), Math.max(0, delayMs));
+    this.#timer = setTimeout(
+      () => {
+        const tick = this.#tick().finally(() => {
+          if (this.#ticking === tick) {
+            this.#ticking = undefined;
+          }
+        });
+        this.#ticking = tick;
+      },
+      Math.max(0, delayMs),
+    );
     this.#timer.unref();
   }
 

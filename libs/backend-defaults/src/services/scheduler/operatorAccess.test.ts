@@ -1,8 +1,8 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
-import { readJson } from '../auth/testing/readJson';
-import { startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { createProbePlugin } from '../auth/testing/testPlugins';
-import { startUserTokenIssuer } from '../auth/testing/userTokens';
+import { readJson } from '../../testing/readJson';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
+import { startUserTokenIssuer } from '../../testing/userTokens';
 
 const OPS = 'ops-operator-token-0123456789abcdef';
 const CI = 'ci-pipeline-token-0123456789abcdef';

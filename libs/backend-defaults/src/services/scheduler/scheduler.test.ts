@@ -1,5 +1,5 @@
 import { LoggerService } from '@trellis/backend-plugin-api';
-import { requirePostgres } from '@trellis/test-kit';
+import { requirePostgres, waitFor } from '@trellis/test-kit';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,19 +59,6 @@ function instance(database: object, settings = { pollIntervalMs: 50, leaseMs: 10
   return scheduler;
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds; fails naming `what` when it does not within `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs}ms waiting for: ${what}`);
-    }
-    await wait(25);
-  }
-}
-
 /** A task function that never finishes and ignores its abort signal. */
 const hangForever = (onStart: () => void) => () => {
   onStart();
@@ -110,22 +97,23 @@ describe('schedules', () => {
 describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (engine) => {
   it('runs a global task once per interval across two instances, never at the same time', async () => {
     const db = await databaseConfig(engine);
-    const runs: string[] = [];
+    const starts: Array<{ who: string; at: number }> = [];
     let concurrent = 0;
     let overlap = false;
     const fn = (who: string) => async () => {
       if (++concurrent > 1) overlap = true;
-      runs.push(who);
-      await wait(20);
+      starts.push({ who, at: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 20));
       concurrent--;
     };
     const schedule = { frequency: { milliseconds: 300 }, timeout: { seconds: 5 } };
     await instance(db).scheduleTask({ id: 'sync', ...schedule, fn: fn('a') });
     await instance(db).scheduleTask({ id: 'sync', ...schedule, fn: fn('b') });
-    await wait(2000);
+    await waitFor(() => starts.length >= 6, { what: 'six runs of the global task' });
     expect(overlap).toBe(false);
-    expect(runs.length).toBeGreaterThanOrEqual(5);
-    expect(runs.length).toBeLessThanOrEqual(8);
+    // Once per interval between the two instances: however slow the machine, never sooner.
+    const gaps = starts.slice(1, 6).map((start, i) => start.at - starts[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(295);
   });
 
   it('runs a local task on every instance', async () => {
@@ -145,9 +133,7 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
       timeout: { seconds: 1 },
       fn: async () => void runs.b++,
     });
-    await wait(550);
-    expect(runs.a).toBeGreaterThanOrEqual(3);
-    expect(runs.b).toBeGreaterThanOrEqual(3);
+    await waitFor(() => runs.a >= 3 && runs.b >= 3, { what: 'three runs of the local task on each instance' });
   });
 
   it('aborts a run past its timeout and records it as failed', async () => {
@@ -160,12 +146,15 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
       fn: (signal) =>
         new Promise((resolve) => signal.addEventListener('abort', () => resolve((aborted = signal.reason)))),
     });
-    await waitFor('the slow run to be aborted', () => aborted !== undefined);
+    await waitFor(() => aborted !== undefined, { what: 'the slow run to be aborted' });
     expect(String(aborted)).toMatch(/timed out after 100ms/);
-    await waitFor('the aborted run to be recorded', async () => {
-      const tasks = await scheduler.describeTasks();
-      return tasks.find((t) => t.id === 'slow')?.lastRunError !== undefined;
-    });
+    await waitFor(
+      async () => {
+        const tasks = await scheduler.describeTasks();
+        return tasks.find((t) => t.id === 'slow')?.lastRunError !== undefined;
+      },
+      { what: 'the aborted run to be recorded' },
+    );
   });
 
   it.each(['global', 'local'] as const)(
@@ -183,7 +172,7 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
           throw new Error('upstream down');
         },
       });
-      await waitFor('a second run of the failing task', () => startedAt.length >= 2);
+      await waitFor(() => startedAt.length >= 2, { what: 'a second run of the failing task' });
       // The next slot is 2 s after the failed run started; Backstage's rule, no retry in between.
       expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(1900);
       if (scope === 'global') {
@@ -206,7 +195,7 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
         throw new Error('upstream down');
       },
     });
-    await waitFor('three runs of the failing task within seconds', () => startedAt.length >= 3);
+    await waitFor(() => startedAt.length >= 3, { what: 'three runs of the failing task within seconds' });
     expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(950);
     expect(startedAt[2]! - startedAt[1]!).toBeGreaterThanOrEqual(1900);
   });
@@ -229,15 +218,16 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
           });
         }),
     });
-    await wait(300);
+    // A manual task is stored with no next run, so no poll can ever pick it up on its own.
+    const [stored] = await scheduler.describeTasks();
+    expect(stored).toMatchObject({ id: 'manual', state: 'idle', nextRunAt: undefined, lastRunStartedAt: undefined });
     expect(runs).toBe(0);
     await scheduler.triggerTask('manual');
-    await wait(300);
-    expect(runs).toBe(1);
+    await waitFor(() => runs === 1, { what: 'the triggered run to start' });
     await expect(scheduler.triggerTask('manual')).rejects.toThrow(/is running/);
     await scheduler.cancelTask('manual');
-    await wait(800);
-    expect(cancelled).toBe(true);
+    await waitFor(() => cancelled, { what: 'the running task to see its cancellation' });
+    expect(runs).toBe(1);
     await expect(scheduler.triggerTask('nope')).rejects.toThrow(/No task 'nope'/);
   });
 
@@ -252,10 +242,10 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
       fn: (signal) =>
         new Promise<void>((resolve) => ((firstSignal = signal), signal.addEventListener('abort', () => resolve()))),
     });
-    await wait(300);
-    expect(firstSignal).toBeDefined();
+    await waitFor(() => firstSignal, { what: 'the long run to start on the first instance' });
     let secondRan = false;
-    await instance(db).scheduleTask({
+    const second = instance(db);
+    await second.scheduleTask({
       id: 'long',
       frequency: { minutes: 10 },
       timeout: { minutes: 1 },
@@ -263,8 +253,10 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
     });
     await first.shutdown();
     expect(firstSignal!.aborted).toBe(true);
-    await wait(400);
-    expect(secondRan).toBe(true);
+    // The lease is released by the time shutdown resolves, not some time after.
+    const [released] = await second.describeTasks();
+    expect(released).toMatchObject({ id: 'long', state: 'idle' });
+    await waitFor(() => secondRan, { what: 'the second instance to take the task over' });
   });
 
   it('ends a run past its timeout and releases its lease even when the task ignores its signal', async () => {
@@ -277,12 +269,15 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
       timeout: { milliseconds: 200 },
       fn: hangForever(() => runs++),
     });
-    await waitFor('the first run to start', () => runs === 1);
-    await waitFor('the timed-out run to be recorded as failed', async () => {
-      const task = (await scheduler.describeTasks()).find((t) => t.id === 'stuck');
-      return /timed out after 200ms/.test(String((task?.lastRunError as { message?: string } | undefined)?.message));
-    });
-    await waitFor('a second run after the first one timed out', () => runs >= 2);
+    await waitFor(() => runs === 1, { what: 'the first run to start' });
+    await waitFor(
+      async () => {
+        const task = (await scheduler.describeTasks()).find((t) => t.id === 'stuck');
+        return /timed out after 200ms/.test(String((task?.lastRunError as { message?: string } | undefined)?.message));
+      },
+      { what: 'the timed-out run to be recorded as failed' },
+    );
+    await waitFor(() => runs >= 2, { what: 'a second run after the first one timed out' });
   }, 60_000);
 
   it('lets another instance trigger and run a global task once a run that ignores its signal timed out', async () => {
@@ -292,18 +287,21 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
     const schedule = { frequency: { trigger: 'manual' as const }, timeout: { milliseconds: 300 } };
     await first.scheduleTask({ id: 'shared', ...schedule, fn: hangForever(() => firstRuns++) });
     await first.triggerTask('shared');
-    await waitFor('the first instance to start its run', () => firstRuns === 1);
-    await waitFor('the run to be recorded as timed out', async () => {
-      const task = (await first.describeTasks()).find((t) => t.id === 'shared');
-      return (
-        task?.state === 'idle' &&
-        /timed out/.test(String((task.lastRunError as { message?: string } | undefined)?.message))
-      );
-    });
+    await waitFor(() => firstRuns === 1, { what: 'the first instance to start its run' });
+    await waitFor(
+      async () => {
+        const task = (await first.describeTasks()).find((t) => t.id === 'shared');
+        return (
+          task?.state === 'idle' &&
+          /timed out/.test(String((task.lastRunError as { message?: string } | undefined)?.message))
+        );
+      },
+      { what: 'the run to be recorded as timed out' },
+    );
     let secondRuns = 0;
     const second = instance(db);
     await second.scheduleTask({ id: 'shared', ...schedule, fn: async () => void secondRuns++ });
     await second.triggerTask('shared');
-    await waitFor('a new run on either instance after the trigger', () => firstRuns + secondRuns >= 2);
+    await waitFor(() => firstRuns + secondRuns >= 2, { what: 'a new run on either instance after the trigger' });
   }, 60_000);
 });
