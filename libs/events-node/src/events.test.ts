@@ -1,3 +1,4 @@
+import { waitFor } from '@trellis/test-kit';
 import { createBackendPlugin, JsonObject } from '@trellis/backend-plugin-api';
 import { CapturedLogLine, startTestBackend, TestBackend, TestDatabases } from '@trellis/backend-test-utils';
 import { eventsServiceRef } from './eventsServiceRef';
@@ -14,17 +15,6 @@ function pluginWithEvents(pluginId: string, setup: (events: EventsService) => Pr
       env.registerInit({ deps: { events: eventsServiceRef }, init: ({ events }) => setup(events) });
     },
   });
-}
-
-/** Polls until `check` holds; fails naming `what` when it does not within the deadline. */
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs}ms waiting for: ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const backends: TestBackend[] = [];
@@ -64,8 +54,8 @@ describe.each(engines)('events service on %s', (engine) => {
     await publisher.publish({ topic: 'builds', eventPayload: { n: 1 }, metadata: { 'x-source': 'ci' } });
     await publisher.publish({ topic: 'deploys', eventPayload: { n: 2 } });
     await publisher.publish({ topic: 'builds', eventPayload: { n: 3 } });
-    await waitFor('three events for beta.two', () => two.length === 3);
-    await waitFor('two events for alpha.one', () => one.length === 2);
+    await waitFor(() => two.length === 3, { what: 'three events for beta.two' });
+    await waitFor(() => one.length === 2, { what: 'two events for alpha.one' });
     expect(one).toEqual([
       { topic: 'builds', eventPayload: { n: 1 }, metadata: { 'x-source': 'ci' } },
       { topic: 'builds', eventPayload: { n: 3 } },
@@ -102,7 +92,7 @@ describe.each(engines)('events service on %s', (engine) => {
     for (const name of ['flaky', 'bad', 'after']) {
       await publisher.publish({ topic: 'jobs', eventPayload: name });
     }
-    await waitFor('the event after the bad one', () => handled.includes('after'));
+    await waitFor(() => handled.includes('after'), { what: 'the event after the bad one' });
     expect(handled).toEqual(['flaky', 'after']);
     expect(Object.fromEntries(attempts)).toEqual({ flaky: 2, bad: 3, after: 1 });
     const given = lines.filter((line) => line.level === 'error' && line.subscriberId === 'gamma.picky');
@@ -167,18 +157,21 @@ onPostgres('events service across instances on PostgreSQL', () => {
       await publisherA.publish({ topic: 'ticks', eventPayload: i });
     }
     const all = Array.from({ length: count }, (_, i) => i);
-    await waitFor('every event on instance A', () => seen.onA.length === count);
-    await waitFor('every event on instance B', () => seen.onB.length === count);
-    await waitFor(
-      'every event once for the shared subscriber',
-      () => seen.sharedA.length + seen.sharedB.length >= count,
-    );
+    await waitFor(() => seen.onA.length === count, { what: 'every event on instance A' });
+    await waitFor(() => seen.onB.length === count, { what: 'every event on instance B' });
+    await waitFor(() => seen.sharedA.length + seen.sharedB.length >= count, {
+      what: 'every event once for the shared subscriber',
+    });
     expect(seen.onA).toEqual(all);
     expect(seen.onB).toEqual(all);
     // A last event, delivered after the others: by then any duplicate of an earlier one would show.
     await publisherA.publish({ topic: 'ticks', eventPayload: count });
-    await waitFor('the last event on both instances', () => seen.onA.length > count && seen.onB.length > count);
-    await waitFor('the last event for the shared subscriber', () => [...seen.sharedA, ...seen.sharedB].includes(count));
+    await waitFor(() => seen.onA.length > count && seen.onB.length > count, {
+      what: 'the last event on both instances',
+    });
+    await waitFor(() => [...seen.sharedA, ...seen.sharedB].includes(count), {
+      what: 'the last event for the shared subscriber',
+    });
     expect([...seen.sharedA, ...seen.sharedB].sort((a, b) => a - b)).toEqual([...all, count]);
   });
 
@@ -196,12 +189,12 @@ onPostgres('events service across instances on PostgreSQL', () => {
     await start(database, [pluginWithEvents('shop', async (events) => void (publisher = events))]);
     const first = await start(database, [subscriber]);
     await publisher.publish({ topic: 'orders', eventPayload: 'before' });
-    await waitFor('the event published while the subscriber ran', () => received.length === 1);
+    await waitFor(() => received.length === 1, { what: 'the event published while the subscriber ran' });
     await first.stop();
     await publisher.publish({ topic: 'orders', eventPayload: 'while-down-1' });
     await publisher.publish({ topic: 'orders', eventPayload: 'while-down-2' });
     await start(database, [subscriber]);
-    await waitFor('the events published while it was down', () => received.length === 3);
+    await waitFor(() => received.length === 3, { what: 'the events published while it was down' });
     expect(received).toEqual(['before', 'while-down-1', 'while-down-2']);
   });
 });

@@ -1,3 +1,4 @@
+import { waitFor } from '@trellis/test-kit';
 import { mockCredentials, startTestBackend, TestBackend, TestDatabases } from '@trellis/backend-test-utils';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,16 +46,6 @@ ${component('still-good')}`;
 
 type Answer = { status: number; body: any };
 
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`${what} did not happen within 20 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 function client(backend: TestBackend) {
   return async (p: string, init: RequestInit = {}): Promise<Answer> => {
     const response = await fetch(`${backend.baseUrl}/api/catalog${p}`, {
@@ -86,10 +77,9 @@ describe.each(databases.eachSupportedId())('catalog on %s with untrusted input',
       },
     });
     get = client(backend);
-    await waitFor(
-      'the first refresh',
-      async () => (await get('/entities/by-ref/component:good-service')).status === 200,
-    );
+    await waitFor(async () => (await get('/entities/by-ref/component:good-service')).status === 200, {
+      what: 'the first refresh',
+    });
   });
 
   afterAll(async () => {
@@ -290,10 +280,9 @@ describe('catalog files behind links, FIFOs and devices', () => {
     });
     const get = client(backend);
     try {
-      await waitFor(
-        'the refresh listing four refused files',
-        async () => (await get('/errors')).body.items.length >= 4,
-      );
+      await waitFor(async () => (await get('/errors')).body.items.length >= 4, {
+        what: 'the refresh listing four refused files',
+      });
       const names = ((await get('/entities/by-query')).body.items as any[]).map((e) => e.metadata.name);
       expect(names).toEqual(['real-one']);
       const errors = ((await get('/errors')).body.items as any[]).map(

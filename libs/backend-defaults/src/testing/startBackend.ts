@@ -3,10 +3,14 @@ import { BackendFeature, coreServices, createServiceFactory, JsonObject } from '
 import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { defaultServiceFactories } from '../../../createBackend';
-import { createRootConfigServiceFactory } from '../../rootConfig';
-import { createRootHttpRouterServiceFactory, HttpServer, RootHttpRouterFactoryOptions } from '../../rootHttpRouter';
-import { createRootLoggerServiceFactory, WinstonLogger } from '../../rootLogger';
+import { defaultServiceFactories } from '../createBackend';
+import { createRootConfigServiceFactory } from '../services/rootConfig';
+import {
+  createRootHttpRouterServiceFactory,
+  HttpServer,
+  RootHttpRouterFactoryOptions,
+} from '../services/rootHttpRouter';
+import { createRootLoggerServiceFactory, WinstonLogger } from '../services/rootLogger';
 
 /** A backend started by {@link startBackend}. */
 export interface StartedBackend {

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { startBackend, StartedBackend } from './testing/startBackend';
-import { createProbePlugin } from './testing/testPlugins';
-import { startUserTokenIssuer } from './testing/userTokens';
-import { readJson } from './testing/readJson';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
+import { startUserTokenIssuer } from '../../testing/userTokens';
+import { readJson } from '../../testing/readJson';
 
 const FULL = 'full-access-token-0123456789abcdef';
 const ALPHA_ONLY = 'alpha-only-token-0123456789abcdef';

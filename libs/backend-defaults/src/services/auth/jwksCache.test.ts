@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthServiceFactory } from './authServiceFactory';
 import { KEYS_TABLE } from './keys/DatabaseKeyStore';
-import { readJson } from './testing/readJson';
-import { startBackend, StartedBackend } from './testing/startBackend';
-import { sqliteClient } from './testing/testDatabases';
-import { createProbePlugin } from './testing/testPlugins';
+import { readJson } from '../../testing/readJson';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { sqliteClient } from '../../testing/testDatabases';
+import { createProbePlugin } from '../../testing/testPlugins';
 import { PUBLISHED_KEYS_CACHE_MS } from './types';
 
 const TOKEN = 'ops-token-0123456789-abcdefghijklmn';

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthServiceFactory } from './authServiceFactory';
-import { sqliteDatabaseFactory } from './testing/testDatabases';
-import { KeyFiles, writeKeyFiles } from './testing/keyFiles';
-import { startBackend } from './testing/startBackend';
-import { BaseUrlHolder, createProbePlugin } from './testing/testPlugins';
-import { readJson } from './testing/readJson';
+import { sqliteDatabaseFactory } from '../../testing/testDatabases';
+import { KeyFiles, writeKeyFiles } from '../../testing/keyFiles';
+import { startBackend } from '../../testing/startBackend';
+import { BaseUrlHolder, createProbePlugin } from '../../testing/testPlugins';
+import { readJson } from '../../testing/readJson';
 
 const TOKEN = 'ops-token-0123456789-abcdefghijklmn';
 const externalAccess = [{ type: 'static', options: { token: TOKEN, subject: 'ops' } }];

@@ -1,6 +1,6 @@
-import { startBackend, StartedBackend } from './testing/startBackend';
-import { readJson } from './testing/readJson';
-import { BaseUrlHolder, createProbePlugin } from './testing/testPlugins';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { readJson } from '../../testing/readJson';
+import { BaseUrlHolder, createProbePlugin } from '../../testing/testPlugins';
 
 const STATIC_TOKEN = 'ci-token-0123456789-abcdefghijklmnop';
 const externalAccess = [{ type: 'static', options: { token: STATIC_TOKEN, subject: 'ci' } }];

@@ -1,9 +1,9 @@
 import { generateKeyPair, SignJWT } from 'jose';
-import { startBackend, StartedBackend } from './testing/startBackend';
-import { BaseUrlHolder, createProbePlugin } from './testing/testPlugins';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { BaseUrlHolder, createProbePlugin } from '../../testing/testPlugins';
 import { PLUGIN_TOKEN_TYPE } from './types';
-import { startUserTokenIssuer } from './testing/userTokens';
-import { readJson } from './testing/readJson';
+import { startUserTokenIssuer } from '../../testing/userTokens';
+import { readJson } from '../../testing/readJson';
 
 const STATIC_TOKEN = 'ci-token-0123456789-abcdefghijklmnop';
 

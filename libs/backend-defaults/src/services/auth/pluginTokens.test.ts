@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { JWTPayload, SignJWT } from 'jose';
-import { KeyFiles, writeKeyFiles } from './testing/keyFiles';
-import { startBackend, StartedBackend } from './testing/startBackend';
-import { createProbePlugin } from './testing/testPlugins';
+import { KeyFiles, writeKeyFiles } from '../../testing/keyFiles';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
 import { PLUGIN_TOKEN_TYPE } from './types';
-import { readJson } from './testing/readJson';
+import { readJson } from '../../testing/readJson';
 
 // Static key files, so the test can sign tokens with the very key the backend trusts and change
 // one thing at a time.

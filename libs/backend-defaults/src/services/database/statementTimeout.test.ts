@@ -1,5 +1,5 @@
 import { coreServices, createBackendPlugin, LoggerService } from '@trellis/backend-plugin-api';
-import { postgresConnection, requirePostgres } from '@trellis/test-kit';
+import { postgresConnection, requirePostgres, waitFor } from '@trellis/test-kit';
 import Database from 'better-sqlite3';
 import knexFactory, { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { readJson } from '../auth/testing/readJson';
-import { startBackend } from '../auth/testing/startBackend';
+import { readJson } from '../../testing/readJson';
+import { startBackend } from '../../testing/startBackend';
 import { ConfigReader } from '../rootConfig';
 import { DatabaseManager } from './DatabaseManager';
 import { isDatabaseUnavailableError } from './isDatabaseUnavailableError';
@@ -50,17 +50,6 @@ afterAll(async () => {
     await a.destroy();
   }
 });
-
-/** Polls until `check` holds; fails naming `what` when it does not within `timeoutMs`. */
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs}ms waiting for: ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Settles within `timeoutMs` or fails naming `what`, so a hang is a loud failure, not a Jest timeout. */
 async function within<T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
@@ -199,7 +188,7 @@ describePg('PostgreSQL', () => {
         return rows[0].n as number;
       };
       // The default share of a pool of 4 is max(1, 4 - 2) = 2 connections.
-      await waitFor("alpha's share of the pool to wait for the lock", async () => (await waiting()) === 2);
+      await waitFor(async () => (await waiting()) === 2, { what: "alpha's share of the pool to wait for the lock" });
       for (let i = 0; i < 5; i++) {
         expect((await within('a query of plugin beta', beta.raw('select 1 as ok'), 15_000)).rows).toEqual([{ ok: 1 }]);
       }

@@ -1,7 +1,7 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import express from 'express';
 import { rawHttpRequest } from '@trellis/test-kit';
-import { startBackend, StartedBackend } from '../auth/testing/startBackend';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
 
 const TOKEN = 'ops-token-0123456789-abcdefghijklmn';
 

@@ -1,5 +1,5 @@
-import { LogLine, startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { createProbePlugin } from '../auth/testing/testPlugins';
+import { LogLine, startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
 
 const TOKEN = 'metrics-token-0123456789-abcdef';
 const OPS_TOKEN = 'ops-token-0123456789-abcdefghijklmn';

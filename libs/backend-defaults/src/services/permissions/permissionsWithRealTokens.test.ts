@@ -1,9 +1,9 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import { createPermission } from '@trellis/plugin-permission-common';
 import express from 'express';
-import { readJson } from '../auth/testing/readJson';
-import { startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { startUserTokenIssuer } from '../auth/testing/userTokens';
+import { readJson } from '../../testing/readJson';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { startUserTokenIssuer } from '../../testing/userTokens';
 
 const READ = createPermission({ name: 'probe.thing.read', attributes: { action: 'read' } });
 const WRITE = createPermission({ name: 'probe.thing.write', attributes: { action: 'update' } });

@@ -1,7 +1,7 @@
 import type { InternalServiceFactory } from '@trellis/backend-plugin-api/internal';
-import { startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { createProbePlugin } from '../auth/testing/testPlugins';
-import { readJson } from '../auth/testing/readJson';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
+import { readJson } from '../../testing/readJson';
 import { rootHttpRouterServiceFactory } from './rootHttpRouterServiceFactory';
 
 const TOKEN = 'ops-token-0123456789-abcdefghijklmn';

@@ -2,8 +2,8 @@ import { coreServices, createBackendPlugin, JsonObject } from '@trellis/backend-
 import express from 'express';
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
-import { LogLine, startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { postgresAvailable } from '../auth/testing/testDatabases';
+import { LogLine, startBackend, StartedBackend } from '../../testing/startBackend';
+import { postgresAvailable } from '../../testing/testDatabases';
 
 /**
  * A plugin whose routes pass query values to the database as they come, as a careless plugin

@@ -2,7 +2,7 @@ import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import express from 'express';
 import http from 'node:http';
 import net from 'node:net';
-import { startBackend } from '../auth/testing/startBackend';
+import { startBackend } from '../../testing/startBackend';
 
 /** A plugin whose `GET /wait` answers only when the test releases it. */
 function createSlowPlugin() {

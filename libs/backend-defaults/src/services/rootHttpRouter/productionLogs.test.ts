@@ -1,6 +1,6 @@
-import { LogLine, startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { createProbePlugin } from '../auth/testing/testPlugins';
-import { readJson } from '../auth/testing/readJson';
+import { LogLine, startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
+import { readJson } from '../../testing/readJson';
 
 // A token such as `openssl rand -base64 32` makes: '+', '/' and '=' change under percent-encoding.
 const TOKEN = 'Zm9v+YmFy/0123456789abcdefXYZ==';

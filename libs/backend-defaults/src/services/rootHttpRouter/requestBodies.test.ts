@@ -1,8 +1,8 @@
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { startBackend, StartedBackend } from '../auth/testing/startBackend';
-import { createProbePlugin } from '../auth/testing/testPlugins';
-import { readJson } from '../auth/testing/readJson';
+import { startBackend, StartedBackend } from '../../testing/startBackend';
+import { createProbePlugin } from '../../testing/testPlugins';
+import { readJson } from '../../testing/readJson';
 
 const TOKEN = 'ops-token-0123456789-abcdefghijklmn';
 const auth = { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'ops' } }] };

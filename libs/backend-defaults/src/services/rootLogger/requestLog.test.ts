@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@trellis/test-kit';
 
 // The production default (JSON lines to standard output) in a real process whose standard output
 // is a pipe: request lines go past winston into a buffer that is written asynchronously, so a
@@ -18,15 +18,6 @@ interface Server {
   exited: Promise<{ code: number | null; lines: string[] }>;
   /** Starts reading standard output, slowly: one chunk per timer turn. */
   startReading(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startServer(dir: string): Promise<Server> {

@@ -6,6 +6,7 @@ import {
   NotModifiedError,
   PayloadTooLargeError,
 } from '@trellis/errors';
+import { waitFor } from '@trellis/test-kit';
 import { HostServer, startHostServer } from './testing/hostServer';
 import { ReaderBackend, startReaderBackend } from './testing/readerBackend';
 
@@ -137,7 +138,9 @@ describe('plain HTTP reading', () => {
   it('stops waiting when the caller aborts', async () => {
     const controller = new AbortController();
     const reading = backend.reader.readUrl(`${host.origin}/docs/never.yaml`, { signal: controller.signal });
-    await waitFor(() => host.requests.some((r) => r.url === '/docs/never.yaml'));
+    await waitFor(() => host.requests.some((r) => r.url === '/docs/never.yaml'), {
+      what: 'the host to receive the request for /docs/never.yaml',
+    });
     controller.abort(new Error('caller gave up'));
     await expect(reading).rejects.toThrow('caller gave up');
   });
@@ -198,13 +201,3 @@ describe('reader factories', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, deadlineMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > deadlineMs) {
-      throw new Error(`Condition not met within ${deadlineMs} ms`);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

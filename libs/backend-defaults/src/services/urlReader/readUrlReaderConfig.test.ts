@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigReader } from '../rootConfig';
-import { startBackend } from '../auth/testing/startBackend';
+import { startBackend } from '../../testing/startBackend';
 import { readUrlReaderConfig, urlReaderDefaults } from './readUrlReaderConfig';
 
 function readerFromFile(yaml: string): ConfigReader {

@@ -3,7 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { databaseServiceOf, postgresAvailable, postgresSchemaClient, sqliteClient } from '../testing/testDatabases';
+import {
+  databaseServiceOf,
+  postgresAvailable,
+  postgresSchemaClient,
+  sqliteClient,
+} from '../../../testing/testDatabases';
 import { DatabaseKeyStore, KEYS_TABLE } from './DatabaseKeyStore';
 import { PluginKeyRegistry } from './PluginKeyRegistry';
 import { RotatingKeySource } from './RotatingKeySource';

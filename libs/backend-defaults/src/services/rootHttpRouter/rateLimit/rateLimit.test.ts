@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { startBackend } from '../../auth/testing/startBackend';
-import { createProbePlugin } from '../../auth/testing/testPlugins';
-import { readJson } from '../../auth/testing/readJson';
+import { startBackend } from '../../../testing/startBackend';
+import { createProbePlugin } from '../../../testing/testPlugins';
+import { readJson } from '../../../testing/readJson';
 
 async function statuses(url: string, count: number): Promise<number[]> {
   const out: number[] = [];

@@ -5,7 +5,7 @@ import {
   JsonObject,
   UrlReaderService,
 } from '@trellis/backend-plugin-api';
-import { LogLine, startBackend } from '../../auth/testing/startBackend';
+import { LogLine, startBackend } from '../../../testing/startBackend';
 
 /** A started backend and the URL reader its test plugin received. */
 export interface ReaderBackend {
