@@ -83,6 +83,17 @@ export class MockAuthService implements AuthService {
     };
   }
 
+  async getLimitedUserToken(credentials: Credentials<UserPrincipal>): Promise<{ token: string; expiresAt: Date }> {
+    const principal = credentials.principal as UserPrincipal | ServicePrincipal | NonePrincipal;
+    if (principal.type !== 'user') {
+      throw new AuthenticationError(`Refusing to issue a limited user token for '${principal.type}' credentials`);
+    }
+    return {
+      token: mockCredentials.limitedUser.token(principal.userEntityRef),
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+    };
+  }
+
   async listPublicServiceKeys(): Promise<{ keys: JsonObject[] }> {
     return { keys: [] };
   }

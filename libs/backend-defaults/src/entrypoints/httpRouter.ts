@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { DefaultHttpRouter, httpRouterServiceFactory } from '../services/httpRouter';
+export type { DefaultHttpRouterOptions } from '../services/httpRouter';

@@ -1,2 +1,3 @@
 export { DefaultHttpRouter } from './DefaultHttpRouter';
+export type { DefaultHttpRouterOptions } from './DefaultHttpRouter';
 export { httpRouterServiceFactory } from './httpRouterServiceFactory';
