@@ -1,4 +1,9 @@
-import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+  Credentials,
+  HttpRouterServiceWebSocketContext,
+} from '@trellis/backend-plugin-api';
 import { rawHttpRequest } from '@trellis/test-kit';
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -21,8 +26,10 @@ const livePlugin = createBackendPlugin({
       deps: { httpRouter: coreServices.httpRouter },
       async init({ httpRouter }) {
         const server = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
-        const accept = (who: string) => (context: { request: IncomingMessage; socket: never; head: Buffer }) => {
-          server.handleUpgrade(context.request, context.socket, context.head, (ws) => {
+        const accept = ({ request, socket, head, credentials }: HttpRouterServiceWebSocketContext) => {
+          const { principal } = credentials as Credentials<{ type: string; subject?: string; userEntityRef?: string }>;
+          const who = principal.subject ?? principal.userEntityRef ?? principal.type;
+          server.handleUpgrade(request, socket, head, (ws) => {
             // ws reports bad frames (too large, malformed) here and closes the connection itself;
             // an 'error' event without a listener would end the process.
             ws.on('error', () => undefined);
@@ -30,16 +37,9 @@ const livePlugin = createBackendPlugin({
             ws.on('message', (data) => ws.send(`${who}: ${String(data)}`));
           });
         };
-        const describe = (c: {
-          credentials: { principal: { type: string; subject?: string; userEntityRef?: string } };
-        }) => c.credentials.principal.subject ?? c.credentials.principal.userEntityRef ?? c.credentials.principal.type;
-        httpRouter.addWebSocketHandler({ path: '/echo', handler: (c) => accept(describe(c))(c as never) });
-        httpRouter.addWebSocketHandler({ path: '/feed', handler: (c) => accept(describe(c))(c as never) });
-        httpRouter.addWebSocketHandler({
-          path: '/public',
-          authPolicy: 'unauthenticated',
-          handler: (c) => accept(describe(c))(c as never),
-        });
+        httpRouter.addWebSocketHandler({ path: '/echo', handler: accept });
+        httpRouter.addWebSocketHandler({ path: '/feed', handler: accept });
+        httpRouter.addWebSocketHandler({ path: '/public', authPolicy: 'unauthenticated', handler: accept });
         httpRouter.addWebSocketHandler({
           path: '/boom',
           handler: () => {
