@@ -31,7 +31,7 @@ export type {
   RootHttpRouterFactoryOptions,
   RootHttpRouterMiddleware,
 } from './services/rootHttpRouter';
-export { DefaultHttpRouter, httpRouterServiceFactory } from './services/httpRouter';
+export { DefaultHttpRouter, createCookieAuthRefreshMiddleware, httpRouterServiceFactory } from './services/httpRouter';
 export type { DefaultHttpRouterOptions } from './services/httpRouter';
 export { DefaultRootLifecycleService, rootLifecycleServiceFactory } from './services/rootLifecycle';
 export { lifecycleServiceFactory } from './services/lifecycle';

@@ -8,7 +8,10 @@ export const COOKIE_PATH = '/.backstage/auth/v1/cookie';
  * The cookie endpoint every plugin has, behind the credentials barrier: `GET` issues the user
  * cookie for the signed-in user (a full user token is needed: the cookie cannot renew itself) and
  * answers `{ expiresAt }`; `DELETE` removes it and answers 204. One middleware that compares the
- * path, instead of an express router per plugin.
+ * path, instead of an express router per plugin. The default httpRouter installs it; a custom
+ * httpRouter factory mounts it after its credentials barrier, as Backstage's of the same name.
+ *
+ * @public
  */
 export function createCookieAuthRefreshMiddleware(options: {
   auth: AuthService;
