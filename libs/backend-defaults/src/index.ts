@@ -26,11 +26,13 @@ export type {
   ErrorHandlerOptions,
   HttpServerOptions,
   RateLimitOptions,
+  DefaultRootHttpRouterOptions,
   RootHttpRouterConfigureContext,
   RootHttpRouterFactoryOptions,
   RootHttpRouterMiddleware,
 } from './services/rootHttpRouter';
-export { DefaultHttpRouter, httpRouterServiceFactory } from './services/httpRouter';
+export { DefaultHttpRouter, createCookieAuthRefreshMiddleware, httpRouterServiceFactory } from './services/httpRouter';
+export type { DefaultHttpRouterOptions } from './services/httpRouter';
 export { DefaultRootLifecycleService, rootLifecycleServiceFactory } from './services/rootLifecycle';
 export { lifecycleServiceFactory } from './services/lifecycle';
 export {
@@ -42,7 +44,7 @@ export {
   isCredentials,
   MIN_STATIC_TOKEN_LENGTH,
 } from './services/auth';
-export type { AuthServiceFactoryOptions } from './services/auth';
+export type { AuthServiceFactoryOptions, DefaultHttpAuthServiceOptions } from './services/auth';
 export { DefaultRootHealthService, rootHealthServiceFactory } from './services/rootHealth';
 export {
   DatabaseManager,

@@ -62,6 +62,9 @@ export type {
   HttpRouterService,
   RootHttpRouterService,
   HttpRouterServiceAuthPolicy,
+  HttpRouterServiceWebSocketContext,
+  HttpRouterServiceWebSocketHandler,
+  RootHttpRouterServiceWebSocketHandler,
 } from './services/HttpRouterService';
 export type { RootHealthService, HealthCheckResult } from './services/HealthService';
 export type {

@@ -83,6 +83,22 @@ export class MockAuthService implements AuthService {
     };
   }
 
+  async getLimitedUserToken(credentials: Credentials<UserPrincipal>): Promise<{ token: string; expiresAt: Date }> {
+    const principal = credentials.principal as UserPrincipal | ServicePrincipal | NonePrincipal;
+    if (principal.type === 'none') {
+      throw new AuthenticationError('Refusing to issue a limited user token for a caller without credentials');
+    }
+    if (principal.type !== 'user') {
+      throw new NotAllowedError(
+        `Limited user tokens are issued for user credentials only, not for '${principal.type}' credentials`,
+      );
+    }
+    return {
+      token: mockCredentials.limitedUser.token(principal.userEntityRef),
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+    };
+  }
+
   async listPublicServiceKeys(): Promise<{ keys: JsonObject[] }> {
     return { keys: [] };
   }

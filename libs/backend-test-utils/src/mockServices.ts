@@ -146,6 +146,7 @@ export const mockServices = {
         'getNoneCredentials',
         'getOwnServiceCredentials',
         'getPluginRequestToken',
+        'getLimitedUserToken',
         'listPublicServiceKeys',
       ]),
     },
@@ -156,7 +157,7 @@ export const mockServices = {
       DefaultHttpAuthService.create({ auth: MockAuthService.create({ pluginId: options?.pluginId ?? 'test' }) }),
     {
       factory: () => httpAuthServiceFactory,
-      mock: createServiceMock(coreServices.httpAuth, ['credentials']),
+      mock: createServiceMock(coreServices.httpAuth, ['credentials', 'issueUserCookie']),
     },
   ),
   /** An in-memory URL reader over a map of URLs to content; one instance serves every plugin. */

@@ -13,4 +13,4 @@ export {
   isCredentials,
   MIN_STATIC_TOKEN_LENGTH,
 } from '../services/auth';
-export type { AuthServiceFactoryOptions } from '../services/auth';
+export type { AuthServiceFactoryOptions, DefaultHttpAuthServiceOptions } from '../services/auth';

@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export { DefaultHttpRouter, httpRouterServiceFactory } from '../services/httpRouter';
+export { DefaultHttpRouter, createCookieAuthRefreshMiddleware, httpRouterServiceFactory } from '../services/httpRouter';
+export type { DefaultHttpRouterOptions } from '../services/httpRouter';

@@ -17,6 +17,7 @@ export type {
   ErrorHandlerOptions,
   HttpServerOptions,
   RateLimitOptions,
+  DefaultRootHttpRouterOptions,
   RootHttpRouterConfigureContext,
   RootHttpRouterFactoryOptions,
   RootHttpRouterMiddleware,

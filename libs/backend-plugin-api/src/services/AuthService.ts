@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { PermissionAttributes } from '@trellis/plugin-permission-common';
 import type { JsonObject } from './ConfigService';
 
@@ -57,7 +57,8 @@ export interface AuthService {
    * Verifies a token: a plugin token addressed to this plugin, an external static token or a
    * token of a trusted identity provider. Throws `AuthenticationError` for a token that is not
    * valid here and `NotAllowedError` for a valid token whose access restrictions exclude this
-   * plugin.
+   * plugin. A limited user token (see {@link AuthService.getLimitedUserToken}) is accepted only
+   * with `allowLimitedAccess: true`; otherwise it is an `AuthenticationError`.
    */
   authenticate(token: string, options?: { allowLimitedAccess?: boolean }): Promise<Credentials>;
   isPrincipal<TType extends keyof PrincipalTypes>(
@@ -73,13 +74,21 @@ export interface AuthService {
    * `AuthenticationError` for `none` credentials.
    */
   getPluginRequestToken(options: { onBehalfOf: Credentials; targetPluginId: string }): Promise<{ token: string }>;
+  /**
+   * A limited user token for the user of `credentials`, as the user cookie carries it: it names
+   * only the user, is signed with this plugin's keys, is accepted by this plugin only where
+   * limited access is allowed (a `user-cookie` auth policy, `allowLimitedAccess`), and expires
+   * with the user's credentials, at most an hour from now. Throws `AuthenticationError` for
+   * `none` credentials and `NotAllowedError` for service credentials.
+   */
+  getLimitedUserToken(credentials: Credentials<UserPrincipal>): Promise<{ token: string; expiresAt: Date }>;
   /** The public keys that verify this plugin's tokens, as a JSON Web Key Set. */
   listPublicServiceKeys(): Promise<{ keys: JsonObject[] }>;
 }
 
 /**
- * Credentials of incoming HTTP requests, from `Authorization: Bearer <token>`; a request
- * without the header has `none` credentials.
+ * Credentials of incoming HTTP requests, from `Authorization: Bearer <token>` or, where limited
+ * access is allowed, from the user cookie; a request without either has `none` credentials.
  *
  * @public
  */
@@ -87,12 +96,21 @@ export interface HttpAuthService {
   /**
    * The caller's credentials, limited to the `allow`ed principal types (all by default). Throws
    * `AuthenticationError` (401) for missing or invalid credentials and `NotAllowedError` (403)
-   * for a principal type that is not allowed.
+   * for a principal type that is not allowed. With `allowLimitedAccess`, the user cookie and
+   * limited user tokens are accepted too; without it they are refused (401).
    */
   credentials<TAllowed extends keyof PrincipalTypes = 'user' | 'service' | 'none'>(
     req: Request,
-    options?: { allow?: TAllowed[] },
+    options?: { allow?: TAllowed[]; allowLimitedAccess?: boolean },
   ): Promise<Credentials<PrincipalTypes[TAllowed]>>;
+  /**
+   * Sets the user cookie on `res`: a limited user token for the user who made the request (or
+   * for `options.credentials`), HttpOnly, scoped to the plugin's base path, SameSite=Strict,
+   * Secure when the plugin's external URL is https. Keeps a cookie of the same user that is
+   * valid for more than five more minutes. `none` credentials delete the cookie. Call it before
+   * anything is written to `res`.
+   */
+  issueUserCookie(res: Response, options?: { credentials?: Credentials }): Promise<{ expiresAt: Date }>;
 }
 
 /** Backstage's name for {@link Credentials}. @public */

@@ -21,7 +21,10 @@ function auditor(lines: Line[], config: object = {}) {
   return DefaultAuditorService.create({
     logger: capturingLogger(lines),
     pluginId: 'billing',
-    httpAuth: { credentials: async () => Promise.reject(new Error('no request in these tests')) },
+    httpAuth: {
+      credentials: async () => Promise.reject(new Error('no request in these tests')),
+      issueUserCookie: async () => Promise.reject(new Error('no response in these tests')),
+    },
     severityLogLevelMappings: readSeverityLogLevelMappings(ConfigReader.fromData(config as never)),
   });
 }

@@ -11,9 +11,11 @@ import { AuthenticationError, NotAllowedError } from '@trellis/errors';
 import { decodeJwt, decodeProtectedHeader, ProtectedHeaderParameters } from 'jose';
 import { createCredentials, isCredentials } from './createCredentials';
 import { JwksTokenHandler } from './external/JwksTokenHandler';
+import { LimitedUserTokenHandler } from './LimitedUserTokenHandler';
 import { StaticTokenHandler } from './external/StaticTokenHandler';
 import { PluginTokenHandler } from './PluginTokenHandler';
 import {
+  LIMITED_USER_TOKEN_TYPE,
   PLUGIN_ID_PATTERN,
   PLUGIN_SUBJECT_PREFIX,
   PLUGIN_TOKEN_TYPE,
@@ -25,6 +27,7 @@ import {
 export interface DefaultAuthServiceOptions {
   pluginId: string;
   pluginTokens: PluginTokenHandler;
+  limitedUserTokens: LimitedUserTokenHandler;
   staticTokens: StaticTokenHandler;
   jwksTokens: JwksTokenHandler;
   /** The plugin's own keys, published by {@link DefaultAuthService.listPublicServiceKeys}. */
@@ -32,6 +35,9 @@ export interface DefaultAuthServiceOptions {
 }
 
 type Verified = { principal: UserPrincipal | ServicePrincipal; expiresAt?: Date };
+
+/** A limited user token lives at most this long, and never longer than the user's credentials. */
+const MAX_LIMITED_TOKEN_LIFETIME_MS = 60 * 60_000;
 
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -53,8 +59,8 @@ export class DefaultAuthService implements AuthService {
     return new DefaultAuthService(options);
   }
 
-  async authenticate(token: string): Promise<Credentials> {
-    const { principal, expiresAt } = await this.#verify(token);
+  async authenticate(token: string, options?: { allowLimitedAccess?: boolean }): Promise<Credentials> {
+    const { principal, expiresAt } = await this.#verify(token, options?.allowLimitedAccess === true);
     this.#assertAllowed(principal);
     return createCredentials(principal, expiresAt);
   }
@@ -93,6 +99,26 @@ export class DefaultAuthService implements AuthService {
     return { token: await this.#options.pluginTokens.issue({ targetPluginId, onBehalfOf: user }) };
   }
 
+  async getLimitedUserToken(credentials: Credentials<UserPrincipal>): Promise<{ token: string; expiresAt: Date }> {
+    if (!isCredentials(credentials)) {
+      throw new TypeError('getLimitedUserToken needs credentials from httpAuth.credentials() or auth.authenticate()');
+    }
+    const principal = credentials.principal as UserPrincipal | ServicePrincipal | NonePrincipal;
+    if (principal.type === 'none') {
+      throw new AuthenticationError('Refusing to issue a limited user token for a caller without credentials');
+    }
+    if (principal.type !== 'user') {
+      throw new NotAllowedError(
+        `Limited user tokens are issued for user credentials only, not for '${String(principal.type)}' credentials`,
+      );
+    }
+    const expiresAt = credentials.expiresAt ?? new Date(Date.now() + MAX_LIMITED_TOKEN_LIFETIME_MS);
+    if (expiresAt.getTime() <= Date.now()) {
+      throw new AuthenticationError('Refusing to issue a limited user token: the user credentials have expired');
+    }
+    return this.#options.limitedUserTokens.issue({ userEntityRef: principal.userEntityRef, expiresAt });
+  }
+
   /**
    * The plugin's published keys, as its open JWKS endpoint serves them: read from the key store
    * at most every {@link PUBLISHED_KEYS_CACHE_MS} (callers without credentials must not be able
@@ -118,7 +144,7 @@ export class DefaultAuthService implements AuthService {
     return keys;
   }
 
-  async #verify(token: string): Promise<Verified> {
+  async #verify(token: string, allowLimitedAccess: boolean): Promise<Verified> {
     if (typeof token !== 'string' || token.length === 0) {
       throw new AuthenticationError('Missing token');
     }
@@ -130,9 +156,12 @@ export class DefaultAuthService implements AuthService {
       return { principal: staticPrincipal };
     }
     const header = decodeHeader(token);
+    if (header.typ === LIMITED_USER_TOKEN_TYPE) {
+      return this.#verifyLimitedUserToken(token, header, allowLimitedAccess);
+    }
     const issuer = header.typ === PLUGIN_TOKEN_TYPE ? undefined : unverifiedIssuer(token);
     if (issuer !== undefined && this.#options.jwksTokens.handles(issuer)) {
-      return { principal: await this.#options.jwksTokens.verify(token, issuer) };
+      return this.#options.jwksTokens.verify(token, issuer);
     }
     if (header.typ === PLUGIN_TOKEN_TYPE || issuer?.startsWith(PLUGIN_SUBJECT_PREFIX)) {
       return this.#verifyPluginToken(token, header);
@@ -147,6 +176,18 @@ export class DefaultAuthService implements AuthService {
       ? { type: 'user', userEntityRef: claims.onBehalfOf, actor: { subject } }
       : { type: 'service', subject };
     return { principal, expiresAt: claims.expiresAt };
+  }
+
+  async #verifyLimitedUserToken(
+    token: string,
+    header: ProtectedHeaderParameters,
+    allowLimitedAccess: boolean,
+  ): Promise<Verified> {
+    if (!allowLimitedAccess) {
+      throw new AuthenticationError('Limited user tokens (the user cookie) are not accepted here');
+    }
+    const claims = await this.#options.limitedUserTokens.verify(token, header);
+    return { principal: { type: 'user', userEntityRef: claims.userEntityRef }, expiresAt: claims.expiresAt };
   }
 
   #assertAllowed(principal: UserPrincipal | ServicePrincipal): void {

@@ -24,6 +24,7 @@ import { PluginKeyRegistry } from './keys/PluginKeyRegistry';
 import { PluginKeyOptions, readPluginKeyOptions } from './keys/readPluginKeyOptions';
 import { RotatingKeySource } from './keys/RotatingKeySource';
 import { StaticKeySource } from './keys/StaticKeySource';
+import { LimitedUserTokenHandler } from './LimitedUserTokenHandler';
 import { PluginTokenHandler } from './PluginTokenHandler';
 import { PluginKeySource } from './types';
 
@@ -173,6 +174,7 @@ function createAuthService({ pluginId, logger, database }: PluginDeps, context: 
   return DefaultAuthService.create({
     pluginId,
     pluginTokens,
+    limitedUserTokens: LimitedUserTokenHandler.create({ pluginId, keys, registry: context.registry }),
     staticTokens: context.staticTokens,
     jwksTokens: context.jwksTokens,
     keys,

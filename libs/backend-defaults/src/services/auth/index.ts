@@ -1,4 +1,5 @@
 export { DefaultHttpAuthService } from './DefaultHttpAuthService';
+export type { DefaultHttpAuthServiceOptions } from './DefaultHttpAuthService';
 export { authServiceFactory, createAuthServiceFactory } from './authServiceFactory';
 export type { AuthServiceFactoryOptions } from './authServiceFactory';
 export { httpAuthServiceFactory } from './httpAuthServiceFactory';

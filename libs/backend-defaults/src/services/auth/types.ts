@@ -55,6 +55,12 @@ export const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([
 /** The `typ` header of tokens plugins mint for each other. */
 export const PLUGIN_TOKEN_TYPE = 'vnd.trellis.plugin+jwt';
 
+/**
+ * The `typ` header of limited user tokens, the user cookie's content: accepted only where limited
+ * access is allowed.
+ */
+export const LIMITED_USER_TOKEN_TYPE = 'vnd.trellis.limited-user+jwt';
+
 /** The issuer and subject prefix of plugin tokens: `plugin:<pluginId>`. */
 export const PLUGIN_SUBJECT_PREFIX = 'plugin:';
 

@@ -6,24 +6,29 @@ import { createPathPredicate, PathPredicate } from './pathPolicy';
 /** Options of {@link createCredentialsBarrier}. */
 export interface CredentialsBarrierOptions {
   httpAuth: HttpAuthService;
-  /** The plugin's policies; read on each request, so policies added during init apply. */
-  policies: () => readonly HttpRouterServiceAuthPolicy[];
+  /** What the plugin's policies say about a path ({@link createPathAccess}). */
+  accessOf: (path: string) => PathAccess;
 }
+
+/** What the policies say about a path: open to all, open to the user cookie too, or neither. */
+export type PathAccess = 'unauthenticated' | 'user-cookie' | 'credentials';
 
 /**
  * The default-deny gate in front of a plugin's routes: a request passes only with valid user or
- * service credentials, or when its path falls under an `unauthenticated` policy. Missing or bad
- * credentials become a 401 (with `WWW-Authenticate: Bearer`), credentials that may not reach this
- * plugin a 403, both in the standard error shape.
+ * service credentials, or when its path falls under an `unauthenticated` policy. Under a
+ * `user-cookie` policy the user cookie (a limited user token) counts as credentials too. Missing
+ * or bad credentials become a 401 (with `WWW-Authenticate: Bearer`), credentials that may not
+ * reach this plugin a 403, both in the standard error shape.
  */
 export function createCredentialsBarrier(options: CredentialsBarrierOptions): RequestHandler {
-  const isOpen = openPathMatcher(options.policies);
   return (req, res, next) => {
-    if (isOpen(req.path)) {
+    const access = options.accessOf(req.path);
+    if (access === 'unauthenticated') {
       next();
       return;
     }
-    options.httpAuth.credentials(req, { allow: ['user', 'service'] }).then(
+    const allowLimitedAccess = access === 'user-cookie';
+    options.httpAuth.credentials(req, { allow: ['user', 'service'], allowLimitedAccess }).then(
       () => next(),
       (error: unknown) => {
         if (isErrorLike(error) && error.name === 'AuthenticationError') {
@@ -35,15 +40,25 @@ export function createCredentialsBarrier(options: CredentialsBarrierOptions): Re
   };
 }
 
-function openPathMatcher(policies: () => readonly HttpRouterServiceAuthPolicy[]): (path: string) => boolean {
-  let compiledFrom: readonly HttpRouterServiceAuthPolicy[] = [];
-  let predicates: PathPredicate[] = [];
+/**
+ * Compiles the policies into a lookup of a path's access, recompiled when policies were added
+ * (policies are read on each call, so those added during init apply). `unauthenticated` wins
+ * over `user-cookie` where both cover a path.
+ */
+export function createPathAccess(policies: () => readonly HttpRouterServiceAuthPolicy[]): (path: string) => PathAccess {
+  let compiledFrom = 0;
+  let open: PathPredicate[] = [];
+  let cookie: PathPredicate[] = [];
   return (path) => {
     const current = policies();
-    if (current.length !== compiledFrom.length) {
-      compiledFrom = [...current];
-      predicates = current.filter((p) => p.allow === 'unauthenticated').map((p) => createPathPredicate(p.path));
+    if (current.length !== compiledFrom) {
+      compiledFrom = current.length;
+      open = current.filter((p) => p.allow === 'unauthenticated').map((p) => createPathPredicate(p.path));
+      cookie = current.filter((p) => p.allow === 'user-cookie').map((p) => createPathPredicate(p.path));
     }
-    return predicates.some((matches) => matches(path));
+    if (open.some((matches) => matches(path))) {
+      return 'unauthenticated';
+    }
+    return cookie.some((matches) => matches(path)) ? 'user-cookie' : 'credentials';
   };
 }

@@ -1,11 +1,16 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
 import { addAuthIntegrationRoutes } from './addAuthIntegrationRoutes';
-import { createCredentialsBarrier } from './createCredentialsBarrier';
+import { createCookieAuthRefreshMiddleware } from './createCookieAuthRefreshMiddleware';
+import { createCredentialsBarrier, createPathAccess } from './createCredentialsBarrier';
+import { createWebSocketBarrier } from './createWebSocketBarrier';
 import { DefaultHttpRouter } from './DefaultHttpRouter';
+import { createOriginCheck } from './isAllowedOrigin';
 
 /**
  * Factory of the plugin HTTP router: mounts, at `/api/<pluginId>`, the plugin's open auth
- * endpoints, then the credentials barrier, then the plugin's own handlers.
+ * endpoints, then the credentials barrier, the user cookie endpoint, then the plugin's own
+ * handlers. WebSocket handlers go to the root router at their absolute path, behind the same
+ * auth policies.
  *
  * @public
  */
@@ -16,15 +21,32 @@ export const httpRouterServiceFactory = createServiceFactory({
     pluginMetadata: coreServices.pluginMetadata,
     auth: coreServices.auth,
     httpAuth: coreServices.httpAuth,
+    config: coreServices.rootConfig,
+    discovery: coreServices.discovery,
   },
-  factory({ rootHttpRouter, pluginMetadata, auth, httpAuth }) {
-    const router = DefaultHttpRouter.create();
-    // One express router per plugin (the plugin's handlers go after these two): each nested
-    // router costs every request a pass through express's dispatch.
+  factory({ rootHttpRouter, pluginMetadata, auth, httpAuth, config, discovery }) {
+    const pluginId = pluginMetadata.getId();
+    const basePath = `/api/${pluginId}`;
+    const accessOf = createPathAccess(() => router.policies());
+    const guard = createWebSocketBarrier({
+      httpAuth,
+      accessOf,
+      isAllowedOrigin: createOriginCheck({ config, externalBaseUrl: () => discovery.getExternalBaseUrl(pluginId) }),
+    });
+    const router = DefaultHttpRouter.create({
+      addWebSocketHandler: (handler) =>
+        rootHttpRouter.addWebSocketHandler({
+          path: handler.path === '/' ? basePath : `${basePath}${handler.path}`,
+          handler: guard(handler),
+        }),
+    });
+    // One express router per plugin (the plugin's handlers go after these): each nested router
+    // costs every request a pass through express's dispatch.
     const mounted = router.handler();
     addAuthIntegrationRoutes(mounted, { auth });
-    mounted.use(createCredentialsBarrier({ httpAuth, policies: () => router.policies() }));
-    rootHttpRouter.use(`/api/${pluginMetadata.getId()}`, mounted);
+    mounted.use(createCredentialsBarrier({ httpAuth, accessOf }));
+    mounted.use(createCookieAuthRefreshMiddleware({ auth, httpAuth }));
+    rootHttpRouter.use(basePath, mounted);
     return router;
   },
 });

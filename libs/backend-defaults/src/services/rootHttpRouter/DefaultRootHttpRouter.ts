@@ -1,5 +1,21 @@
-import { RootHealthService, RootHttpRouterService } from '@trellis/backend-plugin-api';
+import type { BackendStateService } from '@trellis/backend-app-api';
+import {
+  LoggerService,
+  RootHealthService,
+  RootHttpRouterService,
+  RootHttpRouterServiceWebSocketHandler,
+} from '@trellis/backend-plugin-api';
 import express, { Handler, Router } from 'express';
+import type http from 'node:http';
+import { WebSocketUpgrades } from './WebSocketUpgrades';
+
+/** Options of {@link DefaultRootHttpRouter.create}. @public */
+export interface DefaultRootHttpRouterOptions {
+  /** Where failures of WebSocket handlers are logged. */
+  logger?: LoggerService;
+  /** WebSocket upgrades to a plugin that is not serving answer 503, as its HTTP routes do. */
+  backendState?: BackendStateService;
+}
 
 /**
  * The root router: plugin routers and other handlers mounted at absolute paths, on an express
@@ -12,10 +28,15 @@ import express, { Handler, Router } from 'express';
 export class DefaultRootHttpRouter implements RootHttpRouterService {
   readonly #paths: string[] = [];
   readonly #router = express.Router();
+  readonly #webSockets: WebSocketUpgrades;
   #listenUrl?: string;
 
-  static create(): DefaultRootHttpRouter {
-    return new DefaultRootHttpRouter();
+  private constructor(options: DefaultRootHttpRouterOptions) {
+    this.#webSockets = WebSocketUpgrades.create(options);
+  }
+
+  static create(options: DefaultRootHttpRouterOptions = {}): DefaultRootHttpRouter {
+    return new DefaultRootHttpRouter(options);
   }
 
   /** The URL the server listens on (the bound port, also when configured as 0), once it listens. */
@@ -40,6 +61,24 @@ export class DefaultRootHttpRouter implements RootHttpRouterService {
     }
     this.#paths.push(key);
     this.#router.use(path, handler);
+  }
+
+  /**
+   * Handles WebSocket upgrades at the exact absolute path `options.path`; throws when the path is
+   * malformed or has a handler already. The handler authenticates the caller itself.
+   */
+  addWebSocketHandler(options: RootHttpRouterServiceWebSocketHandler): void {
+    this.#webSockets.add(options);
+  }
+
+  /** @internal Dispatches the upgrades of `server` to the WebSocket handlers. */
+  attachServer(server: http.Server): void {
+    this.#webSockets.attach(server);
+  }
+
+  /** @internal Refuses further upgrades and destroys the sockets handlers took. */
+  closeWebSockets(): void {
+    this.#webSockets.close();
   }
 
   /** The express handler that serves everything mounted. */

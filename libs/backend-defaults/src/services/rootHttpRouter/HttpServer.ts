@@ -95,12 +95,18 @@ export class HttpServer {
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes gracefully: after the shutdown delay, stops accepting (`onStopAccepting` runs then:
+   * long-lived connections such as WebSockets end there rather than wait out the drain), lets
+   * in-flight requests finish, and cuts what is left after the drain limit.
+   */
+  async close(options: { onStopAccepting?: () => void } = {}): Promise<void> {
     if (this.#options.shutdownDelayMs > 0) {
       this.#logger.info(`Waiting ${this.#options.shutdownDelayMs}ms before closing the server`);
       await new Promise((resolve) => setTimeout(resolve, this.#options.shutdownDelayMs));
     }
     this.#startDraining();
+    options.onStopAccepting?.();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
     const idleTimer = setInterval(() => this.#server.closeIdleConnections(), 100);

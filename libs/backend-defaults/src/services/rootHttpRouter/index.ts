@@ -1,4 +1,5 @@
 export { DefaultRootHttpRouter } from './DefaultRootHttpRouter';
+export type { DefaultRootHttpRouterOptions } from './DefaultRootHttpRouter';
 export { errorHandler } from './errorHandler';
 export type { ErrorHandlerOptions } from './errorHandler';
 export { HttpServer } from './HttpServer';

@@ -79,33 +79,39 @@ export function requireHost(): RequestStep {
  * valid UTF-8.
  */
 export function rejectAmbiguousPaths(): RequestStep {
-  return (req) => {
-    // Most paths have none of these characters, and then nothing below can match.
-    if (!MAYBE_AMBIGUOUS.test(req.path)) {
-      return undefined;
-    }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(req.path);
-    } catch {
-      return new InputError('Malformed percent-encoding in the request path');
-    }
-    if (/[\\\0]/.test(decoded) || decoded.split('/').some((s) => s === '.' || s === '..')) {
-      return new InputError('The request path may not contain dot segments, backslashes or NUL');
-    }
+  return (req) => ambiguousPathError(req.path);
+}
+
+/** The error for a path that {@link rejectAmbiguousPaths} refuses, or undefined. */
+export function ambiguousPathError(path: string): Error | undefined {
+  // Most paths have none of these characters, and then nothing below can match.
+  if (!MAYBE_AMBIGUOUS.test(path)) {
     return undefined;
-  };
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return new InputError('Malformed percent-encoding in the request path');
+  }
+  if (/[\\\0]/.test(decoded) || decoded.split('/').some((s) => s === '.' || s === '..')) {
+    return new InputError('The request path may not contain dot segments, backslashes or NUL');
+  }
+  return undefined;
 }
 
 /** Answers 503 at once for a plugin that is installed but not serving (starting, failed, stopping). */
 export function pluginAvailability(state: BackendStateService): RequestStep {
-  return (req) => {
-    const pluginId = apiPluginId(req.path);
-    const plugin = pluginId ? findInstalledPlugin(state, pluginId) : undefined;
-    return plugin && plugin.state !== 'ready' && plugin.state !== 'stopping'
-      ? new ServiceUnavailableError(`Plugin '${plugin.pluginId}' is not available (${plugin.state})`)
-      : undefined;
-  };
+  return (req) => pluginUnavailableError(state, req.path);
+}
+
+/** The 503 for a path of a plugin that is installed but not serving, or undefined. */
+export function pluginUnavailableError(state: BackendStateService, path: string): Error | undefined {
+  const pluginId = apiPluginId(path);
+  const plugin = pluginId ? findInstalledPlugin(state, pluginId) : undefined;
+  return plugin && plugin.state !== 'ready' && plugin.state !== 'stopping'
+    ? new ServiceUnavailableError(`Plugin '${plugin.pluginId}' is not available (${plugin.state})`)
+    : undefined;
 }
 
 /** The plugin ID segment of a path under `/api/<pluginId>`, as written (mounts match it in any case). */

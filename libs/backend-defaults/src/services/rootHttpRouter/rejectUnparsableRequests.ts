@@ -1,6 +1,6 @@
-import type { ErrorResponseBody } from '@trellis/errors';
-import http, { STATUS_CODES } from 'node:http';
+import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { writeErrorResponse } from './writeErrorResponse';
 
 const NAMES: Record<number, string> = {
   400: 'InputError',
@@ -56,20 +56,5 @@ function messageOf(status: number): string {
 }
 
 function writeError(socket: Duplex, status: number, message: string): void {
-  const body: ErrorResponseBody = {
-    error: { name: NAMES[status] ?? 'Error', message },
-    response: { statusCode: status },
-  };
-  const json = JSON.stringify(body);
-  socket.end(
-    [
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-      'Content-Type: application/json; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(json)}`,
-      'X-Content-Type-Options: nosniff',
-      'Connection: close',
-      '',
-      json,
-    ].join('\r\n'),
-  );
+  writeErrorResponse(socket, { status, name: NAMES[status] ?? 'Error', message });
 }

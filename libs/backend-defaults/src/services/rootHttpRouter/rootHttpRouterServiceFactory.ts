@@ -111,7 +111,7 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
     async factory({ config, rootLogger, lifecycle, health, backendState, metrics }) {
       const settings = { ...readHttpOptions(config), ...options.overrides };
       const logger = rootLogger.child({ component: 'http' });
-      const router = DefaultRootHttpRouter.create();
+      const router = DefaultRootHttpRouter.create({ logger, backendState });
       const rateLimiter = settings.rateLimit ? await createRateLimiter(settings.rateLimit, logger) : undefined;
       const observer = observeRequests({ logger, metrics });
       const app = express();
@@ -124,6 +124,7 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const limitBytes = parseByteSize(settings.bodyLimit, 'backend.http.bodyLimit');
       const bodies = runSteps([pluginAvailability(backendState)], readRequestBody({ limitBytes }));
       const server = HttpServer.create(app, settings, logger);
+      router.attachServer(server.server);
       const error = errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' });
       const applyDefaults = () => {
         applyPipeline(app, settings, observer.step);
@@ -156,7 +157,7 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       await server.start();
       observer.attach(server.server);
       router.setListenUrl(server.url);
-      lifecycle.addBeforeShutdownHook(() => server.close(), {
+      lifecycle.addBeforeShutdownHook(() => server.close({ onStopAccepting: () => router.closeWebSockets() }), {
         timeoutMs: settings.shutdownDelayMs + settings.drainTimeoutMs + 1000,
       });
       if (rateLimiter) {

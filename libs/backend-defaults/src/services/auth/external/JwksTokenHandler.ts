@@ -48,13 +48,16 @@ export class JwksTokenHandler {
   }
 
   /** Verifies the token with the provider of its issuer; throws when it is not valid. */
-  async verify(token: string, issuer: string): Promise<UserPrincipal | ServicePrincipal> {
+  async verify(
+    token: string,
+    issuer: string,
+  ): Promise<{ principal: UserPrincipal | ServicePrincipal; expiresAt: Date }> {
     const provider = this.#providers.find((p) => p.entry.issuer === issuer);
     if (!provider) {
       throw new AuthenticationError('Token issuer is not trusted');
     }
     const payload = await this.#verifyWith(provider, token);
-    return toPrincipal(provider.entry, payload);
+    return { principal: toPrincipal(provider.entry, payload), expiresAt: new Date(payload.exp! * 1000) };
   }
 
   async #verifyWith({ entry, keySet }: Provider, token: string): Promise<JWTPayload> {
