@@ -11,9 +11,11 @@ export function postgresUnavailable(): string | undefined {
   return check.status === 0 ? undefined : `PostgreSQL at 127.0.0.1:5432 is not reachable: ${check.stderr.trim()}`;
 }
 
+let created = 0;
+
 /** Creates an empty database for one run and returns its name. */
 export function createBenchDatabase(): string {
-  const name = `trellis_bench_${process.pid}_${Date.now()}`;
+  const name = `trellis_bench_${process.pid}_${Date.now()}_${++created}`;
   psql(`create database ${name}`);
   return name;
 }
