@@ -192,6 +192,7 @@ export class BenchWorkspace {
         logDir: dir,
         port,
         env,
+        ...(database && options.catalogFiles ? { postgresDatabase: database } : {}),
         firstPath: '/api/example/hello',
         readyPath: READY_PATH,
       };
@@ -271,10 +272,11 @@ export class BenchWorkspace {
   async backstageCatalog(installDir: string, options: BackstageCatalogOptions): Promise<ServerSpec> {
     const dir = this.#tempDir();
     const port = await freePort();
-    const database =
-      options.database === 'pg'
-        ? databaseConfig({ client: 'pg', database: this.#freshDatabase() }, dir)
-        : databaseConfig({ client: 'sqlite' }, dir);
+    const postgresDatabase = options.database === 'pg' ? this.#freshDatabase() : undefined;
+    const database = databaseConfig(
+      postgresDatabase ? { client: 'pg', database: postgresDatabase } : { client: 'sqlite' },
+      dir,
+    );
     const config = {
       backend: {
         baseUrl: `http://127.0.0.1:${port}`,
@@ -295,6 +297,7 @@ export class BenchWorkspace {
       cwd: dir,
       port,
       env: { NODE_PATH: path.join(this.#servers.referenceDir, 'node_modules') },
+      postgresDatabase,
       firstPath: BACKSTAGE_READY_PATH,
       readyPath: BACKSTAGE_READY_PATH,
     };

@@ -17,6 +17,8 @@ export interface ServerSpec {
   env?: Record<string, string>;
   /** Arguments after the file. */
   args?: string[];
+  /** The PostgreSQL database the server has to itself, if any. */
+  postgresDatabase?: string;
   /** A plugin route that must answer 200 (the first response). */
   firstPath: string;
   readyPath: string;

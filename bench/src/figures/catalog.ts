@@ -4,6 +4,7 @@ import { CatalogFigure, CatalogRow } from '../BenchReport';
 import { CatalogFiles, writeCatalogEntities } from '../catalogEntities';
 import { loadTest, LoadResult } from '../loadTest';
 import { ServerProcess, ServerSpec, withServer } from '../ServerProcess';
+import { analyzeBenchDatabase } from '../postgres';
 import { median, round } from '../stats';
 import { LoadSettings, Notes } from './requests';
 
@@ -44,8 +45,9 @@ const PROGRESS_EVERY_MS = 30_000;
  * The catalog at 10,000 generated entities (see catalogEntities.ts). Each server starts on an
  * empty database with the same 50 files as `catalog.locations`; the time from spawn to the
  * first count (polled through the API) that holds every entity gives entities per second. Then
- * the list route of 20 components, under the same load as the request figures. Trellis runs
- * from its production artifact on SQLite and PostgreSQL, Backstage's catalog on both as well.
+ * the list route of 20 components, under the same load as the request figures, after an
+ * ANALYZE of a PostgreSQL database (see analyzeBenchDatabase). Trellis runs from its production
+ * artifact on SQLite and PostgreSQL, Backstage's catalog on both as well.
  */
 export async function measureCatalog(
   workspace: BenchWorkspace,
@@ -100,6 +102,9 @@ async function measureServer(
     const allServedMs = await waitForEntities(server, spec.name, entities.total, deadlineMs);
     const cpuMs = server.cpuTimeMs();
     const rssKiB = server.rssKiB();
+    if (spec.postgresDatabase) {
+      analyzeBenchDatabase(spec.postgresDatabase);
+    }
     const list = await loadTest({
       url: server.baseUrl + LIST_PATH,
       headers: AUTH,
