@@ -114,6 +114,8 @@ export interface CatalogRow {
   cpuMs: number;
   /** RSS once all are served. */
   rssKiB: number;
+  /** Server CPU over a stretch without requests once all are served, in % of one core (absent in older results). */
+  restingCpuPercent?: number;
   /** `GET /api/catalog/entities?filter=kind=component&limit=20` once all are served. */
   list: LoadResult;
 }

@@ -29,6 +29,7 @@ interface Sample {
   allServedMs: number;
   cpuMs: number;
   rssKiB: number;
+  restingCpuPercent: number;
   list: LoadResult;
 }
 
@@ -45,8 +46,9 @@ const PROGRESS_EVERY_MS = 30_000;
  * The catalog at 10,000 generated entities (see catalogEntities.ts). Each server starts on an
  * empty database with the same 50 files as `catalog.locations`; the time from spawn to the
  * first count (polled through the API) that holds every entity gives entities per second. Then
- * the list route of 20 components, under the same load as the request figures, after an
- * ANALYZE of a PostgreSQL database (see analyzeBenchDatabase). Trellis runs from its production
+ * the server's CPU at rest for as long as a load run (what processing still goes on), and the
+ * list route of 20 components under the same load as the request figures, after an ANALYZE of a
+ * PostgreSQL database (see analyzeBenchDatabase). Trellis runs from its production
  * artifact on SQLite and PostgreSQL, Backstage's catalog on both as well.
  */
 export async function measureCatalog(
@@ -105,6 +107,7 @@ async function measureServer(
     if (spec.postgresDatabase) {
       analyzeBenchDatabase(spec.postgresDatabase);
     }
+    const restingCpuPercent = await restingCpu(server, load.seconds);
     const list = await loadTest({
       url: server.baseUrl + LIST_PATH,
       headers: AUTH,
@@ -112,7 +115,7 @@ async function measureServer(
       ...load,
     });
     process.stdout.write(`  all served after ${round(allServedMs / 1000)} s; list ${round(list.rps)} req/s\n`);
-    return { readyMs: server.readyMs, allServedMs, cpuMs, rssKiB, list };
+    return { readyMs: server.readyMs, allServedMs, cpuMs, rssKiB, restingCpuPercent, list };
   });
 }
 
@@ -151,6 +154,13 @@ async function waitForEntities(
   );
 }
 
+/** The server's CPU time over `seconds` without requests, in % of one core: processing still under way. */
+async function restingCpu(server: ServerProcess, seconds: number): Promise<number> {
+  const before = server.cpuTimeMs();
+  await sleep(seconds * 1000);
+  return ((server.cpuTimeMs() - before) / (seconds * 1000)) * 100;
+}
+
 async function countEntities(baseUrl: string): Promise<number> {
   const response = await fetch(baseUrl + COUNT_PATH, { headers: AUTH });
   const text = await response.text();
@@ -170,6 +180,7 @@ function catalogRow(samples: Sample[], total: number): CatalogRow {
     entitiesPerSecond: round(total / (allServedMs / 1000)),
     cpuMs: of((s) => s.cpuMs),
     rssKiB: of((s) => s.rssKiB),
+    restingCpuPercent: of((s) => s.restingCpuPercent),
     list: {
       rps: of((s) => s.list.rps),
       p50: of((s) => s.list.p50),

@@ -192,6 +192,11 @@ const CATALOG_LINES: CatalogLine[] = [
   catalogLine('Server CPU, spawn to all served (s)', (r) => round2(r.cpuMs / 1000)),
   catalogLine('Spawn to readiness (ms)', (r) => r.readyMs),
   catalogLine('RSS once all are served (KiB)', (r) => r.rssKiB),
+  {
+    name: 'Server CPU at rest once all are served (% of a core)',
+    show: (r) => r.restingCpuPercent ?? '',
+    value: (r) => r.restingCpuPercent ?? NaN,
+  },
   catalogLine('List of 20 components (req/s)', (r) => r.list.rps),
   { name: 'List latency p50 / p99 (ms)', show: (r) => `${r.list.p50} / ${r.list.p99}`, value: (r) => r.list.p50 },
   catalogLine('List: server CPU per request (µs)', (r) => r.list.cpuUsPerRequest),
@@ -199,6 +204,11 @@ const CATALOG_LINES: CatalogLine[] = [
 
 function catalogLine(name: string, value: (r: CatalogRow) => number): CatalogLine {
   return { name, show: value, value };
+}
+
+function ratioOf(trellis: number, backstage: number): string {
+  const ratio = round2(trellis / backstage);
+  return Number.isFinite(ratio) ? `${ratio}×` : '';
 }
 
 function catalogSection(report: BenchReport): string | undefined {
@@ -217,7 +227,7 @@ function catalogSection(report: BenchReport): string | undefined {
       : [
           trellis && l.show(trellis),
           backstage && l.show(backstage),
-          trellis && backstage ? `${round2(l.value(trellis) / l.value(backstage))}×` : '',
+          trellis && backstage ? ratioOf(l.value(trellis), l.value(backstage)) : '',
         ];
   const rows = CATALOG_LINES.map((l) => [l.name, ...pairs.flatMap((p) => cells(l, p.trellis, p.backstage))]);
   const head = [
