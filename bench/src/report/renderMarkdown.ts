@@ -207,8 +207,11 @@ function catalogLine(name: string, value: (r: CatalogRow) => number): CatalogLin
 }
 
 function ratioOf(trellis: number, backstage: number): string {
-  const ratio = round2(trellis / backstage);
-  return Number.isFinite(ratio) ? `${ratio}×` : '';
+  const ratio = trellis / backstage;
+  if (!Number.isFinite(ratio)) {
+    return '';
+  }
+  return ratio < 0.01 ? '< 0.01×' : `${round2(ratio)}×`;
 }
 
 function catalogSection(report: BenchReport): string | undefined {
