@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// yarn bench [--quick] [--only=cold,scaling,requests,deps] [--out=DIR] [--doc]
+// yarn bench [--quick] [--only=cold,scaling,requests,instructions,deps,catalog] [--out=DIR] [--doc]
 // The harness is TypeScript (bench/src/run.ts); only the harness goes through tsx, every measured
 // server is plain JavaScript built by esbuild. See docs/performance.md.
 import { createRequire } from 'node:module';

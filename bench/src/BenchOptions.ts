@@ -1,11 +1,12 @@
 import path from 'node:path';
 
 /** The figures `yarn bench` can measure; `--only=a,b` picks some. */
-export const FIGURES = ['cold', 'scaling', 'requests', 'instructions', 'deps'] as const;
+export const FIGURES = ['cold', 'scaling', 'requests', 'instructions', 'deps', 'catalog'] as const;
 
 /**
  * The figures of a run without `--only`: instruction counts run under valgrind, which takes
- * minutes per server on a shared machine, so they run only when asked for.
+ * minutes per server on a shared machine, and Backstage's catalog takes about ten minutes to
+ * read the catalog figure's entities on SQLite, so both run only when asked for.
  */
 const DEFAULT_FIGURES: readonly FigureName[] = ['cold', 'scaling', 'requests', 'deps'];
 
@@ -28,6 +29,9 @@ export interface BenchOptions {
   pluginCounts: number[];
   /** Requests counted per route under callgrind. */
   instructionRequests: number;
+  /** Starts of each Trellis catalog configuration, and of each Backstage one. */
+  catalogRuns: number;
+  backstageCatalogRuns: number;
   /** Measure Backstage as a second anchor (never in --quick: it needs an install from the registry). */
   backstage: boolean;
   /** Where the results go; a complete full run writes bench/results and updates the doc. */
@@ -38,7 +42,7 @@ export interface BenchOptions {
   docOnly: boolean;
 }
 
-/** Reads `--quick`, `--only=cold,scaling,requests,instructions,deps`, `--no-backstage`, `--out=DIR` and `--doc`. */
+/** Reads `--quick`, `--only=cold,scaling,requests,instructions,deps,catalog`, `--no-backstage`, `--out=DIR` and `--doc`. */
 export function readBenchOptions(argv: readonly string[], benchDir: string): BenchOptions {
   const quick = argv.includes('--quick');
   const only = valueOf(argv, '--only')?.split(',').filter(Boolean) ?? [];
@@ -60,6 +64,8 @@ export function readBenchOptions(argv: readonly string[], benchDir: string): Ben
     connections: 10,
     pluginCounts: quick ? [1, 10] : [1, 10, 100, 500],
     instructionRequests: quick ? 200 : 1000,
+    catalogRuns: quick ? 1 : 3,
+    backstageCatalogRuns: 1,
     backstage: !quick && !argv.includes('--no-backstage'),
     outDir: path.resolve(outDir),
     official,

@@ -101,6 +101,39 @@ export interface DependenciesFigure {
   installed: { packages: number; mib: number };
 }
 
+/** One catalog server reading the generated entities into an empty catalog, then serving a list of them (medians). */
+export interface CatalogRow {
+  runs: number;
+  /** Spawn to readiness 200. */
+  readyMs: number;
+  /** Spawn to the first answer that counts every generated entity. */
+  allServedMs: number;
+  /** Generated entities over `allServedMs`. */
+  entitiesPerSecond: number;
+  /** CPU time of the server process (user + system) from spawn to all served; the database server's own is not in it. */
+  cpuMs: number;
+  /** RSS once all are served. */
+  rssKiB: number;
+  /** Server CPU over a stretch without requests once all are served, in % of one core (absent in older results). */
+  restingCpuPercent?: number;
+  /** `GET /api/catalog/entities?filter=kind=component&limit=20` once all are served. */
+  list: LoadResult;
+}
+
+/** The catalog at 10,000 generated entities: Trellis and Backstage, each on SQLite and PostgreSQL. */
+export interface CatalogFigure {
+  entities: number;
+  files: number;
+  /** Components among the entities: the matches of the list's filter. */
+  components: number;
+  seconds: number;
+  connections: number;
+  trellisSqlite: CatalogRow;
+  trellisPostgres?: CatalogRow;
+  backstageSqlite?: CatalogRow;
+  backstagePostgres?: CatalogRow;
+}
+
 /** Everything one run measured. */
 export interface BenchReport {
   date: string;
@@ -116,5 +149,6 @@ export interface BenchReport {
     memory?: MemoryFigure;
     instructions?: InstructionsFigure;
     dependencies?: DependenciesFigure;
+    catalog?: CatalogFigure;
   };
 }

@@ -20,6 +20,18 @@ export interface ProductionOptions {
   database: 'pg' | 'sqlite';
   /** `warn` turns the request lines off (LOG_LEVEL, as an operator would); `info` is the default. */
   logLevel?: 'info' | 'warn';
+  /**
+   * Entity files for `catalog.locations` instead of the sample catalog; the server then gets a
+   * PostgreSQL database of its own, so every start reads them into an empty catalog.
+   */
+  catalogFiles?: readonly string[];
+}
+
+/** Options of {@link BenchWorkspace.backstageCatalog}. */
+export interface BackstageCatalogOptions {
+  database: 'pg' | 'sqlite';
+  /** Entity files for `catalog.locations`. */
+  catalogFiles: readonly string[];
 }
 
 /** Options of {@link BenchWorkspace.expressKnex}. */
@@ -41,6 +53,10 @@ export interface ReferenceOptions {
 
 /** The Location of the sample catalog the reference backend ships with. */
 const SAMPLE_CATALOG = path.resolve(__dirname, '../../examples/catalog/catalog-info.yaml');
+
+/** Backstage's catalog accepts only Component, API and Location unless `catalog.rules` says more. */
+const BUILT_IN_KINDS = ['Component', 'API', 'System', 'Domain', 'Resource', 'Group', 'User', 'Location'];
+const BACKSTAGE_READY_PATH = '/.backstage/health/v1/readiness';
 
 /**
  * Makes the server specs of a run: each server in its own temporary directory whose
@@ -71,6 +87,13 @@ export class BenchWorkspace {
       name = createBenchDatabase();
       this.#databases.set(kind, name);
     }
+    return name;
+  }
+
+  /** A database for one server start only, dropped with the others. */
+  #freshDatabase(): string {
+    const name = createBenchDatabase();
+    this.#databases.set(name, name);
     return name;
   }
 
@@ -134,7 +157,11 @@ export class BenchWorkspace {
   async production(options: ProductionOptions): Promise<ServerSpec> {
     const dir = this.#tempDir();
     const port = await freePort();
-    const database = options.database === 'pg' ? this.#database(options.backend) : undefined;
+    const catalogFiles = options.catalogFiles ?? [SAMPLE_CATALOG];
+    let database: string | undefined;
+    if (options.database === 'pg') {
+      database = options.catalogFiles ? this.#freshDatabase() : this.#database(options.backend);
+    }
     const site = {
       backend: {
         listen: { host: '127.0.0.1' },
@@ -143,7 +170,7 @@ export class BenchWorkspace {
           ? {}
           : { database: { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } } }),
       },
-      catalog: { locations: [{ type: 'file', target: SAMPLE_CATALOG }] },
+      catalog: { locations: catalogFiles.map((target) => ({ type: 'file', target })) },
     };
     fs.writeFileSync(path.join(dir, 'site.yaml'), JSON.stringify(site, null, 2));
     const env = {
@@ -165,6 +192,7 @@ export class BenchWorkspace {
         logDir: dir,
         port,
         env,
+        ...(database && options.catalogFiles ? { postgresDatabase: database } : {}),
         firstPath: '/api/example/hello',
         readyPath: READY_PATH,
       };
@@ -230,8 +258,54 @@ export class BenchWorkspace {
       cwd: dir,
       port,
       firstPath: '/api/example/hello',
-      readyPath: '/.backstage/health/v1/readiness',
+      readyPath: BACKSTAGE_READY_PATH,
     };
+  }
+
+  /**
+   * Backstage's catalog plugin in a Backstage backend, from its install outside the repository:
+   * the same entity files as `catalog.locations`, every built-in kind allowed, processing with
+   * Backstage's defaults, the same static token as Trellis, and a database of its own (PostgreSQL
+   * in schema mode, or SQLite files through the artifact's native driver, since npm leaves out
+   * Backstage's optional better-sqlite3 peer).
+   */
+  async backstageCatalog(installDir: string, options: BackstageCatalogOptions): Promise<ServerSpec> {
+    const dir = this.#tempDir();
+    const port = await freePort();
+    const postgresDatabase = options.database === 'pg' ? this.#freshDatabase() : undefined;
+    const database = databaseConfig(
+      postgresDatabase ? { client: 'pg', database: postgresDatabase } : { client: 'sqlite' },
+      dir,
+    );
+    const config = {
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { host: '127.0.0.1', port },
+        database,
+        auth: { externalAccess: [{ type: 'static', options: { token: STATIC_TOKEN, subject: 'bench' } }] },
+      },
+      catalog: {
+        rules: [{ allow: BUILT_IN_KINDS }],
+        locations: options.catalogFiles.map((target) => ({ type: 'file', target })),
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'app-config.yaml'), JSON.stringify(config, null, 2));
+    fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "trellis-bench-backstage-run", "private": true }\n');
+    return {
+      name: `Backstage catalog (${options.database})`,
+      file: path.join(installDir, 'catalogServer.cjs'),
+      cwd: dir,
+      port,
+      env: { NODE_PATH: path.join(this.#servers.referenceDir, 'node_modules') },
+      postgresDatabase,
+      firstPath: BACKSTAGE_READY_PATH,
+      readyPath: BACKSTAGE_READY_PATH,
+    };
+  }
+
+  /** A folder of this run's, removed at exit. */
+  scratchDir(): string {
+    return this.#tempDir();
   }
 
   #writeConfig(dir: string, port: number, level: string, database: object, extra: object = {}): void {

@@ -17,6 +17,8 @@ export interface ServerSpec {
   env?: Record<string, string>;
   /** Arguments after the file. */
   args?: string[];
+  /** The PostgreSQL database the server has to itself, if any. */
+  postgresDatabase?: string;
   /** A plugin route that must answer 200 (the first response). */
   firstPath: string;
   readyPath: string;
@@ -39,6 +41,8 @@ export class ServerProcess {
   readonly #child: ChildProcess;
   readonly #logFile: string;
   readonly baseUrl: string;
+  /** `performance.now()` at spawn, to time later events from the start. */
+  readonly startedAt: number;
   /** From spawn to the first 200 on the plugin route. */
   readonly firstMs: number;
   /** From spawn to readiness 200. */
@@ -48,11 +52,12 @@ export class ServerProcess {
     child: ChildProcess,
     logFile: string,
     baseUrl: string,
-    times: { firstMs: number; readyMs: number },
+    times: { startedAt: number; firstMs: number; readyMs: number },
   ) {
     this.#child = child;
     this.#logFile = logFile;
     this.baseUrl = baseUrl;
+    this.startedAt = times.startedAt;
     this.firstMs = times.firstMs;
     this.readyMs = times.readyMs;
   }
@@ -74,7 +79,7 @@ export class ServerProcess {
     try {
       const firstMs = (await waitFor200(child, baseUrl + spec.firstPath)) - started;
       const readyMs = (await waitFor200(child, baseUrl + spec.readyPath)) - started;
-      return new ServerProcess(child, logFile, baseUrl, { firstMs, readyMs });
+      return new ServerProcess(child, logFile, baseUrl, { startedAt: started, firstMs, readyMs });
     } catch (error) {
       child.kill('SIGKILL');
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
@@ -109,9 +114,24 @@ export class ServerProcess {
     }
   }
 
+  /** Whether the process has ended (crashed, since the bench only ever kills it in {@link stop}). */
+  get exited(): boolean {
+    return this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
   /** The process id, for tools that attach to it. */
   get pid(): number {
     return this.#child.pid!;
+  }
+}
+
+/** Starts a server, hands it to `use` and stops it afterwards, whatever happens. */
+export async function withServer<T>(spec: ServerSpec, use: (server: ServerProcess) => Promise<T>): Promise<T> {
+  const server = await ServerProcess.start(spec);
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
   }
 }
 

@@ -9,34 +9,61 @@ export const BACKSTAGE_PACKAGES = {
   '@backstage/backend-plugin-api': '~1.12.0',
 };
 
-const SERVER = path.join(__dirname, 'servers/backstage/server.cjs');
+/** One Backstage install of the bench: its folder in the cache, its packages and its server file. */
+export interface BackstageAnchor {
+  /** The folder under the bench cache. */
+  folder: string;
+  packages: Record<string, string>;
+  /** A file of bench/src/servers/backstage, copied next to the install. */
+  server: string;
+}
+
+/** Backstage with one trivial plugin: the anchor of the start-up and request figures. */
+export const BACKSTAGE_ANCHOR: BackstageAnchor = {
+  folder: 'backstage',
+  packages: BACKSTAGE_PACKAGES,
+  server: 'server.cjs',
+};
+
+/**
+ * Backstage with its catalog plugin: the anchor of the catalog figure, in a folder of its own so
+ * that the catalog's 700-odd packages never change the install the other figures start. 4.0.5 is
+ * the catalog release that depends on backend-plugin-api ^1.12.0, the line pinned above.
+ */
+export const BACKSTAGE_CATALOG_ANCHOR: BackstageAnchor = {
+  folder: 'backstage-catalog',
+  packages: { ...BACKSTAGE_PACKAGES, '@backstage/plugin-catalog-backend': '~4.0.5' },
+  server: 'catalogServer.cjs',
+};
+
+const SERVERS = path.join(__dirname, 'servers/backstage');
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 
-/** Where the Backstage anchor lives: TRELLIS_BENCH_CACHE, or ~/.cache/trellis-bench/backstage. */
-export function backstageDir(): string {
+/** Where an anchor lives: under TRELLIS_BENCH_CACHE, or under ~/.cache/trellis-bench. */
+export function backstageDir(anchor: BackstageAnchor = BACKSTAGE_ANCHOR): string {
   return process.env.TRELLIS_BENCH_CACHE
-    ? path.resolve(process.env.TRELLIS_BENCH_CACHE, 'backstage')
-    : path.join(os.homedir(), '.cache/trellis-bench/backstage');
+    ? path.resolve(process.env.TRELLIS_BENCH_CACHE, anchor.folder)
+    : path.join(os.homedir(), '.cache/trellis-bench', anchor.folder);
 }
 
 /**
- * Installs the Backstage anchor with npm and the running Node into {@link backstageDir} (outside
+ * Installs a Backstage anchor with npm and the running Node into {@link backstageDir} (outside
  * the repository, reused across runs; no lockfile is written) unless the same package ranges are
  * installed there already, and copies the bench's server file next to it. Returns the folder,
  * or why the anchor cannot run (offline, say), for the report's notes.
  */
-export function prepareBackstage(): { dir: string } | { reason: string } {
-  const dir = backstageDir();
+export function prepareBackstage(anchor: BackstageAnchor = BACKSTAGE_ANCHOR): { dir: string } | { reason: string } {
+  const dir = backstageDir(anchor);
   const manifest = {
-    name: 'trellis-bench-backstage',
+    name: `trellis-bench-${anchor.folder}`,
     private: true,
     description: 'The Backstage anchor of yarn bench (written by bench/src/backstage.ts; safe to delete)',
-    dependencies: BACKSTAGE_PACKAGES,
+    dependencies: anchor.packages,
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   const manifestFile = path.join(dir, 'package.json');
   const installed =
-    fs.existsSync(path.join(dir, 'node_modules/@backstage/backend-defaults/package.json')) &&
+    Object.keys(anchor.packages).every((name) => fs.existsSync(path.join(dir, 'node_modules', name, 'package.json'))) &&
     fs.existsSync(manifestFile) &&
     fs.readFileSync(manifestFile, 'utf8') === manifestText;
   if (!installed) {
@@ -53,6 +80,6 @@ export function prepareBackstage(): { dir: string } | { reason: string } {
       return { reason: `installing Backstage with npm into ${dir} failed (${why})` };
     }
   }
-  fs.copyFileSync(SERVER, path.join(dir, 'server.cjs'));
+  fs.copyFileSync(path.join(SERVERS, anchor.server), path.join(dir, anchor.server));
   return { dir };
 }

@@ -11,9 +11,11 @@ export function postgresUnavailable(): string | undefined {
   return check.status === 0 ? undefined : `PostgreSQL at 127.0.0.1:5432 is not reachable: ${check.stderr.trim()}`;
 }
 
+let created = 0;
+
 /** Creates an empty database for one run and returns its name. */
 export function createBenchDatabase(): string {
-  const name = `trellis_bench_${process.pid}_${Date.now()}`;
+  const name = `trellis_bench_${process.pid}_${Date.now()}_${++created}`;
   psql(`create database ${name}`);
   return name;
 }
@@ -23,8 +25,17 @@ export function dropBenchDatabase(name: string): void {
   psql(`drop database if exists ${name} with (force)`);
 }
 
-function psql(sql: string): void {
-  const run = spawnSync('psql', [...PSQL, sql], { encoding: 'utf8', timeout: 30_000 });
+/**
+ * Gathers the planner's statistics of every table in the database, as autovacuum does within a
+ * minute of a bulk write where it is on (the default; it is off on this machine's PostgreSQL).
+ */
+export function analyzeBenchDatabase(name: string): void {
+  psql('analyze', name);
+}
+
+function psql(sql: string, database?: string): void {
+  const args = [...(database ? ['-d', database] : []), ...PSQL, sql];
+  const run = spawnSync('psql', args, { encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0) {
     throw new Error(`psql failed: ${sql}: ${run.stderr}`);
   }

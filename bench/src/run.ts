@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { BenchOptions, readBenchOptions } from './BenchOptions';
 import { BenchReport } from './BenchReport';
-import { prepareBackstage } from './backstage';
+import { BACKSTAGE_ANCHOR, BACKSTAGE_CATALOG_ANCHOR, BackstageAnchor, prepareBackstage } from './backstage';
 import { BenchWorkspace } from './BenchWorkspace';
 import { buildServers } from './buildServers';
+import { measureCatalog } from './figures/catalog';
 import { measureColdStart } from './figures/coldStart';
 import { measureDependencies } from './figures/dependencies';
 import { callgrindUnavailable, measureInstructions } from './figures/instructions';
@@ -21,7 +22,7 @@ const benchDir = path.resolve(__dirname, '..');
 const rootDir = path.resolve(benchDir, '..');
 const docFile = path.join(rootDir, 'docs/performance.md');
 
-/** `yarn bench [--quick] [--only=cold,scaling,requests,instructions,deps] [--no-backstage] [--out=DIR] [--doc]`. */
+/** `yarn bench [--quick] [--only=cold,scaling,requests,instructions,deps,catalog] [--no-backstage] [--out=DIR] [--doc]`. */
 async function main(argv: string[]): Promise<void> {
   const options = readBenchOptions(argv, benchDir);
   if (options.docOnly) {
@@ -90,12 +91,35 @@ async function measureFigures(
   if (options.figures.has('deps')) {
     figures.dependencies = measureDependencies({ rootDir, referenceDir });
   }
+  if (options.figures.has('catalog')) {
+    const settings = {
+      runs: options.catalogRuns,
+      backstageRuns: options.backstageCatalogRuns,
+      load: {
+        runs: 1,
+        seconds: options.loadSeconds,
+        warmupSeconds: options.warmupSeconds,
+        connections: options.connections,
+      },
+    };
+    figures.catalog = await measureCatalog(workspace, settings, anchors, report.notes);
+  }
 }
 
-/** PostgreSQL for the production config, and the Backstage install; what is missing goes into the notes. */
-function prepareAnchors(options: BenchOptions, notes: string[]): { postgres: boolean; backstageDir?: string } {
-  const needsServers = ['cold', 'requests', 'instructions'].some((f) => options.figures.has(f as 'cold'));
-  if (!needsServers) {
+/** What the figures run against besides Trellis. */
+interface Anchors {
+  postgres: boolean;
+  /** Backstage with one trivial plugin, for the start-up and request figures. */
+  backstageDir?: string;
+  /** Backstage with its catalog plugin, for the catalog figure. */
+  backstageCatalogDir?: string;
+}
+
+const SERVER_FIGURES = ['cold', 'requests', 'instructions', 'catalog'] as const;
+
+/** PostgreSQL for the production config, and the Backstage installs; what is missing goes into the notes. */
+function prepareAnchors(options: BenchOptions, notes: string[]): Anchors {
+  if (!SERVER_FIGURES.some((f) => options.figures.has(f))) {
     return { postgres: false };
   }
   const pgMissing = postgresUnavailable();
@@ -109,13 +133,21 @@ function prepareAnchors(options: BenchOptions, notes: string[]): { postgres: boo
     notes.push(options.quick ? 'Backstage anchor skipped (--quick).' : 'Backstage anchor skipped (--no-backstage).');
     return { postgres: true };
   }
-  process.stdout.write('Preparing the Backstage anchor...\n');
-  const backstage = prepareBackstage();
-  if ('reason' in backstage) {
-    notes.push(`Backstage anchor skipped: ${backstage.reason}.`);
-    return { postgres: true };
-  }
-  return { postgres: true, backstageDir: backstage.dir };
+  const install = (anchor: BackstageAnchor): string | undefined => {
+    process.stdout.write(`Preparing the Backstage anchor (${anchor.folder})...\n`);
+    const backstage = prepareBackstage(anchor);
+    if ('reason' in backstage) {
+      notes.push(`Backstage anchor skipped: ${backstage.reason}.`);
+      return undefined;
+    }
+    return backstage.dir;
+  };
+  const needsPlain = SERVER_FIGURES.some((f) => f !== 'catalog' && options.figures.has(f));
+  return {
+    postgres: true,
+    backstageDir: needsPlain ? install(BACKSTAGE_ANCHOR) : undefined,
+    backstageCatalogDir: options.figures.has('catalog') ? install(BACKSTAGE_CATALOG_ANCHOR) : undefined,
+  };
 }
 
 function writeResults(report: BenchReport, options: BenchOptions): void {

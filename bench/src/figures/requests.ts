@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchWorkspace, STATIC_TOKEN } from '../BenchWorkspace';
 import { MemoryFigure, RequestRow, RequestsFigure } from '../BenchReport';
 import { loadTest, LoadResult } from '../loadTest';
-import { ServerProcess, ServerSpec } from '../ServerProcess';
+import { ServerProcess, withServer } from '../ServerProcess';
 import { median, round } from '../stats';
 
 /** How long and how hard each load runs. */
@@ -107,15 +107,6 @@ export async function measureRequests(
     });
   }
   return { requests: requestsFigure(series, settings), memory: memoryFigure(rss) };
-}
-
-async function withServer<T>(spec: ServerSpec, use: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const server = await ServerProcess.start(spec);
-  try {
-    return await use(server);
-  } finally {
-    await server.stop();
-  }
 }
 
 /** Twenty todos to list, created through the API with the static token. */

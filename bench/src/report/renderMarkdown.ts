@@ -1,4 +1,4 @@
-import { BenchReport, RequestRow } from '../BenchReport';
+import { BenchReport, CatalogRow, RequestRow } from '../BenchReport';
 import { LoadResult } from '../loadTest';
 import { checkTargets } from './targets';
 
@@ -12,6 +12,7 @@ export function renderMarkdown(report: BenchReport): string {
     databaseTable(report),
     latencyTable(report),
     instructionsTable(report),
+    catalogSection(report),
     scalingSection(report),
     dependenciesSection(report),
     targetsTable(report),
@@ -176,6 +177,74 @@ function instructionsTable(report: BenchReport): string | undefined {
     ['server and route', 'thousand instructions per request', '/ bare Express'],
     figure.rows.map((r) => [r.name, r.perRequestK, express ? `${round2(r.perRequestK / express)}×` : '']),
   )}`;
+}
+
+/** One line of the catalog table: how to show a row's figure, and the number its ratio divides. */
+interface CatalogLine {
+  name: string;
+  show: (r: CatalogRow) => Cell;
+  value: (r: CatalogRow) => number;
+}
+
+const CATALOG_LINES: CatalogLine[] = [
+  catalogLine('Spawn to all entities served (s)', (r) => round2(r.allServedMs / 1000)),
+  catalogLine('Entities per second, spawn to all served', (r) => r.entitiesPerSecond),
+  catalogLine('Server CPU, spawn to all served (s)', (r) => round2(r.cpuMs / 1000)),
+  catalogLine('Spawn to readiness (ms)', (r) => r.readyMs),
+  catalogLine('RSS once all are served (KiB)', (r) => r.rssKiB),
+  {
+    name: 'Server CPU at rest once all are served (% of a core)',
+    show: (r) => r.restingCpuPercent ?? '',
+    value: (r) => r.restingCpuPercent ?? NaN,
+  },
+  catalogLine('List of 20 components (req/s)', (r) => r.list.rps),
+  { name: 'List latency p50 / p99 (ms)', show: (r) => `${r.list.p50} / ${r.list.p99}`, value: (r) => r.list.p50 },
+  catalogLine('List: server CPU per request (µs)', (r) => r.list.cpuUsPerRequest),
+];
+
+function catalogLine(name: string, value: (r: CatalogRow) => number): CatalogLine {
+  return { name, show: value, value };
+}
+
+function ratioOf(trellis: number, backstage: number): string {
+  const ratio = trellis / backstage;
+  if (!Number.isFinite(ratio)) {
+    return '';
+  }
+  return ratio < 0.01 ? '< 0.01×' : `${round2(ratio)}×`;
+}
+
+function catalogSection(report: BenchReport): string | undefined {
+  const catalog = report.figures.catalog;
+  if (!catalog) {
+    return undefined;
+  }
+  const pairs = [
+    { db: 'SQLite', trellis: catalog.trellisSqlite, backstage: catalog.backstageSqlite },
+    { db: 'PostgreSQL', trellis: catalog.trellisPostgres, backstage: catalog.backstagePostgres },
+  ].filter((p) => p.trellis);
+  const backstageRuns = Math.max(catalog.backstageSqlite?.runs ?? 0, catalog.backstagePostgres?.runs ?? 0);
+  const cells = (l: CatalogLine, trellis?: CatalogRow, backstage?: CatalogRow): Cell[] =>
+    backstageRuns === 0
+      ? [trellis && l.show(trellis)]
+      : [
+          trellis && l.show(trellis),
+          backstage && l.show(backstage),
+          trellis && backstage ? ratioOf(l.value(trellis), l.value(backstage)) : '',
+        ];
+  const rows = CATALOG_LINES.map((l) => [l.name, ...pairs.flatMap((p) => cells(l, p.trellis, p.backstage))]);
+  const head = [
+    'figure',
+    ...pairs.flatMap(({ db }) =>
+      backstageRuns === 0 ? [`Trellis, ${db}`] : [`Trellis, ${db}`, `Backstage, ${db}`, 'Trellis / Backstage'],
+    ),
+  ];
+  const intro =
+    `The catalog at ${catalog.entities} generated entities (${catalog.files} files as \`catalog.locations\`, ${catalog.components} of them components), ` +
+    'each server on an empty database: from spawn to the first API count that holds all of them, then ' +
+    `\`GET /api/catalog/entities?filter=kind=component&limit=20\` (autocannon, ${catalog.connections} connections, ${catalog.seconds} s after a warm-up). ` +
+    `Medians of ${catalog.trellisSqlite.runs} start(s) of Trellis and ${backstageRuns} of Backstage per database:`;
+  return `${intro}\n\n${table(head, rows)}`;
 }
 
 function scalingSection(report: BenchReport): string | undefined {
