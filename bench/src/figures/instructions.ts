@@ -130,7 +130,9 @@ async function collect(pid: number, outFile: string, dump: number, during: () =>
   control(pid, '--dump');
   const file = `${outFile}.${dump}`;
   const text = fs.readFileSync(file, 'utf8');
-  const total = /^(?:summary|totals):\s+(\d+)/m.exec(text)?.[1];
+  // With instrumentation switched on while running, callgrind writes `summary: 0` (the events
+  // since the start of collection it did not see) and the counted total under `totals:`.
+  const total = (/^totals:\s+(\d+)/m.exec(text) ?? /^summary:\s+(\d+)/m.exec(text))?.[1];
   if (!total) {
     throw new Error(`no instruction total in ${file}`);
   }
