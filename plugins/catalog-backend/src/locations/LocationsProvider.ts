@@ -51,8 +51,12 @@ export class LocationsProvider {
       stats.unchanged += result.unchanged;
       stats.entities += result.entities;
     }
-    const current = new Set(locations.map(refOf));
-    for (const scope of await this.#store.scopesOf(LOCATIONS_PROVIDER)) {
+    // Gone means gone now, not at the start of the run: a location added while the run read the
+    // others is in the store's scopes already, and must keep what it read. The scopes are taken
+    // before the list, so one added in between is in neither.
+    const scopes = await this.#store.scopesOf(LOCATIONS_PROVIDER);
+    const current = new Set((await this.#locations.list()).map(refOf));
+    for (const scope of scopes) {
       if (!current.has(scope)) {
         await this.#applier.apply(LOCATIONS_PROVIDER, { type: 'full', scope, entities: [], retain: [] });
       }
