@@ -173,7 +173,7 @@ function instructionsTable(report: BenchReport): string | undefined {
     return undefined;
   }
   const express = figure.rows.find((r) => r.name === 'bare Express')?.perRequestK;
-  return `Instructions per request (user space, valgrind's callgrind, ${figure.requests} requests after a warm-up, an idle stretch of the same length subtracted; steady to about 1 % however busy the machine is):\n\n${table(
+  return `Instructions per request (user space, valgrind's callgrind, ${figure.requests} requests after a warm-up, the smaller of two idle stretches of the same length subtracted; within about 3 % across runs however busy the machine is):\n\n${table(
     ['server and route', 'thousand instructions per request', '/ bare Express'],
     figure.rows.map((r) => [r.name, r.perRequestK, express ? `${round2(r.perRequestK / express)}×` : '']),
   )}`;
