@@ -1,14 +1,16 @@
 import { AuthenticationError } from '@trellis/errors';
-import { CryptoKey, errors, JWTPayload, jwtVerify, ProtectedHeaderParameters, SignJWT } from 'jose';
+import { JWTPayload, ProtectedHeaderParameters, SignJWT } from 'jose';
 import { PluginKeyRegistry } from './keys/PluginKeyRegistry';
 import { MAX_TOKEN_LIFETIME_SECONDS } from './keys/readPluginKeyOptions';
+import { LIMITED_USER_TOKEN_TYPE, PLUGIN_SUBJECT_PREFIX, PluginKeySource } from './types';
 import {
-  ASYMMETRIC_ALGORITHMS,
-  CLOCK_TOLERANCE_SECONDS,
-  LIMITED_USER_TOKEN_TYPE,
-  PLUGIN_SUBJECT_PREFIX,
-  PluginKeySource,
-} from './types';
+  checkedHeader,
+  checkLifetime,
+  MAX_VERIFIED_TOKENS,
+  USER_REF,
+  VERIFIED_TTL_MS,
+  verifySigned,
+} from './signedTokens';
 import { VerifiedTokenCache } from './VerifiedTokenCache';
 
 /** Options of {@link LimitedUserTokenHandler.create}. */
@@ -23,12 +25,6 @@ export interface LimitedUserTokenClaims {
   userEntityRef: string;
   expiresAt: Date;
 }
-
-const USER_REF = /^user:[^\s/]+\/\S+$/;
-const MAX_KID_LENGTH = 128;
-// As for plugin tokens: short next to the key cache's reload interval.
-const VERIFIED_TTL_MS = 10_000;
-const MAX_VERIFIED_TOKENS = 1000;
 
 /**
  * Mints and verifies limited user tokens: the user's entity ref as `sub` and nothing else about
@@ -74,43 +70,21 @@ export class LimitedUserTokenHandler {
     if (cached) {
       return cached;
     }
-    const { alg, kid } = header;
-    if (!alg || !ASYMMETRIC_ALGORITHMS.has(alg)) {
-      throw new AuthenticationError(`Invalid token: algorithm '${String(alg)}' is not allowed`);
-    }
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) {
-      throw new AuthenticationError('Invalid token: missing or invalid key ID');
-    }
+    const { kid } = checkedHeader(header);
     // Only this plugin's own keys: a limited token of another plugin is never valid here.
     const key = await this.#options.registry.findKey(this.#options.pluginId, kid);
     if (!key) {
       throw new AuthenticationError('Invalid token: unknown signing key');
     }
-    const payload = await this.#verifySigned(token, key.key, key.alg);
+    const payload = await verifySigned(token, key, {
+      issuer: `${PLUGIN_SUBJECT_PREFIX}${this.#options.pluginId}`,
+      audience: this.#options.pluginId,
+      typ: LIMITED_USER_TOKEN_TYPE,
+      requiredClaims: ['sub', 'iat', 'exp'],
+    });
     const claims = toClaims(payload);
     this.#verified.set(token, claims, claims.expiresAt.getTime());
     return claims;
-  }
-
-  async #verifySigned(token: string, key: CryptoKey, alg: string): Promise<JWTPayload> {
-    const issuer = `${PLUGIN_SUBJECT_PREFIX}${this.#options.pluginId}`;
-    try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: [alg],
-        issuer,
-        audience: this.#options.pluginId,
-        typ: LIMITED_USER_TOKEN_TYPE,
-        requiredClaims: ['sub', 'iat', 'exp'],
-        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      });
-      return payload;
-    } catch (error) {
-      if (error instanceof errors.JOSEError) {
-        throw new AuthenticationError(`Invalid token: ${error.message}`);
-      }
-      throw error;
-    }
   }
 }
 
@@ -119,8 +93,6 @@ function toClaims(payload: JWTPayload): LimitedUserTokenClaims {
   if (!USER_REF.test(sub)) {
     throw new AuthenticationError('Invalid token: "sub" is not a user entity ref');
   }
-  if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw new AuthenticationError('Invalid token: lifetime longer than allowed');
-  }
+  checkLifetime(payload);
   return { userEntityRef: sub, expiresAt: new Date(payload.exp! * 1000) };
 }

@@ -1,15 +1,15 @@
 import { AuthenticationError } from '@trellis/errors';
-import { CryptoKey, decodeJwt, errors, JWTPayload, jwtVerify, ProtectedHeaderParameters, SignJWT } from 'jose';
+import { decodeJwt, JWTPayload, ProtectedHeaderParameters, SignJWT } from 'jose';
 import { PluginKeyRegistry } from './keys/PluginKeyRegistry';
-import { MAX_TOKEN_LIFETIME_SECONDS } from './keys/readPluginKeyOptions';
+import { PLUGIN_ID_PATTERN, PLUGIN_SUBJECT_PREFIX, PLUGIN_TOKEN_TYPE, PluginKeySource } from './types';
 import {
-  ASYMMETRIC_ALGORITHMS,
-  CLOCK_TOLERANCE_SECONDS,
-  PLUGIN_ID_PATTERN,
-  PLUGIN_SUBJECT_PREFIX,
-  PLUGIN_TOKEN_TYPE,
-  PluginKeySource,
-} from './types';
+  checkedHeader,
+  checkLifetime,
+  MAX_VERIFIED_TOKENS,
+  USER_REF,
+  VERIFIED_TTL_MS,
+  verifySigned,
+} from './signedTokens';
 import { VerifiedTokenCache } from './VerifiedTokenCache';
 
 /** Options of {@link PluginTokenHandler.create}. */
@@ -30,12 +30,6 @@ export interface PluginTokenClaims {
 }
 
 const OBO_CLAIM = 'obo';
-const USER_REF = /^user:[^\s/]+\/\S+$/;
-const MAX_KID_LENGTH = 128;
-// Short next to the key cache's reload interval (60 s), so a withdrawn key stops being trusted
-// about as soon as it did before tokens were cached.
-const VERIFIED_TTL_MS = 10_000;
-const MAX_VERIFIED_TOKENS = 1000;
 
 /**
  * Mints and verifies the tokens plugins call each other with: signed by the caller's key, issued
@@ -78,43 +72,22 @@ export class PluginTokenHandler {
     if (cached) {
       return cached;
     }
-    const { alg, kid } = header;
-    if (!alg || !ASYMMETRIC_ALGORITHMS.has(alg)) {
-      throw new AuthenticationError(`Invalid token: algorithm '${String(alg)}' is not allowed`);
-    }
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) {
-      throw new AuthenticationError('Invalid token: missing or invalid key ID');
-    }
+    const { kid } = checkedHeader(header);
     const issuer = unverifiedIssuer(token);
     const key = await this.#options.registry.findKey(issuer.pluginId, kid);
     if (!key) {
       throw new AuthenticationError(`Invalid token: unknown signing key of plugin '${issuer.pluginId}'`);
     }
-    const payload = await this.#verifySignedToken(token, key, issuer.claim);
+    const payload = await verifySigned(token, key, {
+      issuer: issuer.claim,
+      subject: issuer.claim,
+      audience: this.#options.pluginId,
+      typ: PLUGIN_TOKEN_TYPE,
+      requiredClaims: ['iat', 'exp'],
+    });
     const claims = toClaims(issuer.pluginId, payload);
     this.#verified.set(token, claims, claims.expiresAt.getTime());
     return claims;
-  }
-
-  async #verifySignedToken(token: string, key: { alg: string; key: CryptoKey }, issuer: string): Promise<JWTPayload> {
-    try {
-      const { payload } = await jwtVerify(token, key.key, {
-        algorithms: [key.alg],
-        issuer,
-        subject: issuer,
-        audience: this.#options.pluginId,
-        typ: PLUGIN_TOKEN_TYPE,
-        requiredClaims: ['iat', 'exp'],
-        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      });
-      return payload;
-    } catch (error) {
-      if (error instanceof errors.JOSEError) {
-        throw new AuthenticationError(`Invalid token: ${error.message}`);
-      }
-      throw error;
-    }
   }
 }
 
@@ -138,8 +111,6 @@ function toClaims(pluginId: string, payload: JWTPayload): PluginTokenClaims {
   if (obo !== undefined && (typeof obo !== 'string' || !USER_REF.test(obo))) {
     throw new AuthenticationError(`Invalid token: malformed "${OBO_CLAIM}" claim`);
   }
-  if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw new AuthenticationError('Invalid token: lifetime longer than allowed');
-  }
+  checkLifetime(payload);
   return { pluginId, onBehalfOf: obo, expiresAt: new Date(payload.exp! * 1000) };
 }
