@@ -24,10 +24,11 @@ function spyPlugin(seen: { todos?: boolean }) {
   });
 }
 
-describe.each(postgres ? (['schema', 'database'] as const) : [])(
-  'todo tables in PostgreSQL division mode %s',
-  (mode) => {
-    it("live only in the todo plugin's own schema or database, invisible to another plugin", async () => {
+describe.each(['schema', 'database'] as const)('todo tables in PostgreSQL division mode %s', (mode) => {
+  // Without PostgreSQL, TestDatabases has said why these are skipped (and fails under CI=true).
+  (postgres ? it : it.skip)(
+    "live only in the todo plugin's own schema or database, invisible to another plugin",
+    async () => {
       const config = await databases.backendConfig('POSTGRES', mode);
       const seen: { todos?: boolean } = {};
       const backend = await startTestBackend({
@@ -68,10 +69,6 @@ describe.each(postgres ? (['schema', 'database'] as const) : [])(
       } finally {
         await admin.destroy();
       }
-    });
-  },
-);
-
-if (!postgres) {
-  it.skip('todo tables in PostgreSQL division modes (no PostgreSQL)', () => {});
-}
+    },
+  );
+});
