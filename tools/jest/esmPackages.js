@@ -100,6 +100,8 @@ function* packageAndNested(dir) {
 
 function scanEsmOnlyPackages(nodeModules) {
   const names = new Set();
+  const packages = [];
+  const esmDirs = new Set();
   for (const dir of packageDirs(nodeModules)) {
     let pkg;
     try {
@@ -107,11 +109,39 @@ function scanEsmOnlyPackages(nodeModules) {
     } catch {
       continue;
     }
-    if (typeof pkg.name === 'string' && isEsmOnly(pkg, dir)) {
+    if (typeof pkg.name !== 'string') continue;
+    packages.push({ dir, pkg });
+    if (isEsmOnly(pkg, dir)) {
+      names.add(pkg.name);
+      esmDirs.add(dir);
+    }
+  }
+  // A CommonJS package that depends on an ES-module-only one can only load it with `import()`,
+  // which Jest runs only in compiled code (it needs --experimental-vm-modules otherwise): such
+  // packages (@backstage/plugin-kubernetes-backend with @kubernetes/client-node 1) are compiled
+  // too, which turns their `import()` into a `require()` of the compiled package.
+  for (const { dir, pkg } of packages) {
+    if (names.has(pkg.name)) continue;
+    const deps = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies });
+    if (deps.some((dep) => esmDirs.has(resolvePackageDir(dep, dir, nodeModules)))) {
       names.add(pkg.name);
     }
   }
   return [...names].sort();
+}
+
+/** Where Node finds package `name` from package directory `from`: the nearest node_modules up to the root's. */
+function resolvePackageDir(name, from, rootNodeModules) {
+  const top = path.dirname(rootNodeModules);
+  for (let dir = from; dir.startsWith(top); dir = path.dirname(dir)) {
+    if (path.basename(dir) === 'node_modules') continue;
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) {
+      return candidate;
+    }
+    if (dir === top) break;
+  }
+  return undefined;
 }
 
 /**
@@ -119,7 +149,7 @@ function scanEsmOnlyPackages(nodeModules) {
  * when the install (node_modules/.yarn-state.yml) has not changed since it was written.
  */
 function findEsmOnlyPackages(root) {
-  const nodeModules = path.join(root, 'node_modules');
+  const nodeModules = path.resolve(root, 'node_modules');
   const cacheFile = path.join(nodeModules, '.cache', 'trellis-jest-esm-packages.json');
   let installStamp = '';
   try {

@@ -1,5 +1,6 @@
 import { Backend, createSpecializedBackend } from '@trellis/backend-app-api';
 import { BackendFeature } from '@trellis/backend-plugin-api';
+import { actionsRegistryServiceFactory } from './services/actionsRegistry';
 import { auditorServiceFactory } from './services/auditor';
 import { authServiceFactory, httpAuthServiceFactory } from './services/auth';
 import { cacheServiceFactory } from './services/cache';
@@ -48,6 +49,7 @@ export const defaultServiceFactories: BackendFeature[] = [
   permissionsServiceFactory,
   permissionsRegistryServiceFactory,
   userInfoServiceFactory,
+  actionsRegistryServiceFactory,
 ];
 
 /**

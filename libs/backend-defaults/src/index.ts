@@ -87,3 +87,5 @@ export {
   permissionsRegistryServiceFactory,
 } from './services/permissions';
 export { DefaultUserInfoService, userInfoServiceFactory } from './services/userInfo';
+export { ACTIONS_PATH, DefaultActionsRegistryService, actionsRegistryServiceFactory } from './services/actionsRegistry';
+export type { DefaultActionsRegistryServiceOptions } from './services/actionsRegistry';

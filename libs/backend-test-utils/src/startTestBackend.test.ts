@@ -1,5 +1,7 @@
 import { coreServices, createBackendPlugin } from '@trellis/backend-plugin-api';
 import { startTestBackend } from './startTestBackend';
+import { userInfoServiceFactory } from '@trellis/backend-defaults';
+import { mockCredentials } from './mockCredentials';
 import { freePort } from '@trellis/test-kit';
 
 function deferred() {
@@ -101,5 +103,43 @@ describe('startTestBackend and the HTTP surface', () => {
     const backend = await startTestBackend({ features: [openPlugin('good')] });
     await backend.stop();
     await expect(fetch(`${backend.baseUrl}/api/good/ping`)).rejects.toThrow();
+  });
+});
+
+describe('startTestBackend and user info', () => {
+  const whoamiPlugin = createBackendPlugin({
+    pluginId: 'whoami',
+    register(env) {
+      env.registerInit({
+        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth, userInfo: coreServices.userInfo },
+        async init({ httpRouter, httpAuth, userInfo }) {
+          httpRouter.use(async (req, res) => {
+            res.json(await userInfo.getUserInfo(await httpAuth.credentials(req, { allow: ['user'] })));
+          });
+        },
+      });
+    },
+  });
+
+  it('answers user info without a catalog, a user owning through their own ref', async () => {
+    const backend = await startTestBackend({ features: [whoamiPlugin] });
+    const response = await fetch(`${backend.baseUrl}/api/whoami/me`, {
+      headers: { authorization: mockCredentials.user.header('user:default/ada') },
+    });
+    expect(await response.json()).toEqual({
+      userEntityRef: 'user:default/ada',
+      ownershipEntityRefs: ['user:default/ada'],
+    });
+    await backend.stop();
+  });
+
+  it('reads ownership from the catalog when the real user info service is added', async () => {
+    const backend = await startTestBackend({ features: [whoamiPlugin, userInfoServiceFactory] });
+    const response = await fetch(`${backend.baseUrl}/api/whoami/me`, {
+      headers: { authorization: mockCredentials.user.header('user:default/ada') },
+    });
+    // No catalog is installed here: the real service says so instead of guessing.
+    expect(response.status).toBe(503);
+    await backend.stop();
   });
 });

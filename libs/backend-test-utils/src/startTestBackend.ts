@@ -45,8 +45,9 @@ const running = new Set<Backend>();
 
 /**
  * Starts a real backend in this process with the default services (config from data, a quiet
- * logger, a free port, auth that accepts `mockCredentials` tokens) and the given features. Pass
- * `authServiceFactory` among the features to test with real tokens. Backends still running after a test file are
+ * logger, a free port, auth that accepts `mockCredentials` tokens, user info that needs no catalog:
+ * a user owns through their own ref) and the given features. Pass `authServiceFactory` among the
+ * features to test with real tokens, `userInfoServiceFactory` to read ownership from the catalog. Backends still running after a test file are
  * stopped by an `afterAll` hook.
  *
  * @public
@@ -58,6 +59,8 @@ export async function startTestBackend(options: StartTestBackendOptions): Promis
     mockServices.rootLogger.factory({ lines: options.logLines }),
     mockServices.auth.factory(),
     mockServices.httpAuth.factory(),
+    // As in Backstage's test backend: a user owns through their own ref, with no catalog to ask.
+    mockServices.userInfo.factory(),
     createRootHttpRouterServiceFactory({ onListening: (s) => (server = s) }),
   ];
   const overridden = new Set(overrides.map((f) => (f as InternalServiceFactory).service.id));

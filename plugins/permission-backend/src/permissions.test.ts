@@ -1,4 +1,5 @@
 import { mockCredentials, startTestBackend, TestBackend, TestDatabases } from '@trellis/backend-test-utils';
+import { userInfoServiceFactory } from '@trellis/backend-defaults';
 import { coreServices, createBackendModule, createBackendPlugin } from '@trellis/backend-plugin-api';
 import catalogPlugin from '@trellis/plugin-catalog-backend';
 import { PolicyDecision } from '@trellis/plugin-permission-common';
@@ -135,7 +136,15 @@ describe.each(databases.eachSupportedId())('permissions with the todo plugin on 
 
   beforeAll(async () => {
     backend = await startTestBackend({
-      features: [permissionPlugin, readConditionalPolicyModule, todoPlugin, catalogPlugin, whoamiPlugin],
+      // The real user info: membership comes from the catalog.
+      features: [
+        permissionPlugin,
+        readConditionalPolicyModule,
+        todoPlugin,
+        catalogPlugin,
+        whoamiPlugin,
+        userInfoServiceFactory,
+      ],
       config: {
         backend: { database: await databases.backendConfig(databaseId) },
         catalog: catalogConfig,

@@ -92,6 +92,9 @@ function readJson(req: Request, limitBytes: number, next: NextFunction): void {
     }
     try {
       req.body = parseJson(Buffer.concat(chunks, received));
+      // The flag by which Express 4's body parsers (body-parser 1, in published Backstage plugins'
+      // own routers) know the body was read; without it they read the drained stream and fail.
+      (req as { _body?: boolean })._body = true;
       next();
     } catch (parseError) {
       next(parseError);
