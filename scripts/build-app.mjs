@@ -66,11 +66,15 @@ async function main() {
       js: '(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl=require("url").pathToFileURL(__filename).href;',
     },
     define: { 'import.meta.url': '__importMetaUrl' },
-    // Published Backstage plugins run on our plugin API: their imports of it resolve to ours
-    // (the Jest moduleNameMapper of docs/plugin-authors.md does the same in tests).
+    // Published Backstage plugins and modules run on our plugin API, catalog and events: their
+    // imports of these resolve to ours, subpaths included (`@backstage/plugin-catalog-node/alpha`
+    // becomes `@trellis/plugin-catalog-node/alpha`); the Jest moduleNameMapper of
+    // docs/plugin-authors.md does the same in tests.
     alias: {
       depd: path.join(root, 'scripts/shims/depd.cjs'),
       '@backstage/backend-plugin-api': '@trellis/backend-plugin-api',
+      '@backstage/plugin-catalog-node': '@trellis/plugin-catalog-node',
+      '@backstage/plugin-events-node': '@trellis/plugin-events-node',
     },
     footer: { js: '})' },
     metafile: true,
