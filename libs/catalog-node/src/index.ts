@@ -47,6 +47,7 @@ export {
   ANNOTATION_VIEW_URL,
 } from './annotations';
 export { parseLocationRef, stringifyLocationRef } from './locationRef';
+export { locationSpecToLocationEntity, locationSpecToMetadataName } from './locationEntity';
 export type { LocationSpec } from './locationRef';
 export {
   isApiEntity,
