@@ -1,3 +1,5 @@
+import { eventsServiceRef, EventsService } from '@backstage/plugin-events-node';
+import { createBackendModule } from '@trellis/backend-plugin-api';
 import { mockCredentials, startTestBackend, TestDatabaseId, TestDatabases, waitFor } from '@trellis/backend-test-utils';
 import catalogPlugin from '@trellis/plugin-catalog-backend';
 import { createHash } from 'node:crypto';
@@ -72,6 +74,8 @@ class FakeBitbucketServer {
       json(200, this.#page(url, values));
     } else if (!repo) {
       json(404, { errors: [{ message: `Repository ${parts[1]}/${parts[3]} does not exist.` }] });
+    } else if (parts.length === 4) {
+      json(200, this.#repository(repo));
     } else if (parts.length === 5 && parts[4] === 'default-branch') {
       json(200, { id: 'refs/heads/main', displayId: 'main', type: 'BRANCH', isDefault: true });
     } else if (parts[4] === 'raw' && parts.slice(5).join('/') === 'catalog-info.yaml' && repo.catalogInfo) {
@@ -125,6 +129,21 @@ function component(name: string, owner: string): string {
     '',
   ].join('\n');
 }
+
+/** Hands the test the backend's events service, as a webhook module would use it. */
+let events: EventsService | undefined;
+const eventsModule = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-events',
+  register(env) {
+    env.registerInit({
+      deps: { service: eventsServiceRef },
+      async init({ service }) {
+        events = service;
+      },
+    });
+  },
+});
 
 const databases = TestDatabases.create();
 const headers = { authorization: mockCredentials.user.header() };
@@ -225,6 +244,58 @@ describe('@backstage/plugin-catalog-backend-module-bitbucket-server on Trellis',
           timeoutMs: 30_000,
         });
         expect(await list('kind=location')).toHaveLength(3);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reads a repository again when a push to its default branch arrives through the events service, on %s',
+    async (id) => {
+      bitbucket.repos = [{ project: 'PAY', slug: 'cart', catalogInfo: component('cart', 'payments') }];
+      const origin = await bitbucket.start();
+      const host = new URL(origin).host;
+      const backend = await startTestBackend({
+        features: [catalogPlugin, bitbucketServerModule, eventsModule],
+        config: {
+          backend: { database: await databases.backendConfig(id as TestDatabaseId) },
+          integrations: { bitbucketServer: [{ host, apiBaseUrl: `${origin}/rest/api/1.0`, token: TOKEN }] },
+          catalog: {
+            providers: {
+              // One scheduled run at start, the next far beyond the test: what changes later comes by event.
+              bitbucketServer: {
+                host,
+                schedule: { frequency: { hours: 1 }, timeout: { seconds: 30 }, initialDelay: { milliseconds: 10 } },
+              },
+            },
+          },
+        },
+      });
+      try {
+        const owner = async () => {
+          const res = await fetch(`${backend.baseUrl}/api/catalog/entities/by-ref/component:default/cart`, { headers });
+          return res.status === 200 ? ((await res.json()) as ServedEntity).spec.owner : undefined;
+        };
+        await waitFor(async () => (await owner()) === 'payments', {
+          what: 'the first scheduled discovery',
+          timeoutMs: 30_000,
+        });
+
+        bitbucket.repos[0]!.catalogInfo = component('cart', 'checkout');
+        await events!.publish({
+          topic: 'bitbucketServer.repo:refs_changed',
+          eventPayload: {
+            eventKey: 'repo:refs_changed',
+            repository: { slug: 'cart', project: { key: 'PAY' } },
+            changes: [{ ref: { id: 'refs/heads/main', displayId: 'main', type: 'BRANCH' }, type: 'UPDATE' }],
+          },
+        });
+        await waitFor(async () => (await owner()) === 'checkout', {
+          what: 'the pushed catalog-info.yaml to be read',
+          timeoutMs: 30_000,
+        });
+        expect(bitbucket.requests).toContain('GET /rest/api/1.0/projects/PAY/repos/cart');
       } finally {
         await backend.stop();
       }
