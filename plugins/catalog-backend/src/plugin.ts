@@ -9,6 +9,8 @@ import { ConflictError } from '@trellis/errors';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
+  catalogAnalysisExtensionPoint,
+  catalogLocationsExtensionPoint,
   CatalogProcessor,
   catalogProcessingExtensionPoint,
   DeferredEntity,
@@ -51,6 +53,16 @@ export const catalogPlugin = createBackendPlugin({
     const providers: EntityProvider[] = [];
     const resolvers = new Map<string, PlaceholderResolver>(builtInPlaceholderResolvers);
     let onError: ((event: ProcessingErrorEvent) => Promise<void> | void) | undefined;
+    // Analyzers are kept only so that the modules adding them start: no route analyzes locations.
+    const analyzers: unknown[] = [];
+    env.registerExtensionPoint(catalogAnalysisExtensionPoint, {
+      setLocationAnalyzer: (analyzer) => void analyzers.push(analyzer),
+      addScmLocationAnalyzer: (analyzer) => void analyzers.push(analyzer),
+    });
+    let registrableTypes = ['url'];
+    env.registerExtensionPoint(catalogLocationsExtensionPoint, {
+      setAllowedLocationTypes: (types) => void (registrableTypes = [...types]),
+    });
     env.registerExtensionPoint(catalogProcessingExtensionPoint, {
       addProcessor: (...added) => void processors.push(...added.flat()),
       addEntityProvider: (...added) => void providers.push(...added.flat()),
@@ -123,7 +135,21 @@ export const catalogPlugin = createBackendPlugin({
             },
           }),
         );
-        httpRouter.use(createLocationsRouter({ locations, store, provider, httpAuth, auditor }));
+        if (registrableTypes.includes('file')) {
+          logger.warn(
+            "A module allowed 'file' locations to be registered; Trellis never allows it (any caller could read the backend's disk)",
+          );
+        }
+        httpRouter.use(
+          createLocationsRouter({
+            locations,
+            store,
+            provider,
+            httpAuth,
+            auditor,
+            registrableTypes: registrableTypes.filter((type) => type !== 'file'),
+          }),
+        );
       },
     });
   },
