@@ -135,6 +135,11 @@ describe('@backstage/plugin-catalog-backend-module-puppetdb on Trellis', () => {
         expect(web!.relations).toEqual([{ type: 'ownedBy', targetRef: 'group:default/unknown' }]);
         expect(db).toMatchObject({ spec: { type: 'physical-server' }, metadata: { tags: ['linux', 'failed'] } });
         expect(puppetDb.queries[0]).toBe(QUERY);
+        const byCertname = await fetch(
+          `${backend.baseUrl}/api/catalog/entities?filter=metadata.annotations.puppet.com/certname=db-1.acme.test&fields=metadata.name`,
+          { headers },
+        );
+        expect(await byCertname.json()).toEqual([{ metadata: { name: 'db-1.acme.test' } }]);
 
         // One node gone, one changed, one new: the next scheduled run applies them all.
         puppetDb.nodes = [
