@@ -32,7 +32,8 @@ const pluginRestrictions = {
 };
 
 // `extra.plugin`: tags plugins, modules and node-libraries may also use (in tests and dev
-// entries); `extra.test`: the file is a test, which may use the shared test kit whatever its package.
+// entries); `extra.e2e`: tags end-to-end tests may also use; `extra.test`: the file is a test,
+// which may use the shared test kit whatever its package.
 const boundaries = (extra = {}) => {
   const testKit = extra.test ? ['type:test-kit'] : [];
   const plugin = [...(extra.plugin ?? []), ...testKit];
@@ -74,7 +75,10 @@ const boundaries = (extra = {}) => {
       },
       { sourceTag: 'type:test-kit', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit', 'type:api'] },
+      {
+        sourceTag: 'type:e2e',
+        onlyDependOnLibsWithTags: ['type:test-utils', 'type:test-kit', 'type:api', ...(extra.e2e ?? [])],
+      },
     ],
   };
 };
@@ -147,6 +151,14 @@ export default tseslint.config(
         'error',
         boundaries({ plugin: ['type:test-utils', 'type:defaults'], test: true }),
       ],
+    },
+  },
+  {
+    // Published Backstage modules run there with the Trellis plugin they extend (the catalog for
+    // its provider modules) and the node-libraries their imports are mapped to.
+    files: ['tests/backstage-port/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries({ e2e: ['type:plugin', 'type:node-library'], test: true })],
     },
   },
   {

@@ -66,14 +66,15 @@ async function main() {
       js: '(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl=require("url").pathToFileURL(__filename).href;',
     },
     define: { 'import.meta.url': '__importMetaUrl' },
-    // Published Backstage plugins run on our plugin API and services: their imports of them
-    // resolve to ours, subpaths included (`@backstage/backend-plugin-api/alpha`); the Jest
-    // moduleNameMapper of docs/plugin-authors.md does the same in tests.
+    // Published Backstage plugins and modules run on our plugin API, catalog and events: their
+    // imports of these resolve to ours, subpaths included (`@backstage/plugin-catalog-node/alpha`
+    // becomes `@trellis/plugin-catalog-node/alpha`); the Jest moduleNameMapper of
+    // docs/plugin-authors.md does the same in tests.
     alias: {
       depd: path.join(root, 'scripts/shims/depd.cjs'),
       '@backstage/backend-plugin-api': '@trellis/backend-plugin-api',
-      '@backstage/plugin-events-node': '@trellis/plugin-events-node',
       '@backstage/plugin-catalog-node': '@trellis/plugin-catalog-node',
+      '@backstage/plugin-events-node': '@trellis/plugin-events-node',
     },
     footer: { js: '})' },
     metafile: true,

@@ -47,6 +47,7 @@ export {
   ANNOTATION_VIEW_URL,
 } from './annotations';
 export { parseLocationRef, stringifyLocationRef } from './locationRef';
+export { locationSpecToLocationEntity, locationSpecToMetadataName } from './locationEntity';
 export type { LocationSpec } from './locationRef';
 export {
   isApiEntity,
@@ -112,3 +113,16 @@ export type {
   ProcessingErrorEvent,
 } from './catalogProcessingExtensionPoint';
 export { processingResult } from './processingResult';
+export { parseEntityYaml } from './parseEntityYaml';
+export type { ParseEntityYamlOptions } from './parseEntityYaml';
+export { catalogAnalysisExtensionPoint, catalogLocationsExtensionPoint } from './catalogExtensionPoints';
+export type {
+  AnalyzeLocationExistingEntity,
+  AnalyzeLocationRequest,
+  AnalyzeLocationResponse,
+  AnalyzeOptions,
+  CatalogAnalysisExtensionPoint,
+  CatalogLocationsExtensionPoint,
+  LocationAnalyzer,
+  ScmLocationAnalyzer,
+} from './catalogExtensionPoints';

@@ -9,6 +9,8 @@ import { ConflictError } from '@trellis/errors';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
+  catalogAnalysisExtensionPoint,
+  catalogLocationsExtensionPoint,
   CatalogProcessor,
   catalogProcessingExtensionPoint,
   DeferredEntity,
@@ -21,6 +23,7 @@ import { EntityQueries } from './database/EntityQueries';
 import { LocationStore } from './database/LocationStore';
 import { LocationReader } from './locations/LocationReader';
 import { LocationsProvider, LOCATIONS_PROVIDER } from './locations/LocationsProvider';
+import { ProviderLocations } from './locations/ProviderLocations';
 import { readPlaceholderTarget } from './locations/readPlaceholderTarget';
 import { readUrlWithUrlReader } from './locations/readUrlWithUrlReader';
 import { catalogConfigSchema } from './catalogConfigSchema';
@@ -50,6 +53,16 @@ export const catalogPlugin = createBackendPlugin({
     const providers: EntityProvider[] = [];
     const resolvers = new Map<string, PlaceholderResolver>(builtInPlaceholderResolvers);
     let onError: ((event: ProcessingErrorEvent) => Promise<void> | void) | undefined;
+    // Analyzers are kept only so that the modules adding them start: no route analyzes locations.
+    const analyzers: unknown[] = [];
+    env.registerExtensionPoint(catalogAnalysisExtensionPoint, {
+      setLocationAnalyzer: (analyzer) => void analyzers.push(analyzer),
+      addScmLocationAnalyzer: (analyzer) => void analyzers.push(analyzer),
+    });
+    let registrableTypes = ['url'];
+    env.registerExtensionPoint(catalogLocationsExtensionPoint, {
+      setAllowedLocationTypes: (types) => void (registrableTypes = [...types]),
+    });
     env.registerExtensionPoint(catalogProcessingExtensionPoint, {
       addProcessor: (...added) => void processors.push(...added.flat()),
       addEntityProvider: (...added) => void providers.push(...added.flat()),
@@ -83,6 +96,7 @@ export const catalogPlugin = createBackendPlugin({
         const applier = new MutationApplier({ store, processor, logger });
         const reader = new LocationReader({ logger, readUrl, processors });
         const provider = new LocationsProvider({ locations, store, reader, applier, logger });
+        const followed = new ProviderLocations({ store, locations, reader, applier, logger });
         await locations.syncConfigured(
           (config.getOptionalConfigArray('catalog.locations') ?? []).map((location) => {
             const type = location.getString('type');
@@ -90,7 +104,7 @@ export const catalogPlugin = createBackendPlugin({
             return { type, target: type === 'file' ? resolveConfigPath(target) : target };
           }),
         );
-        await connectProviders(providers, applier, provider);
+        await connectProviders(providers, applier, provider, followed);
         const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('catalog.refresh'));
         await scheduler
           .createScheduledTaskRunner(schedule)
@@ -121,17 +135,36 @@ export const catalogPlugin = createBackendPlugin({
             },
           }),
         );
-        httpRouter.use(createLocationsRouter({ locations, store, provider, httpAuth, auditor }));
+        if (registrableTypes.includes('file')) {
+          logger.warn(
+            "A module allowed 'file' locations to be registered; Trellis never allows it (any caller could read the backend's disk)",
+          );
+        }
+        httpRouter.use(
+          createLocationsRouter({
+            locations,
+            store,
+            provider,
+            httpAuth,
+            auditor,
+            registrableTypes: registrableTypes.filter((type) => type !== 'file'),
+          }),
+        );
       },
     });
   },
 });
 
-/** Connects every module's provider; two with one name, or one named like the catalog's own, stop the start. */
+/**
+ * Connects every module's provider; two with one name, or one named like the catalog's own, stop
+ * the start. A mutation resolves once the provider's entities are stored and the targets of its
+ * `Location` entities read and stored too.
+ */
 async function connectProviders(
   providers: EntityProvider[],
   applier: MutationApplier,
   locations: LocationsProvider,
+  followed: ProviderLocations,
 ): Promise<void> {
   const names = new Set<string>([LOCATIONS_PROVIDER]);
   for (const provider of providers) {
@@ -142,9 +175,19 @@ async function connectProviders(
     names.add(name);
   }
   for (const provider of providers) {
+    const name = provider.getProviderName();
     await provider.connect({
-      applyMutation: async (mutation) => void (await applier.apply(provider.getProviderName(), mutation)),
-      refresh: async ({ keys }) => locations.refreshKeys(keys),
+      applyMutation: async (mutation) => {
+        await applier.apply(name, mutation);
+        await followed.follow(name);
+      },
+      refresh: async ({ keys }) => {
+        await locations.refreshKeys(keys);
+        await followed.refreshKeys(
+          [...names].filter((n) => n !== LOCATIONS_PROVIDER),
+          keys,
+        );
+      },
     });
   }
 }

@@ -92,7 +92,7 @@ export class CatalogStore {
       const query = trx<EntityRow>('catalog_entities')
         .select('entity_key', 'location_key')
         .where({ provider: input.provider });
-      return input.scope === undefined ? query : query.where({ origin_key: input.scope });
+      return input.scope === undefined ? query.whereNull('origin_key') : query.where({ origin_key: input.scope });
     }
     const keys = (input.removeRefs ?? []).map((ref) => ref.toLowerCase());
     const owned: Pick<StoredEntityHead, 'entity_key' | 'location_key'>[] = [];
@@ -165,7 +165,7 @@ export class CatalogStore {
   ): Promise<void> {
     const mine = () => {
       const query = trx('catalog_errors').where({ provider: input.provider });
-      return input.scope === undefined ? query : query.where({ origin_key: input.scope });
+      return input.scope === undefined ? query.whereNull('origin_key') : query.where({ origin_key: input.scope });
     };
     if (input.mode === 'full') {
       const kept = (input.retain ?? []).filter((r) => r.message === undefined).map((r) => r.locationKey);
@@ -194,6 +194,17 @@ export class CatalogStore {
     const rows = await this.#db<EntityRow>('catalog_entities')
       .select('entity')
       .where({ provider, origin_key: scope, location_key: locationKey });
+    return rows.map((row) => JSON.parse(row.entity) as Entity);
+  }
+
+  /** The `Location` entities a provider applied itself (outside any scope), as stored. */
+  async locationEntitiesOf(provider: string): Promise<Entity[]> {
+    const rows = await this.#db<EntityRow>('catalog_entities')
+      .select('entity')
+      .where({ provider })
+      .whereNull('origin_key')
+      .where('entity_key', 'like', 'location:%')
+      .orderBy('entity_key');
     return rows.map((row) => JSON.parse(row.entity) as Entity);
   }
 

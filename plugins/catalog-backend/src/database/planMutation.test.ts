@@ -124,4 +124,22 @@ describe('planMutation', () => {
     ]);
     expect(plan.summary.failed).toBe(3);
   });
+
+  it('keeps apart what a provider applies itself and what it reached through its Location entities', () => {
+    const [scoped, own] = [processed('scoped'), processed('own')];
+    const target = 'url:https://a/catalog-info.yaml';
+    const unscoped = planMutation(
+      { provider: 'p', mode: 'delta', entities: [scoped], failures: [] },
+      state([stored(scoped, { origin_key: target, etag: 'old' })], []),
+    );
+    expect(unscoped.writes).toEqual([]);
+    expect(unscoped.errors.map((e) => e.message)).toEqual([
+      `component:default/scoped is already provided by the location ${target}`,
+    ]);
+    const inScope = planMutation(
+      { provider: 'p', mode: 'full', scope: target, entities: [own], failures: [] },
+      state([stored(own, { etag: 'old' })], []),
+    );
+    expect(inScope.errors.map((e) => e.message)).toEqual(["component:default/own is already provided by 'p' itself"]);
+  });
 });

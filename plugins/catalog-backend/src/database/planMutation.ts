@@ -21,7 +21,11 @@ export interface RetainedLocation {
 export interface PlannedMutationInput {
   provider: string;
   mode: 'full' | 'delta';
-  /** The registered or configured location the entities were reached from; a full mutation replaces only its entities. */
+  /**
+   * The location the entities were reached from (registered, configured, or the target of a
+   * provider's `Location` entity); a full mutation replaces only its entities. Without a scope,
+   * a full mutation replaces the entities the provider applied itself.
+   */
   scope?: string;
   entities: ProcessedEntity[];
   failures: ProcessingFailure[];
@@ -107,8 +111,9 @@ export function planMutation(input: PlannedMutationInput, state: PlannedMutation
       refuse(processed, `${processed.ref} is already provided by '${current.provider}' from ${current.location_key}`);
       continue;
     }
-    if (current && input.scope !== undefined && (current.origin_key ?? undefined) !== input.scope) {
-      refuse(processed, `${processed.ref} is already provided by the location ${current.origin_key}`);
+    if (current && (current.origin_key ?? undefined) !== input.scope) {
+      const holder = current.origin_key ? `the location ${current.origin_key}` : `'${current.provider}' itself`;
+      refuse(processed, `${processed.ref} is already provided by ${holder}`);
       continue;
     }
     if (current && current.etag === etagOf(processed) && current.location_key === processed.locationKey) {

@@ -177,6 +177,10 @@ class LocationRun {
       answer = await readUrl(url, { etag, signal: this.signal });
     } catch (error) {
       this.signal?.throwIfAborted();
+      if (pending.location.presence === 'optional' && (error as Error)?.name === 'NotFoundError') {
+        // An optional location that does not exist is empty, not an error (a repository without a catalog file).
+        return;
+      }
       this.#refuse(key, `${url}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
@@ -324,7 +328,10 @@ export function locationTargets(
   document: unknown,
   base: LocationSpec,
 ): (LocationSpec | { key: string; refused: string })[] {
-  const entity = document as { kind?: unknown; spec?: { type?: unknown; target?: unknown; targets?: unknown } } | null;
+  const entity = document as {
+    kind?: unknown;
+    spec?: { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
+  } | null;
   if (typeof entity?.kind !== 'string' || entity.kind.toLowerCase() !== 'location' || !entity.spec) {
     return [];
   }
@@ -332,7 +339,11 @@ export function locationTargets(
   const targets = [entity.spec.target, ...(Array.isArray(entity.spec.targets) ? entity.spec.targets : [])].filter(
     (t): t is string => typeof t === 'string' && t.length > 0,
   );
-  return targets.map((target) => resolveTarget(type, target, base));
+  const optional = entity.spec.presence === 'optional';
+  return targets.map((target) => {
+    const resolved = resolveTarget(type, target, base);
+    return optional && !('refused' in resolved) ? { ...resolved, presence: 'optional' as const } : resolved;
+  });
 }
 
 function resolveTarget(

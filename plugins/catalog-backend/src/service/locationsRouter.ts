@@ -8,8 +8,6 @@ import { LocationStore, StoredLocation } from '../database/LocationStore';
 import { LocationsProvider } from '../locations/LocationsProvider';
 import { auditedRoute } from './auditedRoute';
 
-/** Location types that callers may register: a file location would let any caller read the backend's disk. */
-const REGISTRABLE_TYPES = ['url'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const addBody = onFirstUse(() =>
@@ -29,6 +27,11 @@ export interface LocationsRouterOptions {
   httpAuth: HttpAuthService;
   /** Records the writes: locations registered and removed. */
   auditor: AuditorService;
+  /**
+   * Location types callers may register (`catalogLocationsExtensionPoint`); `['url']` by default.
+   * Never `file`: it would let any caller read the backend's disk.
+   */
+  registrableTypes?: string[];
 }
 
 /**
@@ -43,6 +46,7 @@ export interface LocationsRouterOptions {
  */
 export function createLocationsRouter(options: LocationsRouterOptions): Router {
   const { locations, store, provider, httpAuth, auditor } = options;
+  const registrable = (options.registrableTypes ?? ['url']).filter((type) => type !== 'file');
   const router = express.Router();
   const caller = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
   const authed =
@@ -69,7 +73,7 @@ export function createLocationsRouter(options: LocationsRouterOptions): Router {
           checkQuery(req.query, ['dryRun', 'onConflict']);
           const dryRun = parseFlag(req.query.dryRun, 'dryRun');
           const onConflict = parseChoice(req.query.onConflict, 'onConflict', ['reject', 'refresh']) ?? 'reject';
-          const spec = parseLocation(req.body);
+          const spec = parseLocation(req.body, registrable);
           const existing = await locations.findByRef(spec.type, spec.target);
           if (dryRun) {
             const entities = await provider.dryRun(spec);
@@ -154,7 +158,7 @@ function ref(location: StoredLocation): string {
   return `${location.type}:${location.target}`;
 }
 
-function parseLocation(body: unknown): { type: string; target: string } {
+function parseLocation(body: unknown, registrable: string[]): { type: string; target: string } {
   const parsed = addBody().safeParse(body);
   if (!parsed.success) {
     throw new InputError(
@@ -163,10 +167,17 @@ function parseLocation(body: unknown): { type: string; target: string } {
   }
   const type = parsed.data.type ?? 'url';
   const target = parsed.data.target.trim();
-  if (!REGISTRABLE_TYPES.includes(type)) {
+  if (type === 'file' || !registrable.includes(type)) {
     throw new InputError(
-      `Invalid location type '${type}': only ${REGISTRABLE_TYPES.join(', ')} locations can be registered; configure other types in catalog.locations`,
+      `Invalid location type '${type}': only ${registrable.length ? registrable.join(', ') : 'no'} locations can be registered; configure other types in catalog.locations`,
     );
+  }
+  if (target.includes('\0')) {
+    throw new InputError('Invalid location target: it contains a NUL character');
+  }
+  if (type !== 'url') {
+    // Read by a module's processor (readLocation), which judges the target.
+    return { type, target };
   }
   let url: URL;
   try {

@@ -94,3 +94,38 @@ describe('Bitbucket Server reading', () => {
     await expect(backend.reader.readTree(web('/browse?at=refs%2Fheads%2Fgone'))).rejects.toThrow(NotFoundError);
   });
 });
+
+describe('Bitbucket Server reading with a username and password', () => {
+  it('sends them as Basic authentication when the integration has no token, as Backstage does', async () => {
+    const basic = `Basic ${Buffer.from('reader:s3cret-pass').toString('base64')}`;
+    const bitbucket = await startHostServer((req, res) => {
+      res.writeHead(req.headers.authorization === basic ? 200 : 401).end('kind: Component');
+    });
+    const integration = { host: bitbucket.host, apiBaseUrl: `${bitbucket.origin}/rest/api/1.0` };
+    const backend = await startReaderBackend({
+      config: { integrations: { bitbucketServer: [{ ...integration, username: 'reader', password: 's3cret-pass' }] } },
+    });
+    try {
+      const response = await backend.reader.readUrl(`${bitbucket.origin}/projects/PRJ/repos/service/browse/a.yaml`);
+      expect((await response.buffer()).toString()).toBe('kind: Component');
+      expect(bitbucket.requests.at(-1)!.url).toBe('/rest/api/1.0/projects/PRJ/repos/service/raw/a.yaml');
+    } finally {
+      await backend.stop();
+      await bitbucket.close();
+    }
+  });
+
+  it('refuses an empty password, naming its key and file', async () => {
+    await expect(
+      startReaderBackend({
+        config: {
+          integrations: {
+            bitbucketServer: [
+              { host: 'bb.example', apiBaseUrl: 'https://bb.example/rest/api/1.0', username: 'reader', password: '' },
+            ],
+          },
+        },
+      }),
+    ).rejects.toThrow(/config key 'integrations\.bitbucketServer\.0\.password' must be a non-empty string/);
+  });
+});

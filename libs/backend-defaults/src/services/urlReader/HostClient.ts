@@ -64,9 +64,14 @@ export class HostClient {
   /** A GET within the limits; status codes become errors as {@link fetchLimited} describes. */
   get(url: string, options: HostRequestOptions = {}): Promise<LimitedResponse> {
     const token = options.token ?? this.integration.token;
+    const { username, password } = this.integration;
+    const basic =
+      username && password
+        ? { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+        : undefined;
     return fetchLimited(url, {
       headers: options.headers,
-      credentials: token ? this.#authHeader(token) : undefined,
+      credentials: token ? this.#authHeader(token) : basic,
       signal: options.signal,
       timeoutMs: this.#settings.timeoutMs,
       maxBytes: this.#settings.maxResponseBytes,

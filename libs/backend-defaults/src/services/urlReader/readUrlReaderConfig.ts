@@ -16,6 +16,9 @@ export interface IntegrationConfig {
   apiBaseUrl: string;
   rawBaseUrl?: string;
   token?: string;
+  /** Bitbucket Server: Basic authentication with these, when there is no token (as in Backstage). */
+  username?: string;
+  password?: string;
 }
 
 /** Everything the URL readers read from config, with defaults applied. @public */
@@ -72,7 +75,7 @@ const readingSchema = {
   },
 };
 
-function integrationSchema(apiRequired: boolean) {
+function integrationSchema(apiRequired: boolean, extra: Record<string, object> = {}) {
   return {
     type: 'array',
     items: {
@@ -84,6 +87,7 @@ function integrationSchema(apiRequired: boolean) {
         apiBaseUrl: httpUrl,
         rawBaseUrl: httpUrl,
         token: { type: 'string', minLength: 1 },
+        ...extra,
       },
     },
   };
@@ -95,7 +99,10 @@ const integrationsSchema = {
   properties: {
     github: integrationSchema(false),
     gitlab: integrationSchema(false),
-    bitbucketServer: integrationSchema(true),
+    bitbucketServer: integrationSchema(true, {
+      username: { type: 'string', minLength: 1 },
+      password: { type: 'string', minLength: 1 },
+    }),
   },
 };
 
@@ -178,7 +185,7 @@ function describe(config: Config, root: string, error: ErrorObject): string {
       ? 'is not a known setting'
       : error.keyword === 'required'
         ? 'is required'
-        : segments.at(-1) === 'token'
+        : segments.at(-1) === 'token' || segments.at(-1) === 'password'
           ? 'must be a non-empty string'
           : (error.message ?? 'is invalid');
   return `config key '${key}' ${detail} (in '${contextOf(config, key)}')`;
