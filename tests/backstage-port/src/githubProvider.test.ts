@@ -1,14 +1,29 @@
 import { mockCredentials, startTestBackend, TestDatabaseId, TestDatabases, waitFor } from '@trellis/backend-test-utils';
+import { coreServices, createBackendModule } from '@trellis/backend-plugin-api';
 import catalogPlugin from '@trellis/plugin-catalog-backend';
+import { catalogProcessingExtensionPoint } from '@trellis/plugin-catalog-node';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 // Published package, unchanged: it imports @backstage/backend-plugin-api,
 // @backstage/plugin-catalog-node (and its /alpha) and @backstage/plugin-events-node, mapped to ours.
-import githubModule from '@backstage/plugin-catalog-backend-module-github';
+import githubModule, { GithubOrgEntityProvider } from '@backstage/plugin-catalog-backend-module-github';
 
 const TOKEN = 'github-test-token';
 const ORG = 'acme';
+
+interface FakeMember {
+  login: string;
+  name: string;
+  email: string;
+}
+
+interface FakeTeam {
+  slug: string;
+  name: string;
+  parent?: string;
+  members: string[];
+}
 
 interface FakeRepo {
   name: string;
@@ -26,6 +41,8 @@ interface FakeRepo {
  */
 class FakeGithub {
   repos: FakeRepo[] = [];
+  members: FakeMember[] = [];
+  teams: FakeTeam[] = [];
   readonly requests: string[] = [];
   readonly graphqlVariables: Record<string, unknown>[] = [];
   readonly #server: Server;
@@ -78,17 +95,53 @@ class FakeGithub {
     json(404, { message: 'Not Found' });
   }
 
-  /** The organization's repositories, two per page, with the cursor an index. */
+  /**
+   * The organization's repositories, members and teams, in pages of the size asked, the cursor
+   * being the index of the next item; any other query is answered with a GraphQL error.
+   */
   #graphql(query: string, variables: Record<string, unknown>): unknown {
+    const start = variables.cursor ? Number(variables.cursor) : 0;
+    const pageOf = <T>(items: T[], size: unknown) => ({
+      items: items.slice(start, start + Number(size)),
+      pageInfo: { hasNextPage: start + Number(size) < items.length, endCursor: String(start + Number(size)) },
+    });
+    if (/organization\(login: \$org\)\s*{\s*membersWithRole\(/.test(query)) {
+      const { items, pageInfo } = pageOf(this.members, variables.organizationMembersPageSize);
+      const nodes = items.map((m) => ({
+        avatarUrl: `${this.origin}/avatars/${m.login}`,
+        bio: null,
+        ...(variables.email === true ? { email: m.email } : {}),
+        id: `user-${m.login}`,
+        login: m.login,
+        name: m.name,
+        organizationVerifiedDomainEmails: [],
+      }));
+      return { data: { organization: variables.org === ORG ? { membersWithRole: { pageInfo, nodes } } : null } };
+    }
+    if (/organization\(login: \$org\)\s*{\s*teams\(/.test(query)) {
+      const { items, pageInfo } = pageOf(this.teams, variables.teamsPageSize);
+      const nodes = items.map((t) => ({
+        slug: t.slug,
+        combinedSlug: `${ORG}/${t.slug}`,
+        name: t.name,
+        description: null,
+        avatarUrl: null,
+        editTeamUrl: `${this.origin}/orgs/${ORG}/teams/${t.slug}/edit`,
+        parentTeam: t.parent ? { slug: t.parent } : null,
+        members: {
+          pageInfo: { hasNextPage: false },
+          nodes: t.members.map((login) => ({ login, id: `user-${login}`, organizationVerifiedDomainEmails: [] })),
+        },
+      }));
+      return { data: { organization: variables.org === ORG ? { teams: { pageInfo, nodes } } : null } };
+    }
     if (!/repositoryOwner\(login: \$org\)/.test(query) || !/repositories\(first:/.test(query)) {
       return { data: null, errors: [{ message: `The fake does not answer this query` }] };
     }
     if (variables.org !== ORG) {
       return { data: { repositoryOwner: null } };
     }
-    const start = variables.cursor ? Number(variables.cursor) : 0;
-    const size = Number(variables.repositoriesPageSize);
-    const page = this.repos.slice(start, start + size);
+    const { items: page, pageInfo } = pageOf(this.repos, variables.repositoriesPageSize);
     const expression = String(variables.catalogPathRef);
     return {
       data: {
@@ -108,10 +161,7 @@ class FakeGithub {
               repositoryTopics: { nodes: (r.topics ?? []).map((name) => ({ topic: { name } })) },
               defaultBranchRef: { name: 'main' },
             })),
-            pageInfo: {
-              hasNextPage: start + size < this.repos.length,
-              endCursor: String(start + size),
-            },
+            pageInfo,
           },
         },
       },
@@ -129,6 +179,41 @@ spec:
   lifecycle: production
   owner: ${owner}
 `;
+}
+
+/**
+ * The org provider is a class of the package, not registered by its module: an installation adds
+ * it with a module of its own, as this one does, for the organization at `orgUrl`.
+ */
+function githubOrgModule(orgUrl: string) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'acme-github-org',
+    register(env) {
+      env.registerInit({
+        deps: {
+          catalog: catalogProcessingExtensionPoint,
+          config: coreServices.rootConfig,
+          logger: coreServices.logger,
+          scheduler: coreServices.scheduler,
+        },
+        async init({ catalog, config, logger, scheduler }) {
+          catalog.addEntityProvider(
+            GithubOrgEntityProvider.fromConfig(config, {
+              id: 'acme',
+              orgUrl,
+              logger,
+              schedule: scheduler.createScheduledTaskRunner({
+                frequency: { seconds: 1 },
+                timeout: { seconds: 30 },
+                initialDelay: { milliseconds: 10 },
+              }),
+            }),
+          );
+        },
+      });
+    },
+  });
 }
 
 const databases = TestDatabases.create();
@@ -222,6 +307,81 @@ describe('@backstage/plugin-catalog-backend-module-github on Trellis', () => {
             what: 'the next scheduled discovery to apply the changed file and the archived repository',
             timeoutMs: 30_000,
           },
+        );
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reads the users and teams of an organization with the org provider, on %s',
+    async (id) => {
+      github.members = [
+        { login: 'alice', name: 'Alice A', email: 'alice@acme.test' },
+        { login: 'bob', name: 'Bob B', email: 'bob@acme.test' },
+        { login: 'carol', name: 'Carol C', email: 'carol@acme.test' },
+      ];
+      github.teams = [
+        { slug: 'platform', name: 'Platform', members: ['alice', 'bob'] },
+        { slug: 'sre', name: 'SRE', parent: 'platform', members: ['carol'] },
+      ];
+      const origin = await github.start();
+      const host = new URL(origin).host;
+      const backend = await startTestBackend({
+        features: [catalogPlugin, githubOrgModule(`${origin}/${ORG}`)],
+        config: {
+          backend: { database: await databases.backendConfig(id as TestDatabaseId) },
+          integrations: { github: [{ host, apiBaseUrl: `${origin}/api/v3`, token: TOKEN }] },
+        },
+      });
+      try {
+        const list = async <T>(kind: string) => {
+          const res = await fetch(
+            `${backend.baseUrl}/api/catalog/entities?filter=kind=${kind}&order=asc:metadata.name`,
+            { headers },
+          );
+          expect(res.status).toBe(200);
+          return (await res.json()) as T[];
+        };
+        type User = { metadata: { name: string }; spec: { memberOf: string[]; profile: Record<string, string> } };
+        type Group = { metadata: { name: string }; spec: { parent?: string; children: string[]; members: string[] } };
+        const names = async (kind: string) =>
+          (await list<{ metadata: { name: string } }>(kind)).map((e) => e.metadata.name);
+        await waitFor(
+          async () =>
+            (await names('user')).join(',') === 'alice,bob,carol' &&
+            (await names('group')).join(',') === 'platform,sre',
+          { what: 'the users and teams of the organization', timeoutMs: 30_000 },
+        );
+        const users = await list<User>('user');
+        expect(users.map((u) => [u.metadata.name, u.spec.memberOf, u.spec.profile.email])).toEqual([
+          ['alice', ['platform'], 'alice@acme.test'],
+          ['bob', ['platform'], 'bob@acme.test'],
+          ['carol', ['sre'], 'carol@acme.test'],
+        ]);
+        expect(users[0]!.spec.profile.displayName).toBe('Alice A');
+        const groups = await list<Group>('group');
+        expect(groups.map((g) => [g.metadata.name, g.spec.parent, g.spec.children, g.spec.members])).toEqual([
+          ['platform', undefined, ['sre'], ['alice', 'bob']],
+          ['sre', 'platform', [], ['carol']],
+        ]);
+
+        // Bob leaves the organization, Carol moves to the platform team.
+        github.members.splice(1, 1);
+        github.teams = [
+          { slug: 'platform', name: 'Platform', members: ['alice', 'carol'] },
+          { slug: 'sre', name: 'SRE', parent: 'platform', members: [] },
+        ];
+        await waitFor(
+          async () => {
+            const now = await list<User>('user');
+            return (
+              now.map((u) => `${u.metadata.name}:${u.spec.memberOf.join('+')}`).join(',') ===
+              'alice:platform,carol:platform'
+            );
+          },
+          { what: 'the next scheduled read to apply the changed membership', timeoutMs: 30_000 },
         );
       } finally {
         await backend.stop();
