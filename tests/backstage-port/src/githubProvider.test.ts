@@ -1,4 +1,5 @@
 import { mockCredentials, startTestBackend, TestDatabaseId, TestDatabases, waitFor } from '@trellis/backend-test-utils';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { coreServices, createBackendModule } from '@trellis/backend-plugin-api';
 import catalogPlugin from '@trellis/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@trellis/plugin-catalog-node';
@@ -216,6 +217,35 @@ function githubOrgModule(orgUrl: string) {
   });
 }
 
+/** Hands the test the backend's events service, as a webhook module would use it. */
+let events: EventsService | undefined;
+const eventsModule = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-events',
+  register(env) {
+    env.registerInit({
+      deps: { service: eventsServiceRef },
+      async init({ service }) {
+        events = service;
+      },
+    });
+  },
+});
+
+/** The repository as GitHub's webhook payloads describe it. */
+function webhookRepository(origin: string, name: string) {
+  return {
+    name,
+    html_url: `${origin}/${ORG}/${name}`,
+    default_branch: 'main',
+    topics: [],
+    archived: false,
+    fork: false,
+    visibility: 'private',
+    owner: { login: ORG },
+  };
+}
+
 const databases = TestDatabases.create();
 const headers = { authorization: mockCredentials.user.header() };
 
@@ -383,6 +413,97 @@ describe('@backstage/plugin-catalog-backend-module-github on Trellis', () => {
           },
           { what: 'the next scheduled read to apply the changed membership', timeoutMs: 30_000 },
         );
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'follows push and repository events from the events service between scheduled runs, on %s',
+    async (id) => {
+      github.repos = [
+        { name: 'cart', catalogInfo: component('cart', 'payments') },
+        { name: 'deployer', catalogInfo: component('deployer', 'ops') },
+      ];
+      const origin = await github.start();
+      const host = new URL(origin).host;
+      const backend = await startTestBackend({
+        features: [catalogPlugin, githubModule, eventsModule],
+        config: {
+          backend: { database: await databases.backendConfig(id as TestDatabaseId) },
+          integrations: { github: [{ host, apiBaseUrl: `${origin}/api/v3`, token: TOKEN }] },
+          catalog: {
+            providers: {
+              // One scheduled run at start, the next far beyond the test: what changes later comes by event.
+              github: {
+                acme: {
+                  host,
+                  organization: ORG,
+                  schedule: { frequency: { hours: 1 }, timeout: { seconds: 30 }, initialDelay: { milliseconds: 10 } },
+                },
+              },
+            },
+          },
+        },
+      });
+      try {
+        const owners = async () => {
+          const res = await fetch(
+            `${backend.baseUrl}/api/catalog/entities?filter=kind=component&order=asc:metadata.name`,
+            { headers },
+          );
+          expect(res.status).toBe(200);
+          const items = (await res.json()) as { metadata: { name: string }; spec: { owner: string } }[];
+          return items.map((c) => `${c.metadata.name}:${c.spec.owner}`).join(',');
+        };
+        await waitFor(async () => (await owners()) === 'cart:payments,deployer:ops', {
+          what: 'the first scheduled discovery',
+          timeoutMs: 30_000,
+        });
+        const graphqlCalls = github.graphqlVariables.length;
+
+        // A push that changes the catalog file of cart: that one file is read again.
+        github.repos[0]!.catalogInfo = component('cart', 'checkout');
+        await events!.publish({
+          topic: 'github.push',
+          eventPayload: {
+            ref: 'refs/heads/main',
+            organization: { login: ORG },
+            repository: webhookRepository(origin, 'cart'),
+            commits: [{ added: [], removed: [], modified: ['catalog-info.yaml', 'README.md'] }],
+          },
+        });
+        await waitFor(async () => (await owners()) === 'cart:checkout,deployer:ops', {
+          what: 'the pushed catalog-info.yaml of cart to be read',
+          timeoutMs: 30_000,
+        });
+
+        // A push that adds the catalog file to a new repository, and the deletion of another.
+        github.repos.push({ name: 'billing', catalogInfo: component('billing', 'finance') });
+        await events!.publish({
+          topic: 'github.push',
+          eventPayload: {
+            ref: 'refs/heads/main',
+            organization: { login: ORG },
+            repository: webhookRepository(origin, 'billing'),
+            commits: [{ added: ['catalog-info.yaml'], removed: [], modified: [] }],
+          },
+        });
+        await events!.publish({
+          topic: 'github.repository',
+          eventPayload: {
+            action: 'deleted',
+            organization: { login: ORG },
+            repository: webhookRepository(origin, 'deployer'),
+          },
+        });
+        await waitFor(async () => (await owners()) === 'billing:finance,cart:checkout', {
+          what: 'the added file to be read and the deleted repository to leave the catalog',
+          timeoutMs: 30_000,
+        });
+        // All of it came by event: the organization was not listed again.
+        expect(github.graphqlVariables).toHaveLength(graphqlCalls);
       } finally {
         await backend.stop();
       }
