@@ -5,8 +5,8 @@ const EMPTY = 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
 
 /**
  * The weak ETag express gives a response body by default (`W/"<length in hex>-<SHA-1, base64, 27
- * characters>"`), computed without copying a string body into a Buffer first and without a Hash
- * object: express's own generator does both for every response it sends.
+ * characters>"`), computed with one `crypto.hash()` call instead of a Hash object per response
+ * (and, for a string body, without copying it into a Buffer first, as express's generator does).
  */
 export function weakETag(body: string | Buffer, encoding?: BufferEncoding): string {
   let entity = body;
