@@ -7,6 +7,9 @@ import { parseAllDocuments } from 'yaml';
 /** Largest entity file (or URL body) read; a bigger one is reported, not read. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/** The first buffer of a read, for files that claim less (files of /proc claim 0 bytes). */
+const MIN_READ_BYTES = 16 * 1024;
+
 /** The files a file target names: itself, or those its glob matches, in path order. */
 export async function expandFileTarget(target: string): Promise<string[]> {
   if (!isDynamicPattern(target)) {
@@ -73,9 +76,16 @@ export async function readCatalogFile(file: string, root: string, realRoot: Prom
     if (stat.size > MAX_FILE_BYTES) {
       throw new Error(`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} an entity file may have`);
     }
-    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    // Room for the size it claims and one byte more, to see the end without another read; grown
+    // (up to one byte past the limit) for a file that grows while it is read or claims no size.
+    let buffer = Buffer.allocUnsafe(Math.max(stat.size + 1, MIN_READ_BYTES));
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) {
         break;

@@ -17,37 +17,30 @@ export interface RedisCacheStoreOptions {
 /**
  * A Redis store that never fails or hangs its caller: commands are not queued while Redis is
  * down and give up after `commandTimeoutMs`; a failed read is a miss, a failed write a no-op.
- * The client reconnects in the background. ioredis is loaded only when this store is used.
+ * The client reconnects in the background. ioredis is loaded, and the connection made, at the
+ * first command, not at start: a backend whose plugins use the cache only after they started
+ * (the catalog's processing) serves its first requests without loading it.
  */
 export class RedisCacheStore implements CacheStore {
-  readonly #redis: Redis;
   readonly #options: RedisCacheStoreOptions;
+  #client?: Promise<Redis>;
+  #closed = false;
   #lastWarning = 0;
   #waiting?: Promise<void>;
 
-  private constructor(redis: Redis, options: RedisCacheStoreOptions) {
-    this.#redis = redis;
+  private constructor(options: RedisCacheStoreOptions) {
     this.#options = options;
-    this.#redis.on('error', (error) => this.#warn(error));
   }
 
-  /** Connects in the background; loads ioredis at the first call. */
+  /** A store that loads ioredis and connects at its first command. */
   static async create(options: RedisCacheStoreOptions): Promise<RedisCacheStore> {
-    const { Redis: IORedis } = await import('ioredis');
-    const redis = new IORedis(options.connection, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: Math.max(options.commandTimeoutMs, 1000),
-      retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
-    });
-    return new RedisCacheStore(redis, options);
+    return new RedisCacheStore(options);
   }
 
   async get(key: string): Promise<string | undefined> {
     try {
-      await this.#ready();
-      return (await this.#redis.get(key)) ?? undefined;
+      const redis = await this.#ready();
+      return (await redis.get(key)) ?? undefined;
     } catch (error) {
       this.#warn(error as Error);
       return undefined;
@@ -56,10 +49,8 @@ export class RedisCacheStore implements CacheStore {
 
   async set(key: string, value: string, ttlMs: number | undefined): Promise<void> {
     try {
-      await this.#ready();
-      await (ttlMs === undefined
-        ? this.#redis.set(key, value)
-        : this.#redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
+      const redis = await this.#ready();
+      await (ttlMs === undefined ? redis.set(key, value) : redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
     } catch (error) {
       this.#warn(error as Error);
     }
@@ -67,43 +58,69 @@ export class RedisCacheStore implements CacheStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.#ready();
-      await this.#redis.del(key);
+      const redis = await this.#ready();
+      await redis.del(key);
     } catch (error) {
       this.#warn(error as Error);
     }
   }
 
   async close(): Promise<void> {
-    this.#redis.disconnect();
+    this.#closed = true;
+    const client = this.#client;
+    if (client) {
+      (await client.catch(() => undefined))?.disconnect();
+    }
+  }
+
+  /** The client, made (and ioredis loaded) at the first call. */
+  #connect(): Promise<Redis> {
+    this.#client ??= import('ioredis').then(({ Redis: IORedis }) => {
+      if (this.#closed) {
+        throw new Error('Redis cache store closed');
+      }
+      const options = this.#options;
+      const redis = new IORedis(options.connection, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: options.commandTimeoutMs,
+        connectTimeout: Math.max(options.commandTimeoutMs, 1000),
+        retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
+      });
+      redis.on('error', (error) => this.#warn(error));
+      return redis;
+    });
+    return this.#client;
   }
 
   /**
-   * Waits for a connection being made, at most the command timeout; commands are not queued.
-   * Callers waiting at the same time share one wait, so an outage under load adds one listener to
-   * the client, not one per request.
+   * The client once connected, waiting for a connection being made at most the command timeout
+   * (loading ioredis at the first call does not count); commands are not queued. Callers waiting
+   * at the same time share one wait, so an outage under load adds one listener to the client,
+   * not one per request.
    */
-  #ready(): Promise<void> {
-    if (this.#redis.status === 'ready') {
-      return Promise.resolve();
+  async #ready(): Promise<Redis> {
+    const redis = await this.#connect();
+    if (redis.status !== 'ready') {
+      this.#waiting ??= this.#waitForReady(redis).finally(() => {
+        this.#waiting = undefined;
+      });
+      await this.#waiting;
     }
-    this.#waiting ??= this.#waitForReady().finally(() => {
-      this.#waiting = undefined;
-    });
-    return this.#waiting;
+    return redis;
   }
 
-  #waitForReady(): Promise<void> {
+  #waitForReady(redis: Redis): Promise<void> {
     return new Promise((resolve, reject) => {
       const onReady = () => {
         clearTimeout(timer);
         resolve();
       };
       const timer = setTimeout(() => {
-        this.#redis.off('ready', onReady);
-        reject(new Error(`Redis not connected (${this.#redis.status})`));
+        redis.off('ready', onReady);
+        reject(new Error(`Redis not connected (${redis.status})`));
       }, this.#options.commandTimeoutMs);
-      this.#redis.once('ready', onReady);
+      redis.once('ready', onReady);
     });
   }
 

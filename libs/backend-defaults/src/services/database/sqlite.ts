@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { createKnex } from './loadKnex';
 import { PluginDatabaseSettings } from './readDatabaseConfig';
+import { cacheStatements, PreparingConnection } from './sqliteStatementCache';
 
 /**
  * better-sqlite3 waits for a lock synchronously, blocking the whole process, so the busy wait is
@@ -12,7 +13,8 @@ export const SQLITE_MAX_BUSY_MS = 5000;
 
 /**
  * One SQLite database per plugin: in memory, or `<directory>/<pluginId>.sqlite` in WAL mode so
- * several processes can share the file. knex loads better-sqlite3 only here.
+ * several processes can share the file. knex loads better-sqlite3 only here. Each connection keeps
+ * its prepared statements ({@link cacheStatements}).
  */
 export function createSqliteClient(settings: PluginDatabaseSettings): Knex {
   const filename = sqliteFilename(settings);
@@ -27,8 +29,10 @@ export function createSqliteClient(settings: PluginDatabaseSettings): Knex {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(connection: { pragma(sql: string): unknown }, done: (error?: Error) => void) {
+      afterCreate(connection: PreparingConnection & { pragma(sql: string): unknown }, done: (error?: Error) => void) {
         try {
+          // knex prepares every query again; the connection keeps them instead.
+          cacheStatements(connection);
           if (filename !== ':memory:') {
             connection.pragma('journal_mode = WAL');
           }

@@ -29,6 +29,7 @@ import { parseByteSize, readRequestBody } from './readRequestBody';
 import { createRateLimiter } from './rateLimit/createRateLimiter';
 import { HttpServerOptions, readHttpOptions } from './readHttpOptions';
 import { securityHeaders } from './securityHeaders';
+import { weakETag } from './weakETag';
 
 /**
  * The root pipeline's pieces, for a `configure` hook that assembles its own. Each is one handler;
@@ -173,6 +174,8 @@ function applySettings(app: Express, settings: HttpServerOptions): void {
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustProxy);
   app.set('query parser', parseQuery);
+  // The same weak ETags as express's default, for less work per response.
+  app.set('etag', weakETag);
 }
 
 const passThrough: RequestHandler = (_req, _res, next) => next();
