@@ -1,5 +1,6 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
-import { addAuthIntegrationRoutes } from './addAuthIntegrationRoutes';
+import { inTurn } from '../rootHttpRouter/middleware';
+import { createAuthIntegrationRoutes } from './addAuthIntegrationRoutes';
 import { createCookieAuthRefreshMiddleware } from './createCookieAuthRefreshMiddleware';
 import { createCredentialsBarrier, createPathAccess } from './createCredentialsBarrier';
 import { createWebSocketBarrier } from './createWebSocketBarrier';
@@ -40,12 +41,17 @@ export const httpRouterServiceFactory = createServiceFactory({
           handler: guard(handler),
         }),
     });
-    // One express router per plugin (the plugin's handlers go after these): each nested router
+    // One express router per plugin, its handlers after one layer that runs the open auth
+    // endpoints, the credentials barrier and the cookie endpoint in turn: each express layer
     // costs every request a pass through express's dispatch.
     const mounted = router.handler();
-    addAuthIntegrationRoutes(mounted, { auth });
-    mounted.use(createCredentialsBarrier({ httpAuth, accessOf }));
-    mounted.use(createCookieAuthRefreshMiddleware({ auth, httpAuth }));
+    mounted.use(
+      inTurn([
+        createAuthIntegrationRoutes({ auth }),
+        createCredentialsBarrier({ httpAuth, accessOf }),
+        createCookieAuthRefreshMiddleware({ auth, httpAuth }),
+      ]),
+    );
     rootHttpRouter.use(basePath, mounted);
     return router;
   },

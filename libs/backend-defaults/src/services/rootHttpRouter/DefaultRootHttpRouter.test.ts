@@ -23,6 +23,8 @@ describe('DefaultRootHttpRouter', () => {
     todo.get('/', (req, res) => void res.send(`root base=${req.baseUrl} url=${req.url}`));
     dispatcher.use('/api/todo', todo);
     dispatcher.use('/deep/a/b', (req, res) => void res.send(`deep ${req.baseUrl} ${req.url}`));
+    // As with express's router.use: 'router' (or 'route') from a mounted handler passes the request on.
+    dispatcher.use('/skip', (_req, _res, next) => next('router'));
     const app = express();
     app.use(dispatcher.handler());
     app.use((req, res) => void res.status(404).send(`fallthrough base=${req.baseUrl} url=${req.url}`));
@@ -37,6 +39,8 @@ describe('DefaultRootHttpRouter', () => {
     expect(await http.get('/api/todos')).toBe('fallthrough base= url=/api/todos');
     expect(await http.get('/api')).toBe('fallthrough base= url=/api');
     expect(await http.get('/deep/a')).toBe('fallthrough base= url=/deep/a');
+    expect(await http.get('/deep/a/bc')).toBe('fallthrough base= url=/deep/a/bc');
+    expect(await http.get('/skip/x')).toBe('fallthrough base= url=/skip/x');
     await http.close();
   });
 

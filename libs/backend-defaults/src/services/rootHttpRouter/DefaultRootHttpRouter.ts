@@ -7,6 +7,7 @@ import {
 } from '@trellis/backend-plugin-api';
 import express, { Handler, Router } from 'express';
 import type http from 'node:http';
+import { MountTable } from './MountTable';
 import { WebSocketUpgrades } from './WebSocketUpgrades';
 
 /** Options of {@link DefaultRootHttpRouter.create}. @public */
@@ -18,16 +19,16 @@ export interface DefaultRootHttpRouterOptions {
 }
 
 /**
- * The root router: plugin routers and other handlers mounted at absolute paths, on an express
- * router (matching paths in any case, as express does). Paths may not overlap: `/api/todo` and
- * `/api/todo/x` cannot both be mounted, so which handler answers never depends on the order
- * plugins started in.
+ * The root router: plugin routers and other handlers mounted at absolute paths, matched in any
+ * case and at segment boundaries as express matches `router.use(path)`, but found by a map lookup
+ * ({@link MountTable}) rather than a scan of every mounted router. Paths may not overlap:
+ * `/api/todo` and `/api/todo/x` cannot both be mounted, so which handler answers never depends on
+ * the order plugins started in.
  *
  * @public
  */
 export class DefaultRootHttpRouter implements RootHttpRouterService {
-  readonly #paths: string[] = [];
-  readonly #router = express.Router();
+  readonly #mounts = new MountTable();
   readonly #webSockets: WebSocketUpgrades;
   #listenUrl?: string;
 
@@ -51,16 +52,7 @@ export class DefaultRootHttpRouter implements RootHttpRouterService {
 
   /** Mounts `handler` at `path`; throws when `path` is malformed or overlaps a mounted path. */
   use(path: string, handler: Handler): void {
-    if (!path.startsWith('/') || path.length < 2 || path.endsWith('/') || /[*:?()[\]]/.test(path)) {
-      throw new Error(`Mount paths must be literal, start with '/' and not end with it, got '${path}'`);
-    }
-    const key = path.toLowerCase();
-    const clash = this.#paths.find((p) => p === key || key.startsWith(`${p}/`) || p.startsWith(`${key}/`));
-    if (clash) {
-      throw new Error(`Path '${path}' overlaps the already mounted path '${clash}'`);
-    }
-    this.#paths.push(key);
-    this.#router.use(path, handler);
+    this.#mounts.add(path, handler);
   }
 
   /**
@@ -83,7 +75,7 @@ export class DefaultRootHttpRouter implements RootHttpRouterService {
 
   /** The express handler that serves everything mounted. */
   handler(): Handler {
-    return this.#router;
+    return this.#mounts.handler();
   }
 }
 

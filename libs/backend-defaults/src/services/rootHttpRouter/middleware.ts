@@ -37,6 +37,43 @@ export function runSteps(steps: readonly RequestStep[], then?: RequestHandler): 
 }
 
 /**
+ * Runs middleware in turn as one express layer: the next one when a handler passes the request
+ * on, the outer `next` with the first error or after the last. As in an express router, a handler
+ * that throws or returns a rejected promise passes the error on, and `next('route')` or
+ * `next('router')` passes the request on.
+ */
+export function inTurn(handlers: readonly RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error && error !== 'route' && error !== 'router') {
+        next(error);
+        return;
+      }
+      const handler = handlers[index++];
+      if (!handler) {
+        next();
+        return;
+      }
+      try {
+        const result: unknown = handler(req, res, step);
+        if (isThenable(result)) {
+          result.then(undefined, (rejected: unknown) => next(rejected ?? new Error('Rejected promise')));
+        }
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+}
+
+/** A value with a `then` method, as express 5 recognises a promise returned by a handler. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
  * Gives every request an id of the server's own, in the `x-request-id` response header: the id
  * of its log lines and of its error responses. A client's `x-request-id` never becomes it (a
  * client could otherwise choose, or collide with, the id an operator looks up); it is logged

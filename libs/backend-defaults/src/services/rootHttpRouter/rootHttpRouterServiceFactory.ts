@@ -13,8 +13,10 @@ import { metricsEndpoint, metricsServiceRef } from '../metrics';
 import { DefaultRootHttpRouter, healthRouter } from './DefaultRootHttpRouter';
 import { errorHandler } from './errorHandler';
 import { HttpServer } from './HttpServer';
+import { MountTable } from './MountTable';
 import {
   fixedHeaders,
+  inTurn,
   notFound,
   pluginAvailability,
   rejectAmbiguousPaths,
@@ -118,23 +120,27 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
       const app = express();
       applySettings(app, settings);
       // The framework's own endpoints, before rate limit and body parsing, in one layer.
-      const framework = express.Router();
-      framework.use('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
-      framework.use('/.trellis/health/v1', healthRouter(health));
+      const framework = new MountTable();
+      framework.add('/.trellis/metrics', metricsEndpoint(metrics, config.getOptionalString('backend.metrics.token')));
+      framework.add('/.trellis/health/v1', healthRouter(health));
       // A plugin that is not serving answers 503 before its request's body is read.
       const limitBytes = parseByteSize(settings.bodyLimit, 'backend.http.bodyLimit');
       const bodies = runSteps([pluginAvailability(backendState)], readRequestBody({ limitBytes }));
       const server = HttpServer.create(app, settings, logger);
       router.attachServer(server.server);
       const error = errorHandler({ logger, showInternals: process.env.NODE_ENV === 'development' });
+      // Everything before the 404 runs as one express layer: each layer costs every request a
+      // pass through express's dispatch.
       const applyDefaults = () => {
-        applyPipeline(app, settings, observer.step);
-        app.use(framework);
-        if (rateLimiter) {
-          app.use(rateLimiter.handler);
-        }
-        app.use(bodies);
-        app.use(router.handler());
+        app.use(
+          inTurn([
+            ...pipeline(settings, observer.step),
+            framework.handler(),
+            ...(rateLimiter ? [rateLimiter.handler] : []),
+            bodies,
+            router.handler(),
+          ]),
+        );
         app.use(notFound());
         app.use(error);
       };
@@ -146,7 +152,7 @@ export function createRootHttpRouterServiceFactory(options: RootHttpRouterFactor
           server: server.server,
           middleware: pipelinePieces(settings, observer.step, rateLimiter?.handler, error),
           routes,
-          healthRouter: framework,
+          healthRouter: framework.handler(),
           config,
           logger,
           lifecycle,
@@ -199,19 +205,13 @@ function pipelinePieces(
 
 /**
  * The fixed steps every request takes first: request id, helmet's headers (computed once), CORS
- * when configured, then request logging and metrics, the Host and path checks. They run as one
- * middleware (two with CORS in between), not one express layer each.
+ * when configured, then request logging and metrics, the Host and path checks. The synchronous
+ * steps run as one handler (two with CORS in between).
  */
-function applyPipeline(app: Express, settings: HttpServerOptions, observe: RequestStep): void {
+function pipeline(settings: HttpServerOptions, observe: RequestStep): RequestHandler[] {
   const first = [requestId(), fixedHeaders(securityHeaders(settings.csp))];
   const then = [observe, requireHost(), rejectAmbiguousPaths()];
-  if (settings.cors) {
-    app.use(runSteps(first));
-    app.use(cors(settings.cors));
-    app.use(runSteps(then));
-  } else {
-    app.use(runSteps([...first, ...then]));
-  }
+  return settings.cors ? [runSteps(first), cors(settings.cors), runSteps(then)] : [runSteps([...first, ...then])];
 }
 
 /**
