@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { withCheapNameHelper } from './nameHelper.mjs';
 import { trainCodeCache } from './trainCodeCache.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -58,6 +59,7 @@ async function main() {
     // left (comments kept a few non-ASCII characters, which made V8 hold the source as UTF-16).
     minifySyntax: true,
     minifyWhitespace: true,
+    // Class names survive bundling (errors are named after their class); see nameHelper.mjs.
     keepNames: true,
     // The CommonJS function wrapper, for index.js to compile app.js as it is (see code-cache-entry.cjs).
     // import.meta.url of ESM-only dependencies (fdir, under tinyglobby, makes a require from it)
@@ -82,6 +84,8 @@ async function main() {
     logLevel: 'warning',
     logOverride: { 'require-resolve-not-external': 'silent', 'unsupported-dynamic-import': 'silent' },
   });
+  const bundle = path.join(outDir, 'app.js');
+  fs.writeFileSync(bundle, withCheapNameHelper(fs.readFileSync(bundle, 'utf8')));
   const bundled = bundledPackages(result.metafile);
   const copied = copyRuntimePackages(NATIVE);
   const shells = copyPluginAssets(bundled);

@@ -3,7 +3,8 @@ import {
   HttpRouterServiceAuthPolicy,
   HttpRouterServiceWebSocketHandler,
 } from '@trellis/backend-plugin-api';
-import express, { Handler, Router } from 'express';
+import express, { Handler, RequestHandler } from 'express';
+import { inTurn } from '../rootHttpRouter/middleware';
 import { splitPolicyPath } from './pathPolicy';
 
 /** Options of {@link DefaultHttpRouter.create}. @public */
@@ -17,11 +18,17 @@ const WS_SEGMENT = /^[A-Za-z0-9._~!$&'()+,;=@-]*$/;
 /**
  * The plugin router, mounted at `/api/<pluginId>` on the root router. Handlers run in the order
  * they were added; auth policies are collected for the credentials barrier in front of them.
+ * While no error-handling middleware (four parameters) was added, the handlers run in turn
+ * without an express router of their own, one dispatch less per request; from the first one on,
+ * an express router runs them, so that error handlers see errors as express defines.
  *
  * @public
  */
 export class DefaultHttpRouter implements HttpRouterService {
-  readonly #router: Router = express.Router();
+  readonly #handlers: Handler[] = [];
+  readonly #inTurn = inTurn(this.#handlers);
+  readonly #router = express.Router();
+  #handlesErrors = false;
   readonly #policies: HttpRouterServiceAuthPolicy[] = [];
   readonly #options: DefaultHttpRouterOptions;
 
@@ -34,7 +41,9 @@ export class DefaultHttpRouter implements HttpRouterService {
   }
 
   use(handler: Handler): void {
+    this.#handlers.push(handler);
     this.#router.use(handler);
+    this.#handlesErrors ||= handler.length >= 4;
   }
 
   addAuthPolicy(policy: HttpRouterServiceAuthPolicy): void {
@@ -65,8 +74,9 @@ export class DefaultHttpRouter implements HttpRouterService {
     return this.#policies;
   }
 
-  handler(): Router {
-    return this.#router;
+  /** The handler to mount: it runs every handler added, also those added after this call. */
+  handler(): RequestHandler {
+    return (req, res, next) => (this.#handlesErrors ? this.#router : this.#inTurn)(req, res, next);
   }
 }
 

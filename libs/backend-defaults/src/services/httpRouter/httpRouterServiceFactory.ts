@@ -41,18 +41,17 @@ export const httpRouterServiceFactory = createServiceFactory({
           handler: guard(handler),
         }),
     });
-    // One express router per plugin, its handlers after one layer that runs the open auth
-    // endpoints, the credentials barrier and the cookie endpoint in turn: each express layer
-    // costs every request a pass through express's dispatch.
-    const mounted = router.handler();
-    mounted.use(
+    // The open auth endpoints, the credentials barrier and the cookie endpoint run as one handler
+    // in front of the plugin's own: each express layer costs every request a pass through
+    // express's dispatch.
+    router.use(
       inTurn([
         createAuthIntegrationRoutes({ auth }),
         createCredentialsBarrier({ httpAuth, accessOf }),
         createCookieAuthRefreshMiddleware({ auth, httpAuth }),
       ]),
     );
-    rootHttpRouter.use(basePath, mounted);
+    rootHttpRouter.use(basePath, router.handler());
     return router;
   },
 });
