@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { dedupePackages } from './dedupePackages.mjs';
 import { withCheapNameHelper } from './nameHelper.mjs';
 import { trainCodeCache } from './trainCodeCache.mjs';
 
@@ -80,6 +81,8 @@ async function main() {
     },
     footer: { js: '})' },
     metafile: true,
+    // One copy of each package version, however many the install nested (see dedupePackages.mjs).
+    plugins: [dedupePackages()],
     external: [...NATIVE, ...OPTIONAL],
     logLevel: 'warning',
     logOverride: { 'require-resolve-not-external': 'silent', 'unsupported-dynamic-import': 'silent' },

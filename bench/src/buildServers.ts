@@ -1,10 +1,11 @@
-import { build } from 'esbuild';
+import { build, Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const NAME_HELPER = path.resolve(__dirname, '../../scripts/nameHelper.mjs');
+const DEDUPE_PACKAGES = path.resolve(__dirname, '../../scripts/dedupePackages.mjs');
 
 /** The JavaScript the benchmarks run: no TypeScript loader in any measured process. */
 export interface BuiltServers {
@@ -59,6 +60,9 @@ export async function buildServers(options: {
 
 // The same settings as scripts/build-app.mjs, so both sides of every ratio load alike.
 async function bundle(entry: string, outfile: string): Promise<void> {
+  const { dedupePackages } = (await import(pathToFileURL(DEDUPE_PACKAGES).href)) as {
+    dedupePackages: () => Plugin;
+  };
   await build({
     entryPoints: [entry],
     outfile,
@@ -71,6 +75,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     minifyWhitespace: true,
     keepNames: true,
     external: EXTERNAL,
+    // One copy of each package version, as in the artifact (and as a flat npm install has).
+    plugins: [dedupePackages()],
     logLevel: 'error',
   });
   // The artifact's name helper too (scripts/nameHelper.mjs), so both sides of a ratio run alike.

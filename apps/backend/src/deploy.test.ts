@@ -29,6 +29,8 @@ const postgres = databases.eachSupportedId().includes('POSTGRES');
     // Strict mode holds only when "use strict" is the first statement of the wrapper's body.
     const bundle = fs.readFileSync(path.join(out, 'app.js'), 'utf8');
     expect(bundle).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{"use strict";/);
+    // One copy of a package version, though the install nests mime-db 1.54.0 under four parents.
+    expect(bundle.match(/node_modules\/mime-db\/db\.json/g)).toHaveLength(1);
     const installed = fs.readdirSync(path.join(out, 'node_modules'));
     for (const devOnly of ['typescript', 'tsx', 'nx', 'jest', 'esbuild']) {
       expect(installed).not.toContain(devOnly);
