@@ -104,7 +104,8 @@ async function main() {
 function bundledPackages(metafile) {
   const names = new Set();
   for (const input of Object.keys(metafile.inputs)) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    // The innermost package: node_modules/accepts/node_modules/mime-db/db.json is mime-db.
+    const match = [...input.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].at(-1);
     if (match) names.add(match[1]);
   }
   return [...names].sort();

@@ -4,7 +4,7 @@
 // copies of 199 KiB), and a bundle would parse and run each of them at start. A copy is replaced
 // by another only when every dependency it declares resolves, from both places, to the same name
 // and version, so the code that runs is the same; which copy is kept does not depend on the order
-// esbuild resolves in (the first of the equivalent copies in path order).
+// esbuild resolves in (of the equivalent copies, the least nested one, then the first in path order).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -72,7 +72,7 @@ export function dedupePackages() {
             trees.set(top, packageDirs(top));
           }
           const name = key.slice(0, key.lastIndexOf('@'));
-          copies.set(key, (trees.get(top).get(name) ?? []).filter((dir) => identity(dir) === key).sort());
+          copies.set(key, (trees.get(top).get(name) ?? []).filter((dir) => identity(dir) === key).sort(byDepth));
         }
         return copies.get(key);
       };
@@ -95,6 +95,12 @@ export function dedupePackages() {
       });
     },
   };
+}
+
+/** The least nested directory first, then path order. */
+function byDepth(a, b) {
+  const depth = (dir) => dir.split(`${path.sep}node_modules${path.sep}`).length;
+  return depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Package name to the directories of its copies, in `nodeModules` and every node_modules below. */
