@@ -76,6 +76,8 @@ export interface InstructionsRow {
   name: string;
   /** Instructions per request, in thousands. */
   perRequestK: number;
+  /** The row this one is divided by (bare Express when absent); a row naming itself is an anchor. */
+  anchor?: string;
 }
 
 /** Instruction counts under callgrind: steady whatever else the machine runs. */

@@ -28,8 +28,8 @@ type Series = Record<string, LoadResult[]>;
 type Load = (server: ServerProcess, path: string, headers?: Record<string, string>) => Promise<LoadResult>;
 type Rss = { idle: number[]; loaded: number[] };
 
-const STATIC_AUTH = { authorization: `Bearer ${STATIC_TOKEN}` };
-const TODO_LIST = '/api/todo/todos?limit=20';
+export const STATIC_AUTH = { authorization: `Bearer ${STATIC_TOKEN}` };
+export const TODO_LIST = '/api/todo/todos?limit=20';
 const CATALOG_LIST = '/api/catalog/entities/by-query?filter=kind=component&limit=20';
 
 /**
@@ -110,7 +110,7 @@ export async function measureRequests(
 }
 
 /** Twenty todos to list, created through the API with the static token. */
-async function seedTodos(baseUrl: string): Promise<void> {
+export async function seedTodos(baseUrl: string): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const response = await fetch(`${baseUrl}/api/todo/todos`, {
       method: 'POST',

@@ -1,4 +1,4 @@
-import { BenchReport, CatalogRow, RequestRow } from '../BenchReport';
+import { BenchReport, CatalogRow, InstructionsRow, RequestRow } from '../BenchReport';
 import { LoadResult } from '../loadTest';
 import { checkTargets } from './targets';
 
@@ -172,10 +172,18 @@ function instructionsTable(report: BenchReport): string | undefined {
   if (!figure) {
     return undefined;
   }
-  const express = figure.rows.find((r) => r.name === 'bare Express')?.perRequestK;
-  return `Instructions per request (user space, valgrind's callgrind, ${figure.requests} requests after a warm-up, the smaller of two idle stretches of the same length subtracted; within about 3 % across runs however busy the machine is):\n\n${table(
-    ['server and route', 'thousand instructions per request', '/ bare Express'],
-    figure.rows.map((r) => [r.name, r.perRequestK, express ? `${round2(r.perRequestK / express)}×` : '']),
+  const perRequest = (name: string) => figure.rows.find((r) => r.name === name)?.perRequestK;
+  const ratio = (row: InstructionsRow): Cell => {
+    const anchor = row.anchor ?? 'bare Express';
+    const divisor = perRequest(anchor);
+    if (row.name === anchor) {
+      return 'anchor';
+    }
+    return divisor ? `${round2(row.perRequestK / divisor)}× ${anchor}` : '';
+  };
+  return `Instructions per request (user space, valgrind's callgrind, ${figure.requests} requests after 10,000 of warm-up, the smaller of two idle stretches of the same length subtracted; runs of the same build agree within about 1 % however busy the machine is):\n\n${table(
+    ['server and route', 'thousand instructions per request', 'ratio'],
+    figure.rows.map((r) => [r.name, r.perRequestK, ratio(r)]),
   )}`;
 }
 
