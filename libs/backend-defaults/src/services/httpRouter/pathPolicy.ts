@@ -14,6 +14,14 @@ export function createPathPredicate(policyPath: string): PathPredicate {
   if (segments.length === 0) {
     return () => true;
   }
+  if (!segments.some((segment) => segment.startsWith(':'))) {
+    // Plain segments only: a prefix ending at a segment boundary, without splitting the path.
+    const prefix = `/${segments.join('/')}`.toLowerCase();
+    return (path) => {
+      const lower = path.toLowerCase();
+      return lower.startsWith(prefix) && (lower.length === prefix.length || lower.charCodeAt(prefix.length) === 47);
+    };
+  }
   return (path) => {
     const parts = path.split('/').slice(1);
     if (parts.length < segments.length) {

@@ -7,6 +7,9 @@ export interface ConfigLayer {
   context: string;
 }
 
+// Keys may be built from input (`integrations.${host}`): the memory of lookups is emptied when full.
+const MAX_REMEMBERED_KEYS = 256;
+
 /**
  * Reads merged configuration from ordered layers, later layers winning; objects merge across
  * layers, arrays and scalars replace. Type errors name the full key and the layer it came from.
@@ -17,6 +20,8 @@ export class ConfigReader implements RootConfigService {
   #layers: ConfigLayer[];
   readonly #prefix: string;
   readonly #subscribe?: RootConfigService['subscribe'];
+  /** Keys read before whose value is not an object or array, to their value and context. */
+  readonly #found = new Map<string, { value: JsonValue | undefined; context?: string }>();
 
   private constructor(layers: ConfigLayer[], prefix: string, subscribe?: RootConfigService['subscribe']) {
     this.#layers = layers;
@@ -37,6 +42,7 @@ export class ConfigReader implements RootConfigService {
   /** Replaces the layers (after a reload); readers derived with getConfig keep the old ones. */
   replaceLayers(layers: ConfigLayer[]): void {
     this.#layers = layers;
+    this.#found.clear();
   }
 
   get subscribe(): RootConfigService['subscribe'] {
@@ -168,6 +174,23 @@ export class ConfigReader implements RootConfigService {
   }
 
   #lookup(key: string): { value: JsonValue | undefined; context?: string } {
+    const known = this.#found.get(key);
+    if (known) {
+      return known;
+    }
+    const found = this.#merge(key);
+    // Plain values are remembered (plugins read config per request); objects are fresh merged
+    // copies on every call, so a caller that changes one changes nothing else.
+    if (!isObject(found.value) && !Array.isArray(found.value)) {
+      if (this.#found.size >= MAX_REMEMBERED_KEYS) {
+        this.#found.clear();
+      }
+      this.#found.set(key, found);
+    }
+    return found;
+  }
+
+  #merge(key: string): { value: JsonValue | undefined; context?: string } {
     const path = key === '' ? [] : key.split('.');
     let value: JsonValue | undefined;
     let context: string | undefined;

@@ -97,6 +97,19 @@ describe('ConfigReader', () => {
     expect(config.getConfig('backend').keys()).toEqual(['listen', 'flag', 'items']);
     expect(config.getOptionalString('backend.absent')).toBeUndefined();
   });
+
+  it('gives a fresh copy of an object on every read, however often its values are read', () => {
+    const reader = ConfigReader.fromData({ backend: { listen: { port: 7007 } } });
+    expect(reader.getNumber('backend.listen.port')).toBe(7007);
+    const listen = reader.get<{ port: number }>('backend.listen');
+    listen.port = 1;
+    expect(reader.get<{ port: number }>('backend.listen').port).toBe(7007);
+    expect(reader.getNumber('backend.listen.port')).toBe(7007);
+    for (let i = 0; i < 1000; i++) {
+      expect(reader.getOptionalString(`integrations.host${i}`)).toBeUndefined();
+    }
+    expect(reader.getNumber('backend.listen.port')).toBe(7007);
+  });
 });
 
 describe('plugin config schemas', () => {
@@ -239,6 +252,8 @@ describe('reloading', () => {
     }) as unknown as InternalServiceFactory;
     const state = { getPlugins: () => [] };
     const config = (await factory.factory({ backendState: state }, undefined)) as ConfigReader;
+    // Read before the edit, so that a remembered value would show if reloading did not forget it.
+    expect(config.getString('example.message')).toBe('one');
     const changed = () =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no change seen within 20 s')), 20_000);

@@ -45,9 +45,12 @@ export class RequestLineWriter {
   readonly #writer: LineWriter;
   readonly #redactor: Redactor;
   /** Each key in output order: a logger field already serialised, or a request field. */
-  readonly #order: ReadonlyArray<{ field: Field } | { json: string }>;
+  readonly #order: ReadonlyArray<{ field: Field; json?: undefined } | { json: string }>;
+  readonly #methods = new Map<string, string>();
+  #timestampMs = -1;
+  #timestampJson = '';
   /** Logged URL to its redacted JSON string; emptied when full, so distinct URLs cannot grow it. */
-  readonly #urls = new Map<string, { url: string; json: string }>();
+  readonly #urls = new Map<string, string>();
   #urlsVersion = -1;
 
   private constructor(writer: LineWriter, redactor: Redactor, meta: LogMeta) {
@@ -66,24 +69,18 @@ export class RequestLineWriter {
   }
 
   write(line: RequestLine): void {
-    const { url, json: urlJson } = this.#redactedUrl(line.url);
-    const values: Record<Field, string | undefined> = {
-      clientRequestId:
-        line.clientRequestId === undefined
-          ? undefined
-          : JSON.stringify(this.#redactor.redactString(line.clientRequestId)),
-      durationMs: String(line.durationMs),
-      level: line.level === 'info' ? '"info"' : '"debug"',
-      message: JSON.stringify(`${line.method} ${url} ${line.status}`),
-      method: JSON.stringify(line.method),
-      requestId: line.requestId === undefined ? undefined : JSON.stringify(this.#ownOrRedacted(line.requestId)),
-      status: String(line.status),
-      timestamp: `"${new Date().toISOString()}"`,
-      url: urlJson,
-    };
+    const urlJson = this.#redactedUrlJson(line.url);
+    const method = this.#methodJson(line.method);
+    const status = String(line.status);
     let text = '{';
     for (const entry of this.#order) {
-      const part = 'json' in entry ? entry.json : this.#field(entry.field, values[entry.field]);
+      let part: string | undefined;
+      if (entry.json !== undefined) {
+        part = entry.json;
+      } else {
+        const value = this.#value(entry.field, line, method, status, urlJson);
+        part = value === undefined ? undefined : `"${entry.field}":${value}`;
+      }
       if (part !== undefined) {
         text += text.length === 1 ? part : `,${part}`;
       }
@@ -91,25 +88,71 @@ export class RequestLineWriter {
     this.#writer.write(`${text}}`);
   }
 
-  #redactedUrl(logged: string): { url: string; json: string } {
+  /** A request field as JSON, or undefined to leave it out. */
+  #value(field: Field, line: RequestLine, method: string, status: string, urlJson: string): string | undefined {
+    switch (field) {
+      case 'clientRequestId':
+        return line.clientRequestId === undefined
+          ? undefined
+          : JSON.stringify(this.#redactor.redactString(line.clientRequestId));
+      case 'durationMs':
+        return String(line.durationMs);
+      case 'level':
+        return line.level === 'info' ? '"info"' : '"debug"';
+      case 'message':
+        // JSON escapes character by character, so the escaped parts can be joined: the method is
+        // an HTTP token and the status a number, neither needs escaping.
+        return `${method.slice(0, -1)} ${urlJson.slice(1, -1)} ${status}"`;
+      case 'method':
+        return method;
+      case 'requestId':
+        return line.requestId === undefined ? undefined : JSON.stringify(this.#ownOrRedacted(line.requestId));
+      case 'status':
+        return status;
+      case 'timestamp':
+        return this.#timestamp();
+      case 'url':
+        return urlJson;
+    }
+  }
+
+  /** The method as JSON; Node's parser gives only HTTP tokens, but a stray one is escaped anyway. */
+  #methodJson(method: string): string {
+    let json = this.#methods.get(method);
+    if (json === undefined) {
+      json = JSON.stringify(method);
+      if (this.#methods.size < 64) {
+        this.#methods.set(method, json);
+      }
+    }
+    return json;
+  }
+
+  /** The current time as a JSON ISO string, formatted once per millisecond. */
+  #timestamp(): string {
+    const now = Date.now();
+    if (now !== this.#timestampMs) {
+      this.#timestampMs = now;
+      this.#timestampJson = `"${new Date(now).toISOString()}"`;
+    }
+    return this.#timestampJson;
+  }
+
+  /** The logged URL redacted, as a JSON string. */
+  #redactedUrlJson(logged: string): string {
     if (this.#urlsVersion !== this.#redactor.version) {
       this.#urls.clear();
       this.#urlsVersion = this.#redactor.version;
     }
     let known = this.#urls.get(logged);
-    if (!known) {
-      const url = this.#redactor.redactString(logged);
-      known = { url, json: JSON.stringify(url) };
+    if (known === undefined) {
+      known = JSON.stringify(this.#redactor.redactString(logged));
       if (this.#urls.size >= URL_CACHE_SIZE) {
         this.#urls.clear();
       }
       this.#urls.set(logged, known);
     }
     return known;
-  }
-
-  #field(field: Field, json: string | undefined): string | undefined {
-    return json === undefined ? undefined : `"${field}":${json}`;
   }
 
   #ownOrRedacted(requestId: string): string {
