@@ -1,4 +1,5 @@
 import express from 'express';
+import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DefaultRootHttpRouter } from './DefaultRootHttpRouter';
 
@@ -8,6 +9,16 @@ async function serve(app: express.Express) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     get: async (path: string) => (await fetch(base + path)).text(),
+    /** A request whose target is in absolute form (`GET http://host/path`), as proxies send. */
+    getAbsolute: (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const request = http.get({ host: '127.0.0.1', port: new URL(base).port, path: base + path }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve(body));
+        });
+        request.on('error', reject);
+      }),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
@@ -41,6 +52,11 @@ describe('DefaultRootHttpRouter', () => {
     expect(await http.get('/deep/a')).toBe('fallthrough base= url=/deep/a');
     expect(await http.get('/deep/a/bc')).toBe('fallthrough base= url=/deep/a/bc');
     expect(await http.get('/skip/x')).toBe('fallthrough base= url=/skip/x');
+    // An absolute-form target is routed by its path, and keeps its scheme and host in req.url.
+    const origin = (await http.getAbsolute('/api/todo/todos?x=3')).match(/url=(http:\/\/[^/]+)/)?.[1];
+    expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await http.getAbsolute('/api/todo/todos?x=3')).toBe(`todos base=/api/todo url=${origin}/todos?x=3 q=3`);
+    expect(await http.getAbsolute('/nowhere')).toBe(`fallthrough base= url=${origin}/nowhere`);
     await http.close();
   });
 

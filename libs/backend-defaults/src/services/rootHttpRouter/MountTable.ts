@@ -35,13 +35,14 @@ export class MountTable {
     return (req, res, next) => {
       const url = req.url;
       const query = url.indexOf('?');
-      const path = query === -1 ? url : url.slice(0, query);
-      const found = this.#find(path);
+      const pathEnd = query === -1 ? url.length : query;
+      const start = url.charCodeAt(0) === 47 /* '/' */ ? 0 : absoluteFormPathStart(url, pathEnd);
+      const found = start === -1 ? undefined : this.#find(url.slice(start, pathEnd));
       if (!found) {
         next();
         return;
       }
-      dispatch(found.handler, found.length, req, res, next);
+      dispatch(found.handler, start, found.length, req, res, next);
     };
   }
 
@@ -67,13 +68,33 @@ export class MountTable {
   }
 }
 
-/** Calls `handler` with the first `length` characters of the path moved from `req.url` to `req.baseUrl`. */
-function dispatch(handler: Handler, length: number, req: Request, res: Response, next: NextFunction): void {
+/**
+ * Where the path starts in a request target of absolute form (`http://host/path`, RFC 9112
+ * section 3.2.2), which express routes by its path too; -1 when there is none.
+ */
+function absoluteFormPathStart(url: string, pathEnd: number): number {
+  const scheme = url.indexOf('://');
+  const slash = scheme === -1 ? -1 : url.indexOf('/', scheme + 3);
+  return slash === -1 || slash > pathEnd ? -1 : slash;
+}
+
+/**
+ * Calls `handler` with the `length` characters of the path that follow `start` (the scheme and
+ * host of an absolute-form target, else 0) moved from `req.url` to `req.baseUrl`.
+ */
+function dispatch(
+  handler: Handler,
+  start: number,
+  length: number,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
   const url = req.url;
   const baseUrl = req.baseUrl;
-  const rest = url.slice(length);
-  req.baseUrl = baseUrl + url.slice(0, length);
-  req.url = rest.charCodeAt(0) === 47 /* '/' */ ? rest : `/${rest}`;
+  const rest = url.slice(start + length);
+  req.baseUrl = baseUrl + url.slice(start, start + length);
+  req.url = url.slice(0, start) + (rest.charCodeAt(0) === 47 /* '/' */ ? rest : `/${rest}`);
   let done = false;
   const restore: NextFunction = (error?: unknown) => {
     if (done) {
