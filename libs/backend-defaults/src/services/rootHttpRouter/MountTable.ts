@@ -1,5 +1,5 @@
 import type { Handler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { isThenable } from './middleware';
+import { callHandler } from './middleware';
 
 /**
  * Handlers mounted at literal absolute paths, found by a map lookup per path segment instead of
@@ -106,12 +106,5 @@ function dispatch(
     // As in express: 'route' and 'router' from a mounted handler pass the request on.
     next(error === 'route' || error === 'router' ? undefined : error);
   };
-  try {
-    const result: unknown = handler(req, res, restore);
-    if (isThenable(result)) {
-      result.then(undefined, (error: unknown) => restore(error ?? new Error('Rejected promise')));
-    }
-  } catch (error) {
-    restore(error);
-  }
+  callHandler(handler, req, res, restore, restore);
 }

@@ -1,7 +1,7 @@
 import { BackendStateService } from '@trellis/backend-app-api';
 import { InputError, NotFoundError, ServiceUnavailableError } from '@trellis/errors';
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Handler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { findInstalledPlugin } from '../../lib/findInstalledPlugin';
 import { ResponseHeader } from './securityHeaders';
 
@@ -55,21 +55,35 @@ export function inTurn(handlers: readonly RequestHandler[]): RequestHandler {
         next();
         return;
       }
-      try {
-        const result: unknown = handler(req, res, step);
-        if (isThenable(result)) {
-          result.then(undefined, (rejected: unknown) => next(rejected ?? new Error('Rejected promise')));
-        }
-      } catch (thrown) {
-        next(thrown);
-      }
+      callHandler(handler, req, res, step, next);
     };
     step();
   };
 }
 
+/**
+ * Calls an express handler as an express layer does: what it throws, or what the promise it
+ * returns rejects with, goes to `fail`.
+ */
+export function callHandler(
+  handler: Handler,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  fail: (error: unknown) => void,
+): void {
+  try {
+    const result: unknown = handler(req, res, next);
+    if (isThenable(result)) {
+      result.then(undefined, (rejected: unknown) => fail(rejected ?? new Error('Rejected promise')));
+    }
+  } catch (thrown) {
+    fail(thrown);
+  }
+}
+
 /** A value with a `then` method, as express 5 recognises a promise returned by a handler. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
+function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
