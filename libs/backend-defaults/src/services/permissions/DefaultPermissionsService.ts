@@ -116,10 +116,10 @@ export class DefaultPermissionsService implements PermissionsService {
 
   async #evaluate(requests: EvaluatePermissionRequest[], credentials: Credentials): Promise<PolicyDecision[]> {
     const items = requests.map((r, i) => ({ id: String(i), ...r }));
-    const [baseUrl, authorization] = await Promise.all([
-      this.#discovery.getBaseUrl(PERMISSION_PLUGIN_ID),
-      this.#authorization(credentials),
-    ]);
+    // One after the other: a token minted for a plugin that cannot be found would go on being
+    // minted (perhaps storing a signing key) after the request has failed.
+    const baseUrl = await this.#discovery.getBaseUrl(PERMISSION_PLUGIN_ID);
+    const authorization = await this.#authorization(credentials);
     let response: Response;
     try {
       response = await fetch(`${baseUrl}/authorize`, {

@@ -69,14 +69,15 @@ export class DefaultUserInfoService implements UserInfoService {
       return undefined;
     }
     const { auth, discovery } = this.#options;
-    const [baseUrl, { token }] = await Promise.all([
-      discovery.getBaseUrl('catalog').catch((error: Error) => {
-        throw new ServiceUnavailableError('No catalog is installed or configured to read user info from', error);
-      }),
-      auth
-        .getOwnServiceCredentials()
-        .then((own) => auth.getPluginRequestToken({ onBehalfOf: own, targetPluginId: 'catalog' })),
-    ]);
+    // The catalog's address first: without one there is no token to mint (minting may store a
+    // new signing key, which must not go on in the background once the request has failed).
+    const baseUrl = await discovery.getBaseUrl('catalog').catch((error: Error) => {
+      throw new ServiceUnavailableError('No catalog is installed or configured to read user info from', error);
+    });
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'catalog',
+    });
     let response: Response;
     try {
       // Asked as a batch of one: a user the catalog does not know is an answer (null), while a
