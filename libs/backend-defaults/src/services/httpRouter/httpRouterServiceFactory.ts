@@ -1,6 +1,5 @@
 import { coreServices, createServiceFactory } from '@trellis/backend-plugin-api';
-import { inTurn } from '../rootHttpRouter/middleware';
-import { createAuthIntegrationRoutes } from './addAuthIntegrationRoutes';
+import { createAuthIntegrationRoutes } from './createAuthIntegrationRoutes';
 import { createCookieAuthRefreshMiddleware } from './createCookieAuthRefreshMiddleware';
 import { createCredentialsBarrier, createPathAccess } from './createCredentialsBarrier';
 import { createWebSocketBarrier } from './createWebSocketBarrier';
@@ -41,16 +40,11 @@ export const httpRouterServiceFactory = createServiceFactory({
           handler: guard(handler),
         }),
     });
-    // The open auth endpoints, the credentials barrier and the cookie endpoint run as one handler
-    // in front of the plugin's own: each express layer costs every request a pass through
-    // express's dispatch.
-    router.use(
-      inTurn([
-        createAuthIntegrationRoutes({ auth }),
-        createCredentialsBarrier({ httpAuth, accessOf }),
-        createCookieAuthRefreshMiddleware({ auth, httpAuth }),
-      ]),
-    );
+    // The open auth endpoints, the credentials barrier and the cookie endpoint go first; the plugin
+    // router runs its handlers in turn, without an express dispatch for each.
+    router.use(createAuthIntegrationRoutes({ auth }));
+    router.use(createCredentialsBarrier({ httpAuth, accessOf }));
+    router.use(createCookieAuthRefreshMiddleware({ auth, httpAuth }));
     rootHttpRouter.use(basePath, router.handler());
     return router;
   },

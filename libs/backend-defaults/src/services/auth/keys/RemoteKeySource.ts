@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { JWKS_PATH } from '../../httpRouter/addAuthIntegrationRoutes';
+import { JWKS_PATH } from '../../httpRouter/createAuthIntegrationRoutes';
 import { ASYMMETRIC_ALGORITHMS, PluginKeySource, PublicKeyRecord, SigningKey } from '../types';
 
 const FETCH_TIMEOUT_MS = 5_000;
