@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 const NAME_HELPER = path.resolve(__dirname, '../../scripts/nameHelper.mjs');
 const DEDUPE_PACKAGES = path.resolve(__dirname, '../../scripts/dedupePackages.mjs');
+const NODE_ONLY_PATCHES = path.resolve(__dirname, '../../scripts/nodeOnlyPatches.mjs');
 
 /** The JavaScript the benchmarks run: no TypeScript loader in any measured process. */
 export interface BuiltServers {
@@ -63,6 +64,9 @@ async function bundle(entry: string, outfile: string): Promise<void> {
   const { dedupePackages } = (await import(pathToFileURL(DEDUPE_PACKAGES).href)) as {
     dedupePackages: () => Plugin;
   };
+  const { nodeOnlyPatches } = (await import(pathToFileURL(NODE_ONLY_PATCHES).href)) as {
+    nodeOnlyPatches: () => Plugin;
+  };
   await build({
     entryPoints: [entry],
     outfile,
@@ -75,8 +79,9 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     minifyWhitespace: true,
     keepNames: true,
     external: EXTERNAL,
-    // One copy of each package version, as in the artifact (and as a flat npm install has).
-    plugins: [dedupePackages()],
+    // One copy of each package version, as in the artifact (and as a flat npm install has), and
+    // the artifact's build-time answers to runtime checks.
+    plugins: [dedupePackages(), nodeOnlyPatches()],
     logLevel: 'error',
   });
   // The artifact's name helper too (scripts/nameHelper.mjs), so both sides of a ratio run alike.

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = path.resolve(__dirname, '../..');
+
+/** Bundles `entry` (in `dir`) with the patches, as scripts/build-app.mjs does; the run's output. */
+function bundleWithPatches(dir: string, entry: string) {
+  const script = `
+    import esbuild from ${JSON.stringify(pathToFileURL(require.resolve('esbuild', { paths: [root] })).href)};
+    import { nodeOnlyPatches } from ${JSON.stringify(pathToFileURL(path.join(root, 'scripts/nodeOnlyPatches.mjs')).href)};
+    await esbuild.build({
+      entryPoints: [${JSON.stringify(entry)}], bundle: true, platform: 'node', outfile: 'out.js',
+      nodePaths: [${JSON.stringify(path.join(root, 'node_modules'))}], external: ['pg-native', 'pg-cloudflare'],
+      logLevel: 'silent', plugins: [nodeOnlyPatches()],
+    }).catch((error) => { console.error(error.errors.map((e) => e.text).join('\\n')); process.exit(1); });
+  `;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+}
+
+describe('scripts/nodeOnlyPatches.mjs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-patches-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the bundled pg from loading Node's fetch (undici) when it loads", () => {
+    // What a backend on PostgreSQL does at start; undici is what pg's runtime check loaded on Node 20.
+    fs.writeFileSync(
+      path.join(dir, 'entry.js'),
+      "const pg = require('pg');\n" +
+        'new pg.Client({});\n' +
+        "console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));\n",
+    );
+    const built = bundleWithPatches(dir, 'entry.js');
+    expect(built.stderr).toBe('');
+    const run = spawnSync(process.execPath, ['out.js'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([]);
+  });
+
+  it('fails the build when the patched code changed, naming the file', () => {
+    const stream = path.join(dir, 'node_modules/pg/lib/stream.js');
+    fs.mkdirSync(path.dirname(stream), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'node_modules/pg/package.json'),
+      JSON.stringify({ name: 'pg', main: 'lib/stream.js' }),
+    );
+    fs.writeFileSync(stream, 'module.exports = { getStream: () => null };\n');
+    fs.writeFileSync(path.join(dir, 'entry.js'), "require('pg');\n");
+    const built = bundleWithPatches(dir, 'entry.js');
+    expect(built.status).toBe(1);
+    expect(built.stderr).toContain(
+      'pg/lib/stream.js changed: the patch of scripts/nodeOnlyPatches.mjs no longer applies',
+    );
+  });
+});
