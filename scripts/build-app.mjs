@@ -61,6 +61,8 @@ async function main() {
     // left (comments kept a few non-ASCII characters, which made V8 hold the source as UTF-16).
     minifySyntax: true,
     minifyWhitespace: true,
+    // Non-ASCII characters escaped (esbuild's default, relied on by code-cache-entry.cjs).
+    charset: 'ascii',
     // Class names survive bundling (errors are named after their class); see nameHelper.mjs.
     keepNames: true,
     // The CommonJS function wrapper, for index.js to compile app.js as it is (see code-cache-entry.cjs).
@@ -90,7 +92,15 @@ async function main() {
     logOverride: { 'require-resolve-not-external': 'silent', 'unsupported-dynamic-import': 'silent' },
   });
   const bundle = path.join(outDir, 'app.js');
-  fs.writeFileSync(bundle, withCheapNameHelper(fs.readFileSync(bundle, 'utf8')));
+  const code = withCheapNameHelper(fs.readFileSync(bundle, 'utf8'));
+  // The entry point reads the bundle as Latin-1, which is right for ASCII only.
+  const nonAscii = code.search(/[^\x00-\x7f]/);
+  if (nonAscii >= 0) {
+    throw new Error(
+      `app.js has a non-ASCII character at offset ${nonAscii}: ${JSON.stringify(code.slice(nonAscii - 40, nonAscii + 40))}`,
+    );
+  }
+  fs.writeFileSync(bundle, code);
   const bundled = bundledPackages(result.metafile);
   const copied = copyRuntimePackages(NATIVE);
   const shells = copyPluginAssets(bundled);
