@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { dedupePackages } from './dedupePackages.mjs';
 import { withCheapNameHelper } from './nameHelper.mjs';
-import { nodeOnlyPatches } from './nodeOnlyPatches.mjs';
+import { bundlePatches } from './bundlePatches.mjs';
 import { trainCodeCache } from './trainCodeCache.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -85,8 +85,8 @@ async function main() {
     footer: { js: '})' },
     metafile: true,
     // One copy of each package version, however many the install nested (see dedupePackages.mjs);
-    // checks for other runtimes that are costly on Node taken out (see nodeOnlyPatches.mjs).
-    plugins: [dedupePackages(), nodeOnlyPatches()],
+    // dependency lines that cost the start for nothing changed (see bundlePatches.mjs).
+    plugins: [dedupePackages(), bundlePatches()],
     external: [...NATIVE, ...OPTIONAL],
     logLevel: 'warning',
     logOverride: { 'require-resolve-not-external': 'silent', 'unsupported-dynamic-import': 'silent' },

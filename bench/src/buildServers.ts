@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 const NAME_HELPER = path.resolve(__dirname, '../../scripts/nameHelper.mjs');
 const DEDUPE_PACKAGES = path.resolve(__dirname, '../../scripts/dedupePackages.mjs');
-const NODE_ONLY_PATCHES = path.resolve(__dirname, '../../scripts/nodeOnlyPatches.mjs');
+const BUNDLE_PATCHES = path.resolve(__dirname, '../../scripts/bundlePatches.mjs');
 
 /** The JavaScript the benchmarks run: no TypeScript loader in any measured process. */
 export interface BuiltServers {
@@ -64,8 +64,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
   const { dedupePackages } = (await import(pathToFileURL(DEDUPE_PACKAGES).href)) as {
     dedupePackages: () => Plugin;
   };
-  const { nodeOnlyPatches } = (await import(pathToFileURL(NODE_ONLY_PATCHES).href)) as {
-    nodeOnlyPatches: () => Plugin;
+  const { bundlePatches } = (await import(pathToFileURL(BUNDLE_PATCHES).href)) as {
+    bundlePatches: () => Plugin;
   };
   await build({
     entryPoints: [entry],
@@ -80,8 +80,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     keepNames: true,
     external: EXTERNAL,
     // One copy of each package version, as in the artifact (and as a flat npm install has), and
-    // the artifact's build-time answers to runtime checks.
-    plugins: [dedupePackages(), nodeOnlyPatches()],
+    // the artifact's patches of dependencies (scripts/bundlePatches.mjs).
+    plugins: [dedupePackages(), bundlePatches()],
     logLevel: 'error',
   });
   // The artifact's name helper too (scripts/nameHelper.mjs), so both sides of a ratio run alike.
