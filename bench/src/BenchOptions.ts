@@ -66,7 +66,7 @@ export function readBenchOptions(argv: readonly string[], benchDir: string): Ben
     warmupSeconds: 1,
     connections: 10,
     pluginCounts: quick ? [1, 10] : [1, 10, 100, 500],
-    instructionRequests: quick ? 200 : 2000,
+    instructionRequests: quick ? 200 : 1000,
     catalogRuns: quick ? 1 : 3,
     backstageCatalogRuns: 1,
     backstage: !quick && !argv.includes('--no-backstage'),

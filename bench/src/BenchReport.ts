@@ -74,15 +74,20 @@ export interface RequestsFigure {
 /** Instructions (user space, callgrind) per request of one route, and per start. */
 export interface InstructionsRow {
   name: string;
-  /** Instructions per request, in thousands. */
+  /** Instructions per request, in thousands: the median of the windows. */
   perRequestK: number;
+  /** Each counted window's figure (runs before 2026-12-06 counted one window). */
+  windowsK?: number[];
   /** The row this one is divided by (bare Express when absent); a row naming itself is an anchor. */
   anchor?: string;
 }
 
 /** Instruction counts under callgrind: steady whatever else the machine runs. */
 export interface InstructionsFigure {
+  /** Requests per counted window. */
   requests: number;
+  /** Counted windows per route (one when absent). */
+  windows?: number;
   rows: InstructionsRow[];
 }
 

@@ -8,11 +8,14 @@ import { InstructionsFigure, InstructionsRow } from '../BenchReport';
 import { runRequests } from '../loadTest';
 import { seedTodos, STATIC_AUTH, TODO_LIST } from './requests';
 import { ServerSpec } from '../ServerProcess';
-import { round } from '../stats';
+import { median, round } from '../stats';
 
 // With 1000 requests of warm-up TurboFan was still compiling in the counted window, and counts of
-// the same build moved by several per cent between runs; after 10,000 they agree within 1 %.
+// the same build moved by several per cent between runs.
 const WARMUP_REQUESTS = 10_000;
+// Consecutive windows of the same server still differ by up to ±12 % (a major GC or a scheduler
+// tick falls into one window and not the next), so each figure is the median of several windows.
+const WINDOWS = 5;
 const START_TIMEOUT_MS = 240_000;
 const TODO_ANCHOR = 'bare Express + knex todo list (20 rows), SQLite';
 
@@ -39,10 +42,11 @@ export function callgrindUnavailable(): string | undefined {
 }
 
 /**
- * Instructions per request under callgrind, which counts instructions instead of time and so
- * repeats to within 1 % however busy the machine is: each server runs under callgrind with
- * collection off, takes WARMUP_REQUESTS requests, then collection is on for `requests` more (2
- * connections); an idle stretch of the same length is counted the same way and subtracted.
+ * Instructions per request under callgrind, which counts instructions instead of time, so that
+ * how busy the machine is does not change the figure: each server runs under callgrind with
+ * collection off, takes WARMUP_REQUESTS requests, then collection is on for WINDOWS windows of
+ * `requests` requests each (2 connections); the smaller of two idle stretches of a window's
+ * length, counted the same way, is subtracted from each window, and the figure is the median.
  * User space only: the kernel's share (the socket writes) is not counted. (perf's hardware
  * counters would be cheaper, but this VM exposes none.)
  */
@@ -96,13 +100,19 @@ export async function measureInstructions(
   }
   const rows: InstructionsRow[] = [];
   for (const target of targets) {
-    const perRequestK = round((await countPerRequest(target, requests)) / 1000);
-    rows.push({ name: target.name, perRequestK, ...(target.anchor ? { anchor: target.anchor } : {}) });
+    const windows = (await countPerRequest(target, requests)).map((count) => round(count / 1000));
+    rows.push({
+      name: target.name,
+      perRequestK: median(windows),
+      windowsK: windows,
+      ...(target.anchor ? { anchor: target.anchor } : {}),
+    });
   }
-  return { requests, rows };
+  return { requests, windows: WINDOWS, rows };
 }
 
-async function countPerRequest(target: Target, requests: number): Promise<number> {
+/** Instructions per request in each counted window. */
+async function countPerRequest(target: Target, requests: number): Promise<number[]> {
   const spec = await target.spec();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-callgrind-'));
   const outFile = path.join(dir, 'callgrind.out');
@@ -135,24 +145,29 @@ async function countPerRequest(target: Target, requests: number): Promise<number
     }
     const url = baseUrl + target.path;
     await runRequests({ url, headers, connections: 2, amount: WARMUP_REQUESTS });
+    const loaded: number[] = [];
     const started = performance.now();
-    const loaded = await collect(child.pid!, outFile, 1, () =>
-      runRequests({ url, headers, connections: 2, amount: requests }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    // Two idle stretches of the same length, after the load; the smaller is the background a
+    for (let window = 1; window <= WINDOWS; window++) {
+      loaded.push(
+        await collect(child.pid!, outFile, window, () =>
+          runRequests({ url, headers, connections: 2, amount: requests }),
+        ),
+      );
+    }
+    const seconds = (performance.now() - started) / 1000 / WINDOWS;
+    // Two idle stretches of a window's length, after the load; the smaller is the background a
     // request-free server does (timers, polls), since a burst of background work (a scheduled
     // task) may fall into one of them but is no part of a request's cost.
     const idle = Math.min(
-      await collect(child.pid!, outFile, 2, () => sleep(seconds * 1000)),
-      await collect(child.pid!, outFile, 3, () => sleep(seconds * 1000)),
+      await collect(child.pid!, outFile, WINDOWS + 1, () => sleep(seconds * 1000)),
+      await collect(child.pid!, outFile, WINDOWS + 2, () => sleep(seconds * 1000)),
     );
-    if (loaded <= idle) {
+    if (median(loaded) <= idle) {
       throw new Error(
-        `${target.name}: the idle stretch counted more instructions than the load (${idle} >= ${loaded})`,
+        `${target.name}: the idle stretch counted more instructions than the load (${idle} >= ${median(loaded)})`,
       );
     }
-    return (loaded - idle) / requests;
+    return loaded.map((count) => (count - idle) / requests);
   } finally {
     child.kill('SIGKILL');
     await new Promise((resolve) =>

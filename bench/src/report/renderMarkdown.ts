@@ -181,9 +181,19 @@ function instructionsTable(report: BenchReport): string | undefined {
     }
     return divisor ? `${round2(row.perRequestK / divisor)}× ${anchor}` : '';
   };
-  return `Instructions per request (user space, valgrind's callgrind, ${figure.requests} requests after 10,000 of warm-up, the smaller of two idle stretches of the same length subtracted; runs of the same build agree within about 1 % however busy the machine is):\n\n${table(
-    ['server and route', 'thousand instructions per request', 'ratio'],
-    figure.rows.map((r) => [r.name, r.perRequestK, ratio(r)]),
+  const windows = figure.windows ?? 1;
+  const counted =
+    windows > 1
+      ? `the median of ${windows} consecutive windows of ${figure.requests} requests each, after 10,000 of warm-up, the smaller of two idle stretches of a window's length subtracted from each; the range shows how far windows of the same server differ`
+      : `${figure.requests} requests after 10,000 of warm-up, the smaller of two idle stretches of the same length subtracted`;
+  return `Instructions per request (user space, valgrind's callgrind, ${counted}):\n\n${table(
+    ['server and route', 'thousand instructions per request', 'range of the windows', 'ratio'],
+    figure.rows.map((r) => [
+      r.name,
+      r.perRequestK,
+      r.windowsK && r.windowsK.length > 1 ? `${Math.min(...r.windowsK)} to ${Math.max(...r.windowsK)}` : '',
+      ratio(r),
+    ]),
   )}`;
 }
 
