@@ -20,10 +20,26 @@ const PATCHES = [
     ],
   },
   {
-    // knex's Migrator makes a MigrationGenerator (`knex migrate:make`, which writes new migration
-    // files from lodash templates) whenever a migrator is created, so running migrations loads
-    // lodash/template and its helpers: 10 to 17 ms of a start. The generator is made when `make`
-    // is called instead, the only place that uses it.
+    // knex loads lodash/template and its helpers (10 to 17 ms of a start) for the two commands
+    // that write new files from templates, `migrate:make` and `seed:make`: its Seeder module,
+    // which knex loads with itself, requires the template helper at load, and its Migrator makes
+    // a MigrationGenerator whenever a migrator is created. Both now load them when a file is
+    // made, the only place that uses them.
+    file: /[\\/]node_modules[\\/]knex[\\/]lib[\\/]migrations[\\/]seed[\\/]Seeder\.js$/,
+    edits: [
+      {
+        find: "const { writeJsFileUsingTemplate } = require('../util/template');\n",
+        replace: '',
+      },
+      {
+        find: '    await writeJsFileUsingTemplate(\n      seedPath,',
+        replace:
+          "    const { writeJsFileUsingTemplate } = require('../util/template');\n" +
+          '    await writeJsFileUsingTemplate(\n      seedPath,',
+      },
+    ],
+  },
+  {
     file: /[\\/]node_modules[\\/]knex[\\/]lib[\\/]migrations[\\/]migrate[\\/]Migrator\.js$/,
     edits: [
       {

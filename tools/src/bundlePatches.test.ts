@@ -6,12 +6,12 @@ import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(__dirname, '../..');
 
-// In the test bundles, knex's migration generator notes when its module is loaded.
-const NOTE_GENERATOR_LOADED = `{
-  name: 'note-generator-loaded',
+// In the test bundles, lodash/template (what knex writes new files with) notes when it is loaded.
+const NOTE_TEMPLATES_LOADED = `{
+  name: 'note-templates-loaded',
   setup(build) {
-    build.onLoad({ filter: /knex[\\\\/]lib[\\\\/]migrations[\\\\/]migrate[\\\\/]MigrationGenerator\\.js$/ }, async (args) => ({
-      contents: 'globalThis.generatorLoaded = true;\\n' + (await import('node:fs')).readFileSync(args.path, 'utf8'),
+    build.onLoad({ filter: /lodash[\\\\/]template\\.js$/ }, async (args) => ({
+      contents: 'globalThis.templatesLoaded = true;\\n' + (await import('node:fs')).readFileSync(args.path, 'utf8'),
       loader: 'js',
     }));
   },
@@ -26,7 +26,7 @@ function bundleWithPatches(dir: string, entry: string) {
       entryPoints: [${JSON.stringify(entry)}], bundle: true, platform: 'node', outfile: 'out.js',
       nodePaths: [${JSON.stringify(path.join(root, 'node_modules'))}],
       external: ['pg-native', 'pg-cloudflare', 'better-sqlite3', 'sqlite3', 'mysql', 'mysql2', 'oracledb', 'tedious', 'pg-query-stream', 'mariadb', 'mariadb/*', 'cpu-features'],
-      logLevel: 'silent', plugins: [bundlePatches(), ${NOTE_GENERATOR_LOADED}],
+      logLevel: 'silent', plugins: [bundlePatches(), ${NOTE_TEMPLATES_LOADED}],
     }).catch((error) => { console.error(error.errors.map((e) => e.text).join('\\n')); process.exit(1); });
   `;
   return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
@@ -56,33 +56,38 @@ describe('scripts/bundlePatches.mjs', () => {
     expect(JSON.parse(run.stdout)).toEqual([]);
   });
 
-  it("loads knex's migration generator only when a migration is made, and still makes one", () => {
+  it("loads knex's file templates only when a migration or seed file is made, and still makes them", () => {
+    // A bundle has no knex folder beside it: the stubs (the templates) are named by their paths.
+    const stub = (kind: string) => path.join(root, `node_modules/knex/lib/migrations/${kind}/stub/js.stub`);
     fs.writeFileSync(
       path.join(dir, 'entry.js'),
       [
         "const knex = require('knex');",
         "const db = knex({ client: 'pg' });",
         'const migrator = db.migrate;',
-        'console.log(JSON.stringify({ migrator: typeof migrator.latest, loaded: !!globalThis.generatorLoaded }));',
-        // A bundle has no knex folder beside it: the stub (the template) is named by its path.
-        `const stub = ${JSON.stringify(path.join(root, 'node_modules/knex/lib/migrations/migrate/stub/js.stub'))};`,
-        "migrator.make('add_things', { directory: 'migrations', stub }).then((file) => {",
-        '  console.log(JSON.stringify({ loaded: !!globalThis.generatorLoaded, file: require("path").basename(file) }));',
-        '  return db.destroy();',
-        '});',
+        'const seeder = db.seed;',
+        'const report = (made) => ({ loaded: !!globalThis.templatesLoaded, made: made && require("path").basename(made) });',
+        'console.log(JSON.stringify({ migrator: typeof migrator.latest, seeder: typeof seeder.run, ...report() }));',
+        `migrator.make('add_things', { directory: 'migrations', stub: ${JSON.stringify(stub('migrate'))} })`,
+        '  .then((made) => console.log(JSON.stringify(report(made))))',
+        `  .then(() => seeder.make('things', { directory: 'seeds', stub: ${JSON.stringify(stub('seed'))} }))`,
+        '  .then((made) => console.log(JSON.stringify(report(made))))',
+        '  .then(() => db.destroy());',
       ].join('\n'),
     );
     const built = bundleWithPatches(dir, 'entry.js');
     expect(built.stderr).toBe('');
     const run = spawnSync(process.execPath, ['out.js'], { cwd: dir, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    const [created, made] = run.stdout
+    const [created, migration, seed] = run.stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(created).toEqual({ migrator: 'function', loaded: false });
-    expect(made).toEqual({ loaded: true, file: expect.stringMatching(/^\d{14}_add_things\.js$/) });
-    expect(fs.readdirSync(path.join(dir, 'migrations'))).toEqual([made.file]);
+    expect(created).toEqual({ migrator: 'function', seeder: 'function', loaded: false });
+    expect(migration).toEqual({ loaded: true, made: expect.stringMatching(/^\d{14}_add_things\.js$/) });
+    expect(seed).toEqual({ loaded: true, made: 'things.js' });
+    expect(fs.readdirSync(path.join(dir, 'migrations'))).toEqual([migration.made]);
+    expect(fs.readdirSync(path.join(dir, 'seeds'))).toEqual(['things.js']);
   });
 
   it('fails the build when the patched code changed, naming the file', () => {

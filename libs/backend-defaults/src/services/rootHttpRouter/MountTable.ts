@@ -96,7 +96,8 @@ function dispatch(
   req.baseUrl = baseUrl + url.slice(start, start + length);
   req.url = url.slice(0, start) + (rest.charCodeAt(0) === 47 /* '/' */ ? rest : `/${rest}`);
   let done = false;
-  const restore: NextFunction = (error?: unknown) => {
+  // A declaration, as `step` in inTurn: no name defined per request by the bundle's helper.
+  function restore(error?: unknown): void {
     if (done) {
       return;
     }
@@ -105,6 +106,6 @@ function dispatch(
     req.baseUrl = baseUrl;
     // As in express: 'route' and 'router' from a mounted handler pass the request on.
     next(error === 'route' || error === 'router' ? undefined : error);
-  };
+  }
   callHandler(handler, req, res, restore, restore);
 }

@@ -45,7 +45,9 @@ export function runSteps(steps: readonly RequestStep[], then?: RequestHandler): 
 export function inTurn(handlers: readonly RequestHandler[]): RequestHandler {
   return (req, res, next) => {
     let index = 0;
-    const step = (error?: unknown): void => {
+    // A declaration, not an arrow bound to a name: V8 names it, so the bundle's keepNames helper
+    // (scripts/nameHelper.mjs) finds the name right and defines no property per request.
+    function step(error?: unknown): void {
       if (error && error !== 'route' && error !== 'router') {
         next(error);
         return;
@@ -56,7 +58,7 @@ export function inTurn(handlers: readonly RequestHandler[]): RequestHandler {
         return;
       }
       callHandler(handler, req, res, step, next);
-    };
+    }
     step();
   };
 }
