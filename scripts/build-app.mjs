@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { dedupePackages } from './dedupePackages.mjs';
-import { withCheapNameHelper } from './nameHelper.mjs';
+import { withCheapNameHelper, withInferredNames } from './nameHelper.mjs';
 import { bundlePatches } from './bundlePatches.mjs';
 import { trainCodeCache } from './trainCodeCache.mjs';
 
@@ -92,7 +92,7 @@ async function main() {
     logOverride: { 'require-resolve-not-external': 'silent', 'unsupported-dynamic-import': 'silent' },
   });
   const bundle = path.join(outDir, 'app.js');
-  const code = withCheapNameHelper(fs.readFileSync(bundle, 'utf8'));
+  const code = withInferredNames(withCheapNameHelper(fs.readFileSync(bundle, 'utf8'))).code;
   // The entry point reads the bundle as Latin-1, which is right for ASCII only.
   const nonAscii = code.search(/[^\x00-\x7f]/);
   if (nonAscii >= 0) {

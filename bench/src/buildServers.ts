@@ -85,8 +85,9 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     logLevel: 'error',
   });
   // The artifact's name helper too (scripts/nameHelper.mjs), so both sides of a ratio run alike.
-  const { withCheapNameHelper } = (await import(pathToFileURL(NAME_HELPER).href)) as {
+  const { withCheapNameHelper, withInferredNames } = (await import(pathToFileURL(NAME_HELPER).href)) as {
     withCheapNameHelper: (code: string) => string;
+    withInferredNames: (code: string) => { code: string };
   };
-  fs.writeFileSync(outfile, withCheapNameHelper(fs.readFileSync(outfile, 'utf8')));
+  fs.writeFileSync(outfile, withInferredNames(withCheapNameHelper(fs.readFileSync(outfile, 'utf8'))).code);
 }
