@@ -61,7 +61,7 @@ describe('scripts/nameHelper.mjs', () => {
       const result = withInferredNames(code);
       if (result.code.length !== code.length) throw new Error('length changed');
       fs.writeFileSync('out.js', result.code);
-      console.log(result.removed);
+      process.stdout.write(String(result.removed));
     `;
     const built = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
     expect(built.stderr).toBe('');
